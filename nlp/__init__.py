@@ -1,0 +1,1 @@
+"""Korean analysis: Kiwi tokens, entity suggestions, the CRF model. Never imports Textual."""

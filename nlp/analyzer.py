@@ -1,0 +1,190 @@
+"""Kiwi analysis as character offsets: morphemes, eojeol words, sentences.
+
+One Kiwi instance per process, loaded lazily (it takes about a second) and
+shared. Analyses are cached in the store, keyed by article and analyzer
+version, so no article is analysed twice.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+
+from store import HanmarkError, Store
+
+WORD_RE = re.compile(r"\S+")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A Kiwi morpheme. ``form`` is Kiwi's lemma, which may differ from
+    ``text[start:end]`` (했 = 하 + 었): always slice the text for the surface."""
+
+    start: int
+    end: int
+    tag: str
+    form: str
+
+
+@dataclass(frozen=True)
+class Analysis:
+    text: str
+    tokens: tuple[Token, ...]
+    sentences: tuple[tuple[int, int], ...]
+
+    @cached_property
+    def words(self) -> tuple[tuple[int, int], ...]:
+        """Eojeol (space-delimited words) as ``(start, end)``."""
+        return tuple((m.start(), m.end()) for m in WORD_RE.finditer(self.text))
+
+    @cached_property
+    def boundaries(self) -> tuple[int, ...]:
+        """Sorted offsets where a morpheme starts or ends: where spans may snap."""
+        edges = {0, len(self.text)}
+        for tok in self.tokens:
+            edges.add(tok.start)
+            edges.add(tok.end)
+        return tuple(sorted(edges))
+
+    def to_json(self) -> str:
+        toks = [
+            [t.start, t.end, t.tag] + ([] if self.text[t.start:t.end] == t.form else [t.form])
+            for t in self.tokens
+        ]
+        return json.dumps({"t": toks, "s": self.sentences}, ensure_ascii=False,
+                          separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str, data: str) -> Analysis:
+        raw = json.loads(data)
+        tokens = tuple(
+            Token(t[0], t[1], t[2], t[3] if len(t) > 3 else text[t[0]:t[1]]) for t in raw["t"]
+        )
+        return cls(text, tokens, tuple(tuple(s) for s in raw["s"]))
+
+
+def _from_sentences(text: str, sentences: Iterable) -> Analysis:
+    tokens: list[Token] = []
+    spans: list[tuple[int, int]] = []
+    for sent in sentences:
+        spans.append((sent.start, sent.end))
+        tokens.extend(Token(t.start, t.start + t.len, t.tag, t.form) for t in sent.tokens)
+    return Analysis(text, tuple(tokens), tuple(spans))
+
+
+class Analyzer:
+    """The shared Kiwi instance and the analyses it makes."""
+
+    def __init__(self, num_workers: int = 2):
+        self._num_workers = num_workers
+        self._kiwi = None
+        self._lock = threading.Lock()
+        self._user_words: set[str] = set()
+
+    @property
+    def version(self) -> str:
+        """Cache key part: analyses from another Kiwi build or word list differ."""
+        import kiwipiepy
+
+        return f"kiwi-{kiwipiepy.__version__}"
+
+    @property
+    def kiwi(self):
+        with self._lock:
+            if self._kiwi is None:
+                try:
+                    from kiwipiepy import Kiwi
+
+                    kiwi = Kiwi(num_workers=self._num_workers)
+                    kiwi.tokenize("워밍업 문장입니다.")  # the first call is slow; pay it now
+                except Exception as exc:  # a broken install must not show a traceback
+                    raise HanmarkError(f"The Kiwi analyzer could not be loaded ({exc}).") from None
+                self._kiwi = kiwi
+            return self._kiwi
+
+    def warm_up(self) -> None:
+        """Load Kiwi now (call it from a worker thread at start-up)."""
+        _ = self.kiwi
+
+    def add_user_words(self, forms: Iterable[tuple[str, str]]) -> int:
+        """Teach Kiwi words as ``(form, tag)`` so that particles stop gluing to them."""
+        added = 0
+        for form, tag in forms:
+            form = form.strip()
+            if not form or " " in form or form in self._user_words:
+                continue
+            if self.kiwi.add_user_word(form, tag, 0.0):
+                added += 1
+            self._user_words.add(form)
+        return added
+
+    def analyse(self, text: str) -> Analysis:
+        if not text:
+            return Analysis(text, (), ())
+        return _from_sentences(text, self.kiwi.split_into_sents(text, return_tokens=True))
+
+    def analyse_many(self, texts: Iterable[str]) -> Iterator[Analysis]:
+        """Batch analysis on Kiwi's own threads; yields in input order."""
+        pending = list(texts)
+        if not pending:
+            return
+        results = self.kiwi.split_into_sents(iter(pending), return_tokens=True)
+        for text, sentences in zip(pending, results, strict=True):
+            yield _from_sentences(text, sentences) if text else Analysis(text, (), ())
+
+
+_shared: Analyzer | None = None
+_shared_lock = threading.Lock()
+
+
+def get_analyzer() -> Analyzer:
+    """The process-wide analyzer (Kiwi is loaded on first use, not here)."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = Analyzer()
+        return _shared
+
+
+def analysis_for(store: Store, uid: str, analyzer: Analyzer | None = None) -> Analysis:
+    """The article's analysis from the cache, computing and caching it if missing."""
+    analyzer = analyzer or get_analyzer()
+    text = store.get_article(uid).text
+    cached = store.get_analysis(uid, analyzer.version)
+    if cached is not None:
+        return Analysis.from_json(text, cached)
+    analysis = analyzer.analyse(text)
+    if not store.readonly:
+        store.put_analyses([(uid, analyzer.version, analysis.to_json())])
+    return analysis
+
+
+def cached_analysis(store: Store, uid: str, text: str,
+                    analyzer: Analyzer | None = None) -> Analysis | None:
+    """The cached analysis if there is one, without loading Kiwi."""
+    version = (analyzer or get_analyzer()).version
+    cached = store.get_analysis(uid, version)
+    return None if cached is None else Analysis.from_json(text, cached)
+
+
+def analyse_articles(store: Store, uids: list[str] | None = None, *, batch: int = 64,
+                     analyzer: Analyzer | None = None,
+                     progress: Callable[[int], None] | None = None) -> int:
+    """Analyse (and cache) every article lacking an analysis; return how many."""
+    analyzer = analyzer or get_analyzer()
+    todo = store.unanalysed(analyzer.version) if uids is None else uids
+    done = 0
+    for i in range(0, len(todo), batch):
+        chunk = todo[i:i + batch]
+        texts = [store.get_article(uid).text for uid in chunk]
+        rows = [(uid, analyzer.version, a.to_json())
+                for uid, a in zip(chunk, analyzer.analyse_many(texts), strict=True)]
+        store.put_analyses(rows)
+        done += len(rows)
+        if progress:
+            progress(len(rows))
+    return done

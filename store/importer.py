@@ -1,0 +1,284 @@
+"""Importing articles: text files, folders of them, JSON lines, standard input.
+
+Readers turn a source into ``ArticleRecord``s (or ``RecordError``s naming a
+line); ``import_sources`` cleans each record and writes it. Each file is one
+transaction, so a file either imports (minus its reported bad lines) or
+leaves nothing; ``strict`` makes the first error abort everything.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from .errors import HanmarkError
+from .models import NewSpan
+from .store import Store
+from .textclean import Changes, clean_with_offsets, decode
+
+TEXT_SUFFIXES = (".txt", ".md")
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+DATE_PREFIX_RE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\s+")
+SENTENCE_END_RE = re.compile(r"(?<=[.!?。])[\"'”’)]*\s")
+TITLE_MAX = 80
+
+
+@dataclass
+class ArticleRecord:
+    """One article as a reader found it, before cleaning. Spans are
+    ``(start, end, label)`` in offsets of ``text`` as given."""
+
+    text: str
+    title: str | None = None
+    date: str | None = None
+    source: str | None = None
+    url: str | None = None
+    collection: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+    spans: list[tuple[int, int, str]] = field(default_factory=list)
+    line: int | None = None
+
+
+class RecordError(HanmarkError):
+    """One bad record; ``line`` says where, the message says why."""
+
+    def __init__(self, line: int | None, reason: str):
+        super().__init__(reason)
+        self.line = line
+        self.reason = reason
+
+
+@dataclass
+class ImportReport:
+    files: int = 0
+    imported: int = 0
+    duplicates: int = 0
+    spans: int = 0
+    errors: list[str] = field(default_factory=list)
+    changes: Changes = field(default_factory=Changes)
+    encodings: dict[str, int] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        parts = [f"Imported {self.imported} article{'s' * (self.imported != 1)}"
+                 f" from {self.files} file{'s' * (self.files != 1)}"]
+        if self.spans:
+            parts.append(f"{self.spans} spans")
+        if self.duplicates:
+            parts.append(f"{self.duplicates} duplicates skipped")
+        if self.errors:
+            parts.append(f"{len(self.errors)} errors")
+        line = ", ".join(parts) + "."
+        described = self.changes.describe()
+        if described:
+            line += f" Cleaned: {described}."
+        other = {k: v for k, v in self.encodings.items() if k not in ("utf-8", "ascii")}
+        if other:
+            line += " Decoded: " + ", ".join(f"{n} from {k}" for k, n in other.items()) + "."
+        return line
+
+
+def derive_title(text: str) -> str:
+    """The first line if it is short, else the first sentence, cut to a readable length."""
+    first_line = text.split("\n", 1)[0].strip()
+    candidate = first_line
+    if len(first_line) > TITLE_MAX:
+        match = SENTENCE_END_RE.search(first_line)
+        candidate = first_line[: match.start()].strip() if match else first_line
+    if len(candidate) > TITLE_MAX:
+        candidate = candidate[: TITLE_MAX - 1].rstrip() + "…"
+    return candidate
+
+
+def read_text_file(data: bytes, where: str) -> tuple[Iterator[ArticleRecord], str]:
+    """One article per file; a leading ``date YYYY-MM-DD`` becomes the date."""
+    decoded = decode(data, where)
+    text, date = decoded.text, None
+    match = DATE_PREFIX_RE.match(text.lstrip("\ufeff"))
+    if match:
+        date = match.group(1)
+        text = text.lstrip("\ufeff")[match.end():]
+    return iter([ArticleRecord(text=text, date=date, line=1)]), decoded.encoding
+
+
+def _parse_spans(raw: Any, line: int) -> list[tuple[int, int, str]]:
+    spans = []
+    if not isinstance(raw, list):
+        raise RecordError(line, "'spans' must be a list")
+    for item in raw:
+        if isinstance(item, dict):
+            start, end, label = item.get("start"), item.get("end"), item.get("label")
+        elif isinstance(item, list | tuple) and len(item) == 3:
+            start, end, label = item
+        else:
+            raise RecordError(line, f"span {item!r} is not {{start, end, label}} or [s, e, L]")
+        if not (isinstance(start, int) and isinstance(end, int) and isinstance(label, str)):
+            raise RecordError(line, f"span {item!r} needs integer start/end and a label")
+        spans.append((start, end, label))
+    return spans
+
+
+def read_jsonl(data: bytes, where: str) -> tuple[Iterator[ArticleRecord | RecordError], str]:
+    """One article per line: ``text`` required; title, date, source, url, id, spans optional."""
+    decoded = decode(data, where)
+
+    def records() -> Iterator[ArticleRecord | RecordError]:
+        for number, raw in enumerate(decoded.text.split("\n"), start=1):
+            if not raw.strip():
+                continue
+            try:
+                obj = json.loads(raw)
+            except json.JSONDecodeError as exc:
+                yield RecordError(number, f"not valid JSON ({exc.msg} at column {exc.colno})")
+                continue
+            if not isinstance(obj, dict):
+                yield RecordError(number, "each line must be a JSON object")
+                continue
+            text = obj.get("text")
+            if not isinstance(text, str) or not text.strip():
+                yield RecordError(number, "missing or empty 'text'")
+                continue
+            try:
+                spans = _parse_spans(obj.get("spans", []), number)
+            except RecordError as exc:
+                yield exc
+                continue
+            meta = obj.get("meta") if isinstance(obj.get("meta"), dict) else {}
+            if obj.get("id") is not None:
+                meta = {**meta, "id": obj["id"]}
+            fields = {k: obj.get(k) for k in ("title", "date", "source", "url", "collection")}
+            bad = [k for k, v in fields.items() if v is not None and not isinstance(v, str)]
+            if bad:
+                yield RecordError(number, f"field {bad[0]!r} must be a string")
+                continue
+            yield ArticleRecord(text=text, meta=meta, spans=spans, line=number, **fields)
+
+    return records(), decoded.encoding
+
+
+def reader_for(name: str) -> Callable[[bytes, str], tuple[Iterator, str]]:
+    """Pick the reader by file name: ``.jsonl``/``.ndjson`` lines, else one text article."""
+    return read_jsonl if name.lower().endswith(JSONL_SUFFIXES) else read_text_file
+
+
+def expand_paths(paths: Iterable[str]) -> Iterator[str | Path]:
+    """Files as given, folders searched recursively; ``-`` is standard input."""
+    for raw in paths:
+        if raw == "-":
+            yield "-"
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*")
+                           if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES + JSONL_SUFFIXES)
+            if not found:
+                raise HanmarkError(f"{path}: folder has no .txt, .md or .jsonl files.")
+            yield from found
+        elif path.exists():
+            yield path
+        else:
+            raise HanmarkError(f"{path}: no such file or folder.")
+
+
+def _read_bytes(source: str | Path, stdin: BinaryIO | None) -> bytes:
+    if source == "-":
+        return (stdin or sys.stdin.buffer).read()
+    try:
+        return Path(source).read_bytes()
+    except PermissionError:
+        raise HanmarkError(f"{source}: cannot be read (permission denied).") from None
+    except OSError as exc:
+        raise HanmarkError(f"{source}: cannot be read ({exc.strerror}).") from None
+
+
+def store_record(store: Store, record: ArticleRecord, *, collection: str, annotator: str,
+                 report: ImportReport, where: str) -> None:
+    """Clean one record and write it (inside the caller's transaction)."""
+    offsets = [b for s, e, _ in record.spans for b in (s, e)]
+    if any(not (0 <= b <= len(record.text)) for b in offsets) or any(
+            s >= e for s, e, _ in record.spans):
+        bad = next((s, e) for s, e, _ in record.spans
+                   if not (0 <= s < e <= len(record.text)))
+        raise RecordError(record.line, f"span {bad[0]}-{bad[1]} is outside the text "
+                                       f"(length {len(record.text)}) or empty")
+    text, changes, moved = clean_with_offsets(record.text, offsets)
+    lead = len(text) - len(text.lstrip())
+    text = text.strip()
+    if not text:
+        raise RecordError(record.line, "no text left after cleaning")
+    unknown = sorted({label for _, _, label in record.spans} - store.label_names())
+    if unknown:
+        raise RecordError(record.line, f"unknown label {unknown[0]!r}; add it with "
+                                       "`hanmark labels add` or map it with --label-map")
+    uid, created = store.add_article(
+        text, title=record.title or derive_title(text), date=record.date, source=record.source,
+        url=record.url, collection=record.collection or collection, meta=record.meta)
+    report.changes.add(changes)
+    if not created:
+        report.duplicates += 1
+        return
+    report.imported += 1
+    spans = [
+        NewSpan(max(0, moved[2 * i] - lead), min(len(text), moved[2 * i + 1] - lead), label,
+                annotator, origin="import")
+        for i, (_, _, label) in enumerate(record.spans)
+    ]
+    spans = [s for s in spans if s.start < s.end]
+    if spans:
+        store.add_spans(uid, spans, actor=annotator, log=False)
+        report.spans += len(spans)
+
+
+def import_sources(store: Store, paths: Iterable[str], *, collection: str = "default",
+                   annotator: str = "import", strict: bool = False,
+                   reader: Callable[[bytes, str], tuple[Iterator, str]] | None = None,
+                   stdin: BinaryIO | None = None,
+                   progress: Callable[[str], None] | None = None) -> ImportReport:
+    """Import every source; return what happened. With ``strict``, the first
+    error raises and nothing at all is written."""
+    report = ImportReport()
+    sources = list(expand_paths(paths))
+    if strict:
+        with store.transaction():
+            _import_all(store, sources, collection, annotator, True, reader, stdin, progress,
+                        report)
+    else:
+        _import_all(store, sources, collection, annotator, False, reader, stdin, progress,
+                    report)
+    return report
+
+
+def _import_all(store, sources, collection, annotator, strict, reader, stdin, progress,
+                report) -> None:
+    for source in sources:
+        where = "<stdin>" if source == "-" else str(source)
+        try:
+            data = _read_bytes(source, stdin)
+            if not data.strip():
+                raise HanmarkError(f"{where}: file is empty.")
+            name = "stdin.jsonl" if source == "-" and data.lstrip()[:1] == b"{" else str(source)
+            records, encoding = (reader or reader_for(name))(data, where)
+            with store.transaction():
+                for record in records:
+                    try:
+                        if isinstance(record, RecordError):
+                            raise record
+                        store_record(store, record, collection=collection, annotator=annotator,
+                                     report=report, where=where)
+                    except RecordError as exc:
+                        message = f"{where}:{exc.line or 1}: {exc.reason}"
+                        if strict:
+                            raise HanmarkError(message + " (nothing was imported)") from None
+                        report.errors.append(message)
+            report.encodings[encoding] = report.encodings.get(encoding, 0) + 1
+            report.files += 1
+        except HanmarkError as exc:
+            if strict:
+                raise
+            report.errors.append(str(exc))
+        if progress:
+            progress(where)

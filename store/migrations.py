@@ -1,0 +1,138 @@
+"""Numbered schema migrations, tracked in ``PRAGMA user_version``.
+
+Each migration runs once, in order, inside one transaction. Add a new
+script to ``MIGRATIONS``; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+KLUE_LABELS = [
+    # name, description, key, colour
+    ("PS", "사람", "1", "#e06c75"),
+    ("LC", "장소", "2", "#98c379"),
+    ("OG", "기관", "3", "#61afef"),
+    ("DT", "날짜", "4", "#e5c07b"),
+    ("TI", "시간", "5", "#c678dd"),
+    ("QT", "수량", "6", "#56b6c2"),
+]
+
+
+def _labels_sql(labels: list[tuple[str, str, str, str]]) -> str:
+    rows = ", ".join(
+        f"('{n}', '{d}', '{k}', '{c}', {i})" for i, (n, d, k, c) in enumerate(labels)
+    )
+    return f"INSERT INTO labels(name, description, key, colour, sort_order) VALUES {rows};"
+
+
+M1_INITIAL = """
+        CREATE TABLE articles (
+            uid TEXT PRIMARY KEY,
+            title TEXT NOT NULL DEFAULT '',
+            date TEXT,
+            source TEXT,
+            url TEXT,
+            collection TEXT NOT NULL DEFAULT 'default',
+            text TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'new'
+                CHECK (status IN ('new', 'in_progress', 'done', 'skipped')),
+            meta TEXT NOT NULL DEFAULT '{}',
+            cursor INTEGER NOT NULL DEFAULT 0,
+            uncertainty REAL,
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL
+        );
+        CREATE INDEX articles_status ON articles(status);
+        CREATE INDEX articles_collection ON articles(collection);
+
+        CREATE VIRTUAL TABLE articles_fts USING fts5(
+            title, text, content='articles', content_rowid='rowid',
+            tokenize='trigram'
+        );
+        CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+            INSERT INTO articles_fts(rowid, title, text)
+            VALUES (new.rowid, new.title, new.text);
+        END;
+        CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, text)
+            VALUES ('delete', old.rowid, old.title, old.text);
+        END;
+        CREATE TRIGGER articles_au AFTER UPDATE OF title, text ON articles BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, text)
+            VALUES ('delete', old.rowid, old.title, old.text);
+            INSERT INTO articles_fts(rowid, title, text)
+            VALUES (new.rowid, new.title, new.text);
+        END;
+
+        CREATE TABLE labels (
+            name TEXT PRIMARY KEY,
+            description TEXT NOT NULL DEFAULT '',
+            key TEXT UNIQUE,
+            colour TEXT NOT NULL DEFAULT '#888888',
+            sort_order INTEGER NOT NULL DEFAULT 0,
+            parent TEXT
+        );
+
+        CREATE TABLE spans (
+            id INTEGER PRIMARY KEY,
+            article TEXT NOT NULL REFERENCES articles(uid),
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            annotator TEXT NOT NULL,
+            origin TEXT NOT NULL CHECK (origin IN ('human', 'suggestion', 'import')),
+            state TEXT NOT NULL CHECK (state IN ('suggested', 'accepted', 'rejected')),
+            model TEXT,
+            confidence REAL,
+            note TEXT NOT NULL DEFAULT '',
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL,
+            CHECK (0 <= start AND start < end)
+        );
+        CREATE INDEX spans_article ON spans(article, start);
+        CREATE INDEX spans_annotator ON spans(annotator);
+
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            time TEXT NOT NULL,
+            annotator TEXT NOT NULL,
+            article TEXT,
+            grp INTEGER NOT NULL,
+            action TEXT NOT NULL,
+            span_id INTEGER,
+            before TEXT,
+            after TEXT,
+            target INTEGER
+        );
+        CREATE INDEX events_article ON events(article, annotator, grp);
+        CREATE INDEX events_grp ON events(grp);
+
+        CREATE TABLE analyses (
+            article TEXT NOT NULL,
+            version TEXT NOT NULL,
+            data TEXT NOT NULL,
+            PRIMARY KEY (article, version)
+        ) WITHOUT ROWID;
+        """ + _labels_sql(KLUE_LABELS)
+
+# Each entry is one SQL script; append, never edit one that has shipped.
+MIGRATIONS = [M1_INITIAL]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the schema up to ``SCHEMA_VERSION``; return how many steps ran."""
+    current = conn.execute("PRAGMA user_version").fetchone()[0]
+    for number in range(current, SCHEMA_VERSION):
+        script = MIGRATIONS[number]
+        try:
+            # One script so that executescript cannot commit half of it.
+            conn.executescript(
+                f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number + 1};\nCOMMIT;"
+            )
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+    return SCHEMA_VERSION - current

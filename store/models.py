@@ -1,0 +1,95 @@
+"""Typed records that the store hands to the CLI, the NLP layer and the app."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+STATUSES = ("new", "in_progress", "done", "skipped")
+ORIGINS = ("human", "suggestion", "import")
+STATES = ("suggested", "accepted", "rejected")
+
+
+@dataclass(frozen=True)
+class Article:
+    uid: str
+    text: str
+    title: str = ""
+    date: str | None = None
+    source: str | None = None
+    url: str | None = None
+    collection: str = "default"
+    status: str = "new"
+    meta: dict[str, Any] = field(default_factory=dict)
+    cursor: int = 0
+    created: str = ""
+    updated: str = ""
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    """One line of the article list: everything but the text."""
+
+    rowid: int
+    uid: str
+    title: str
+    date: str | None
+    collection: str
+    status: str
+    n_labels: int
+
+
+@dataclass(frozen=True)
+class Label:
+    name: str
+    description: str = ""
+    key: str | None = None
+    colour: str = "#888888"
+    order: int = 0
+    parent: str | None = None
+
+
+@dataclass(frozen=True)
+class Span:
+    id: int
+    article: str
+    start: int
+    end: int
+    label: str
+    annotator: str
+    origin: str = "human"
+    state: str = "accepted"
+    model: str | None = None
+    confidence: float | None = None
+    note: str = ""
+    created: str = ""
+    updated: str = ""
+
+
+@dataclass(frozen=True)
+class NewSpan:
+    """A span to be written; the store gives it an id and times."""
+
+    start: int
+    end: int
+    label: str
+    annotator: str
+    origin: str = "human"
+    state: str = "accepted"
+    model: str | None = None
+    confidence: float | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Event:
+    id: int
+    time: str
+    annotator: str
+    article: str | None
+    group: int
+    action: str
+    span_id: int | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    target: int | None = None

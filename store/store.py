@@ -1,0 +1,628 @@
+"""The store: the one place that speaks SQL.
+
+Every write runs in a ``BEGIN IMMEDIATE`` transaction that is committed
+before the method returns, so a caller may tell the user "saved" as soon as
+a call comes back. Span changes are also appended to the event log, grouped
+so that one user action (labeling over two old spans, accepting all) is one
+undo step.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from .db import open_database
+from .errors import HanmarkError
+from .models import STATUSES, Article, ArticleRow, Event, Label, NewSpan, Span
+
+SPAN_COLUMNS = (
+    "id", "article", "start", "end", "label", "annotator", "origin", "state",
+    "model", "confidence", "note", "created", "updated",
+)
+ARTICLE_COLUMNS = (
+    "uid", "text", "title", "date", "source", "url", "collection", "status",
+    "meta", "cursor", "created", "updated",
+)
+_SPAN_SELECT = "SELECT " + ", ".join(f'"{c}"' for c in SPAN_COLUMNS) + " FROM spans"
+_ARTICLE_SELECT = "SELECT " + ", ".join(f'"{c}"' for c in ARTICLE_COLUMNS) + " FROM articles"
+UNDOABLE = ("create", "update", "delete", "status")
+
+
+def now() -> str:
+    """UTC time with milliseconds, as stored in every ``created``/``updated``/``time``."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def article_uid(text: str) -> str:
+    """Content hash of the normalised text: the article's identity."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _span(row: Sequence[Any]) -> Span:
+    return Span(*row)
+
+
+def _article(row: Sequence[Any]) -> Article:
+    values = dict(zip(ARTICLE_COLUMNS, row, strict=True))
+    values["meta"] = json.loads(values["meta"] or "{}")
+    return Article(**values)
+
+
+def _fts_phrase(query: str) -> str:
+    return '"' + query.replace('"', '""') + '"'
+
+
+class Store:
+    """A hanmark database file and the typed operations on it."""
+
+    def __init__(self, path: str | Path, *, create: bool = True, readonly: bool = False):
+        self.path = Path(path)
+        self.db, self.readonly = open_database(self.path, create=create, readonly=readonly)
+        self.conn: sqlite3.Connection = self.db.conn
+        self._lock = threading.RLock()
+        self._depth = 0
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- transactions -------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One atomic, committed unit of work; nested calls join the outer one."""
+        if self.readonly:
+            raise HanmarkError(f"{self.path} is open read-only; nothing can be changed.")
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield
+                finally:
+                    self._depth -= 1
+                return
+            self._execute_locked("BEGIN IMMEDIATE")
+            self._depth = 1
+            try:
+                yield
+            except BaseException:
+                self._depth = 0
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+            self._depth = 0
+            self.conn.execute("COMMIT")
+
+    def _execute_locked(self, sql: str) -> None:
+        try:
+            self.conn.execute(sql)
+        except sqlite3.OperationalError as exc:
+            raise HanmarkError(f"{self.path} is busy or locked ({exc}); try again.") from None
+
+    def _rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[tuple]:
+        with self._lock:
+            try:
+                return self.conn.execute(sql, params).fetchall()
+            except sqlite3.DatabaseError as exc:
+                raise HanmarkError(f"{self.path}: database error ({exc}).") from None
+
+    def _one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> tuple | None:
+        rows = self._rows(sql, params)
+        return rows[0] if rows else None
+
+    # -- articles -------------------------------------------------------------
+
+    def add_article(
+        self,
+        text: str,
+        *,
+        title: str = "",
+        date: str | None = None,
+        source: str | None = None,
+        url: str | None = None,
+        collection: str = "default",
+        meta: dict[str, Any] | None = None,
+        status: str = "new",
+    ) -> tuple[str, bool]:
+        """Insert an article whose text is already clean and NFC.
+
+        Returns ``(uid, created)``; an article with the same text is not added
+        again and ``created`` is False.
+        """
+        if not text:
+            raise HanmarkError("An article needs some text.")
+        if status not in STATUSES:
+            raise HanmarkError(f"Unknown status {status!r}; use one of {', '.join(STATUSES)}.")
+        uid = article_uid(text)
+        stamp = now()
+        with self.transaction():
+            cur = self.conn.execute(
+                "INSERT OR IGNORE INTO articles(uid, title, date, source, url, collection,"
+                " text, status, meta, created, updated)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (uid, title, date, source, url, collection or "default", text, status,
+                 json.dumps(meta or {}, ensure_ascii=False), stamp, stamp),
+            )
+        return uid, cur.rowcount == 1
+
+    def get_article(self, uid: str) -> Article:
+        row = self._one(_ARTICLE_SELECT + " WHERE uid = ?", (uid,))
+        if row is None:
+            raise HanmarkError(f"No article with id {uid}.")
+        return _article(row)
+
+    def has_article(self, uid: str) -> bool:
+        return self._one("SELECT 1 FROM articles WHERE uid = ?", (uid,)) is not None
+
+    def _article_filter(self, search: str | None, status: str | None,
+                        collection: str | None) -> tuple[str, list[Any]]:
+        where, params = [], []
+        if status:
+            where.append("a.status = ?")
+            params.append(status)
+        if collection:
+            where.append("a.collection = ?")
+            params.append(collection)
+        if search:
+            if len(search) >= 3:
+                where.append(
+                    "a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"
+                )
+                params.append(_fts_phrase(search))
+            else:  # the trigram index needs three characters; scan for shorter ones
+                where.append("(instr(a.title, ?) > 0 OR instr(a.text, ?) > 0)")
+                params.extend([search, search])
+        return (" WHERE " + " AND ".join(where)) if where else "", params
+
+    def count_articles(self, *, search: str | None = None, status: str | None = None,
+                       collection: str | None = None) -> int:
+        clause, params = self._article_filter(search, status, collection)
+        return self._one(f"SELECT count(*) FROM articles a{clause}", params)[0]
+
+    def article_rows(self, *, search: str | None = None, status: str | None = None,
+                     collection: str | None = None, order: str = "import",
+                     offset: int = 0, limit: int = 100) -> list[ArticleRow]:
+        """One page of the article list, for the list pane and ``hanmark articles``.
+
+        ``order`` is ``import`` (as imported) or ``uncertainty`` (least
+        confident model suggestions first, for active learning).
+        """
+        clause, params = self._article_filter(search, status, collection)
+        order_sql = {
+            "import": "a.rowid",
+            "uncertainty": "a.uncertainty IS NULL, a.uncertainty DESC, a.rowid",
+        }[order]
+        rows = self._rows(
+            "SELECT a.rowid, a.uid, a.title, a.date, a.collection, a.status,"
+            " (SELECT count(*) FROM spans s WHERE s.article = a.uid AND s.state = 'accepted')"
+            f" FROM articles a{clause} ORDER BY {order_sql} LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        return [ArticleRow(*row) for row in rows]
+
+    def iter_articles(self, *, status: str | None = None, collection: str | None = None,
+                      uids: Iterable[str] | None = None, batch: int = 500) -> Iterator[Article]:
+        """Stream articles in import order, a batch at a time, so memory stays flat."""
+        if uids is not None:
+            for uid in uids:
+                yield self.get_article(uid)
+            return
+        clause, params = self._article_filter(None, status, collection)
+        last = 0
+        while True:
+            cond = (clause + " AND" if clause else " WHERE") + " a.rowid > ?"
+            rows = self._rows(
+                "SELECT a.rowid, " + ", ".join(f'a."{c}"' for c in ARTICLE_COLUMNS)
+                + f" FROM articles a{cond} ORDER BY a.rowid LIMIT ?",
+                [*params, last, batch],
+            )
+            if not rows:
+                return
+            for row in rows:
+                yield _article(row[1:])
+            last = rows[-1][0]
+
+    def collections(self) -> list[str]:
+        return [r[0] for r in self._rows(
+            "SELECT DISTINCT collection FROM articles ORDER BY collection")]
+
+    def set_status(self, uid: str, status: str, annotator: str) -> None:
+        if status not in STATUSES:
+            raise HanmarkError(f"Unknown status {status!r}; use one of {', '.join(STATUSES)}.")
+        with self.transaction():
+            before = self.get_article(uid).status
+            if before == status:
+                return
+            self.conn.execute("UPDATE articles SET status = ?, updated = ? WHERE uid = ?",
+                              (status, now(), uid))
+            self._log([("status", None, {"status": before}, {"status": status})],
+                      annotator, uid)
+
+    def set_cursor(self, uid: str, cursor: int) -> None:
+        """Remember where the reader left the cursor (not an undoable change)."""
+        with self.transaction():
+            self.conn.execute("UPDATE articles SET cursor = ? WHERE uid = ?", (cursor, uid))
+
+    def set_uncertainty(self, scores: Iterable[tuple[str, float]]) -> None:
+        """Store each article's model uncertainty, which the list can sort by."""
+        with self.transaction():
+            self.conn.executemany("UPDATE articles SET uncertainty = ? WHERE uid = ?",
+                                  [(score, uid) for uid, score in scores])
+
+    def next_article(self, uid: str | None, *, skip_done: bool = True) -> str | None:
+        """The article after ``uid`` in list order (wrapping), not done or skipped."""
+        cond = " AND status IN ('new', 'in_progress')" if skip_done else ""
+        rowid = 0
+        if uid is not None:
+            row = self._one("SELECT rowid FROM articles WHERE uid = ?", (uid,))
+            rowid = row[0] if row else 0
+        row = self._one(f"SELECT uid FROM articles WHERE rowid > ?{cond} ORDER BY rowid LIMIT 1",
+                        (rowid,))
+        if row is None:
+            row = self._one(
+                f"SELECT uid FROM articles WHERE rowid < ?{cond} ORDER BY rowid LIMIT 1", (rowid,)
+            )
+        return row[0] if row else None
+
+    # -- labels ---------------------------------------------------------------
+
+    def labels(self) -> list[Label]:
+        rows = self._rows("SELECT name, description, key, colour, sort_order, parent"
+                          " FROM labels ORDER BY sort_order, name")
+        return [Label(*row) for row in rows]
+
+    def add_label(self, label: Label) -> None:
+        with self.transaction():
+            if self._one("SELECT 1 FROM labels WHERE name = ?", (label.name,)):
+                raise HanmarkError(f"A label named {label.name} already exists.")
+            if label.key and self._one("SELECT 1 FROM labels WHERE key = ?", (label.key,)):
+                raise HanmarkError(f"The key {label.key} is already used by another label.")
+            order = label.order or (self._one("SELECT coalesce(max(sort_order), -1) + 1"
+                                              " FROM labels")[0])
+            self.conn.execute(
+                "INSERT INTO labels(name, description, key, colour, sort_order, parent)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (label.name, label.description, label.key, label.colour, order, label.parent),
+            )
+
+    def label_names(self) -> set[str]:
+        return {r[0] for r in self._rows("SELECT name FROM labels")}
+
+    # -- spans ----------------------------------------------------------------
+
+    def spans(self, article: str, *, annotator: str | None = None,
+              states: Sequence[str] | None = None) -> list[Span]:
+        """The article's spans in text order, optionally one annotator's or some states."""
+        sql, params = _SPAN_SELECT + " WHERE article = ?", [article]
+        if annotator is not None:
+            sql += " AND annotator = ?"
+            params.append(annotator)
+        if states:
+            sql += f" AND state IN ({', '.join('?' * len(states))})"
+            params.extend(states)
+        return [_span(r) for r in self._rows(sql + " ORDER BY start, end, id", params)]
+
+    def get_span(self, span_id: int) -> Span:
+        row = self._one(_SPAN_SELECT + " WHERE id = ?", (span_id,))
+        if row is None:
+            raise HanmarkError(f"No span with id {span_id}.")
+        return _span(row)
+
+    def _check_span(self, text_len: int, start: int, end: int, label: str,
+                    labels: set[str]) -> None:
+        if not (0 <= start < end <= text_len):
+            raise HanmarkError(
+                f"Span {start}-{end} is outside the text (0-{text_len}) or empty."
+            )
+        if label not in labels:
+            raise HanmarkError(f"Unknown label {label!r}; add it first or map it to a known one.")
+
+    def _insert_span(self, article: str, new: NewSpan, stamp: str) -> dict[str, Any]:
+        cur = self.conn.execute(
+            "INSERT INTO spans(article, start, end, label, annotator, origin, state, model,"
+            " confidence, note, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (article, new.start, new.end, new.label, new.annotator, new.origin, new.state,
+             new.model, new.confidence, new.note, stamp, stamp),
+        )
+        return self._snapshot(cur.lastrowid)
+
+    def _snapshot(self, span_id: int) -> dict[str, Any] | None:
+        row = self.conn.execute(_SPAN_SELECT + " WHERE id = ?", (span_id,)).fetchone()
+        return dict(zip(SPAN_COLUMNS, row, strict=True)) if row else None
+
+    def _log(self, changes: list[tuple[str, int | None, Any, Any]], annotator: str,
+             article: str | None, target: int | None = None) -> int:
+        """Append one event group; return its number."""
+        grp = self.conn.execute("SELECT coalesce(max(grp), 0) + 1 FROM events").fetchone()[0]
+        stamp = now()
+        self.conn.executemany(
+            "INSERT INTO events(time, annotator, article, grp, action, span_id, before, after,"
+            " target) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (stamp, annotator, article, grp, action, span_id,
+                 None if before is None else json.dumps(before, ensure_ascii=False),
+                 None if after is None else json.dumps(after, ensure_ascii=False), target)
+                for action, span_id, before, after in changes
+            ],
+        )
+        return grp
+
+    def add_spans(self, article: str, spans: Iterable[NewSpan], *, actor: str,
+                  log: bool = True) -> list[Span]:
+        """Add spans to one article as one undoable step (or, for bulk imports
+        and model suggestions, with ``log=False``, one summary event)."""
+        art = self.get_article(article)
+        labels = self.label_names()
+        stamp = now()
+        created = []
+        with self.transaction():
+            for new in spans:
+                self._check_span(len(art.text), new.start, new.end, new.label, labels)
+                created.append(self._insert_span(article, new, stamp))
+            if created:
+                if log:
+                    self._log([("create", s["id"], None, s) for s in created], actor, article)
+                else:
+                    self._log([("bulk", None, None, {"spans": len(created)})], actor, article)
+        return [Span(**s) for s in created]
+
+    def _change(self, span_id: int, changes: dict[str, Any]) -> tuple[dict, dict]:
+        before = self._snapshot(span_id)
+        if before is None:
+            raise HanmarkError(f"No span with id {span_id}.")
+        sets = ", ".join(f'"{k}" = ?' for k in changes)
+        self.conn.execute(f"UPDATE spans SET {sets}, updated = ? WHERE id = ?",
+                          [*changes.values(), now(), span_id])
+        return before, self._snapshot(span_id)
+
+    def update_span(self, span_id: int, *, actor: str, **changes: Any) -> Span:
+        """Change a span's label, boundaries, note or state as one undoable step."""
+        allowed = {"start", "end", "label", "note", "state", "annotator", "confidence"}
+        if not changes or set(changes) - allowed:
+            raise HanmarkError(f"Cannot change {sorted(set(changes) - allowed)} of a span.")
+        with self.transaction():
+            span = self.get_span(span_id)
+            merged = {**span.__dict__, **changes}
+            text_len = self._one("SELECT length(text) FROM articles WHERE uid = ?",
+                                 (span.article,))[0]
+            self._check_span(text_len, merged["start"], merged["end"], merged["label"],
+                             self.label_names())
+            before, after = self._change(span_id, changes)
+            self._log([("update", span_id, before, after)], actor, span.article)
+        return Span(**after)
+
+    def remove_span(self, span_id: int, *, actor: str) -> Span | None:
+        """What ``x`` does: a suggestion becomes rejected (and stays so), a label is deleted.
+
+        Returns the rejected span, or None when the span was deleted.
+        """
+        with self.transaction():
+            span = self.get_span(span_id)
+            if span.state == "suggested":
+                before, after = self._change(span_id, {"state": "rejected"})
+                self._log([("update", span_id, before, after)], actor, span.article)
+                return Span(**after)
+            before = self._snapshot(span_id)
+            self.conn.execute("DELETE FROM spans WHERE id = ?", (span_id,))
+            self._log([("delete", span_id, before, None)], actor, span.article)
+        return None
+
+    def label_range(self, article: str, start: int, end: int, label: str, *,
+                    annotator: str, note: str = "") -> Span:
+        """Label ``start:end`` for ``annotator``, replacing the spans it overlaps.
+
+        Overlapped human labels of the same annotator are deleted, overlapped
+        suggestions are rejected; all of it is one undoable step.
+        """
+        art = self.get_article(article)
+        self._check_span(len(art.text), start, end, label, self.label_names())
+        stamp = now()
+        with self.transaction():
+            changes: list[tuple[str, int | None, Any, Any]] = []
+            overlapping = self._rows(
+                "SELECT id, state, annotator FROM spans WHERE article = ? AND start < ?"
+                " AND end > ? AND state != 'rejected'", (article, end, start))
+            for span_id, state, owner in overlapping:
+                if state == "suggested":
+                    before, after = self._change(span_id, {"state": "rejected"})
+                    changes.append(("update", span_id, before, after))
+                elif owner == annotator:
+                    before = self._snapshot(span_id)
+                    self.conn.execute("DELETE FROM spans WHERE id = ?", (span_id,))
+                    changes.append(("delete", span_id, before, None))
+            created = self._insert_span(
+                article, NewSpan(start, end, label, annotator, note=note), stamp)
+            changes.append(("create", created["id"], None, created))
+            self._log(changes, annotator, article)
+            if art.status == "new":
+                self.conn.execute("UPDATE articles SET status = 'in_progress' WHERE uid = ?",
+                                  (article,))
+        return Span(**created)
+
+    def accept(self, span_ids: Iterable[int], *, annotator: str) -> list[Span]:
+        """Accept suggestions: they become ``annotator``'s labels, one undoable step."""
+        with self.transaction():
+            changes, accepted, article = [], [], None
+            for span_id in span_ids:
+                span = self.get_span(span_id)
+                if span.state != "suggested":
+                    continue
+                before, after = self._change(
+                    span_id, {"state": "accepted", "annotator": annotator})
+                changes.append(("update", span_id, before, after))
+                accepted.append(Span(**after))
+                article = span.article
+            if changes:
+                self._log(changes, annotator, article)
+        return accepted
+
+    def replace_suggestions(self, article: str, spans: Sequence[NewSpan], *, model: str) -> int:
+        """Refresh one model's pending suggestions for an article.
+
+        Drops the model's still-suggested spans, then adds the new ones except
+        where any span (accepted, rejected or pending) already covers the same
+        characters, so a rejected suggestion stays rejected. Returns how many
+        were added.
+        """
+        art = self.get_article(article)
+        labels = self.label_names()
+        stamp = now()
+        with self.transaction():
+            self.conn.execute(
+                "DELETE FROM spans WHERE article = ? AND model = ? AND state = 'suggested'",
+                (article, model))
+            taken = {(s, e) for s, e in self._rows(
+                "SELECT start, end FROM spans WHERE article = ?", (article,))}
+            added = 0
+            for new in spans:
+                if (new.start, new.end) in taken or new.label not in labels:
+                    continue
+                self._check_span(len(art.text), new.start, new.end, new.label, labels)
+                self._insert_span(article, new, stamp)
+                taken.add((new.start, new.end))
+                added += 1
+        return added
+
+    # -- undo / redo ------------------------------------------------------------
+
+    def _stacks(self, article: str, annotator: str) -> tuple[list[int], list[int]]:
+        """Replay the event log into undo and redo stacks of group numbers."""
+        undo: list[int] = []
+        redo: list[int] = []
+        for grp, action, target in self._rows(
+            "SELECT grp, min(action), min(target) FROM events WHERE article = ? AND annotator = ?"
+            " GROUP BY grp ORDER BY grp", (article, annotator)):
+            if action == "undo":
+                if undo and undo[-1] == target:
+                    redo.append(undo.pop())
+            elif action == "redo":
+                if redo and redo[-1] == target:
+                    undo.append(redo.pop())
+            elif action in UNDOABLE:
+                undo.append(grp)
+                redo.clear()
+        return undo, redo
+
+    def _restore(self, article: str, event_action: str, span_id: int | None,
+                 state: dict[str, Any] | None) -> tuple[str, int | None, Any, Any]:
+        """Set a span (or the article status) to a logged state; return the change."""
+        if event_action == "status":
+            before = {"status": self.get_article(article).status}
+            self.conn.execute("UPDATE articles SET status = ? WHERE uid = ?",
+                              (state["status"], article))
+            return ("status", None, before, state)
+        before = self._snapshot(span_id)
+        if state is None:
+            self.conn.execute("DELETE FROM spans WHERE id = ?", (span_id,))
+        elif before is None:
+            cols = ", ".join(f'"{c}"' for c in SPAN_COLUMNS)
+            self.conn.execute(f"INSERT INTO spans({cols}) VALUES ({', '.join('?' * len(state))})",
+                              [state[c] for c in SPAN_COLUMNS])
+        else:
+            sets = ", ".join(f'"{c}" = ?' for c in SPAN_COLUMNS[1:])
+            self.conn.execute(f"UPDATE spans SET {sets} WHERE id = ?",
+                              [*(state[c] for c in SPAN_COLUMNS[1:]), span_id])
+        return ("span", span_id, before, state)
+
+    def _replay(self, article: str, annotator: str, direction: str) -> bool:
+        with self.transaction():
+            undo, redo = self._stacks(article, annotator)
+            stack = undo if direction == "undo" else redo
+            if not stack:
+                return False
+            target = stack[-1]
+            events = self._rows(
+                "SELECT action, span_id, before, after FROM events WHERE grp = ? ORDER BY id",
+                (target,))
+            if direction == "undo":
+                events = events[::-1]
+            changes = []
+            for action, span_id, before, after in events:
+                wanted = before if direction == "undo" else after
+                changes.append(self._restore(
+                    article, action, span_id, None if wanted is None else json.loads(wanted)))
+            self._log([(direction, sid, b, a) for _, sid, b, a in changes], annotator, article,
+                      target=target)
+        return True
+
+    def undo(self, article: str, annotator: str) -> bool:
+        """Undo the annotator's last step on the article; False if there is none.
+
+        Works across restarts: the stacks are rebuilt from the event log.
+        """
+        return self._replay(article, annotator, "undo")
+
+    def redo(self, article: str, annotator: str) -> bool:
+        return self._replay(article, annotator, "redo")
+
+    def events(self, article: str | None = None) -> list[Event]:
+        sql = ("SELECT id, time, annotator, article, grp, action, span_id, before, after, target"
+               " FROM events")
+        rows = self._rows(sql + (" WHERE article = ?" if article else "") + " ORDER BY id",
+                          (article,) if article else ())
+        return [
+            Event(i, t, who, art, g, act, sid,
+                  json.loads(b) if b else None, json.loads(a) if a else None, tgt)
+            for i, t, who, art, g, act, sid, b, a, tgt in rows
+        ]
+
+    # -- analysis cache ---------------------------------------------------------
+
+    def get_analysis(self, article: str, version: str) -> str | None:
+        row = self._one("SELECT data FROM analyses WHERE article = ? AND version = ?",
+                        (article, version))
+        return row[0] if row else None
+
+    def put_analyses(self, items: Iterable[tuple[str, str, str]]) -> None:
+        """Cache ``(article, version, data)`` analyses; the data is opaque to the store."""
+        with self.transaction():
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO analyses(article, version, data) VALUES (?, ?, ?)",
+                list(items))
+
+    def unanalysed(self, version: str, *, collection: str | None = None) -> list[str]:
+        """Uids of articles that have no cached analysis of ``version``."""
+        sql = ("SELECT a.uid FROM articles a WHERE NOT EXISTS (SELECT 1 FROM analyses n"
+               " WHERE n.article = a.uid AND n.version = ?)")
+        params: list[Any] = [version]
+        if collection:
+            sql += " AND a.collection = ?"
+            params.append(collection)
+        return [r[0] for r in self._rows(sql + " ORDER BY a.rowid", params)]
+
+    # -- statistics ---------------------------------------------------------------
+
+    def stats(self) -> dict[str, Any]:
+        """Counts shaped as ``hanmark stats --json`` prints them (scripts rely on it)."""
+
+        def grouped(sql: str) -> dict[str, int]:
+            return {key: n for key, n in self._rows(sql)}
+
+        return {
+            "articles": {
+                "total": self.count_articles(),
+                "by_status": grouped("SELECT status, count(*) FROM articles GROUP BY status"),
+                "by_collection": grouped(
+                    "SELECT collection, count(*) FROM articles GROUP BY collection"),
+            },
+            "spans": {
+                "total": self._one("SELECT count(*) FROM spans")[0],
+                "by_label": grouped("SELECT label, count(*) FROM spans GROUP BY label"),
+                "by_state": grouped("SELECT state, count(*) FROM spans GROUP BY state"),
+                "by_annotator": grouped(
+                    "SELECT annotator, count(*) FROM spans GROUP BY annotator"),
+            },
+        }

@@ -1,0 +1,140 @@
+"""Bytes to clean article text: decoding, NFC, line endings, control characters.
+
+Everything that changes the text is counted, so the importer can tell the
+user what it did.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .errors import HanmarkError
+
+# ESC-introduced sequences: OSC (title, clipboard, hyperlinks), CSI (colours,
+# cursor moves), and the two-byte forms; plus the 8-bit C1 introducers.
+ESCAPE_RE = re.compile(
+    r"(?:\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC ... BEL or ST
+    r"|\x1b\[[0-?]*[ -/]*[@-~]?"  # CSI
+    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS, SOS, PM, APC ... ST
+    r"|\x1b[ -/]*[0-~]?"  # other escapes
+    r"|\x9b[0-?]*[ -/]*[@-~]?|\x9d[^\x07\x9c]*[\x07\x9c]?)"
+)
+# C0 and C1 controls except line feed (tabs become spaces separately).
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+NEEDS_WORK_RE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\r]")
+
+
+@dataclass
+class Decoded:
+    text: str
+    encoding: str
+
+
+@dataclass
+class Changes:
+    """What cleaning did to the text, counted per kind, for the user's report."""
+
+    counts: Counter = field(default_factory=Counter)
+
+    def add(self, other: Changes) -> None:
+        self.counts.update(other.counts)
+
+    def describe(self) -> str:
+        names = {
+            "nfc": "characters composed to NFC",
+            "crlf": "CRLF/CR line endings",
+            "escapes": "terminal escape sequences removed",
+            "controls": "control characters removed",
+            "tabs": "tabs made spaces",
+            "bom": "byte-order marks removed",
+        }
+        return ", ".join(f"{n} {names[k]}" for k, n in sorted(self.counts.items()) if n)
+
+
+def _looks_korean_or_plain(text: str) -> bool:
+    """CP949 decodes many byte strings; accept it only when the result reads as Korean."""
+    hangul = sum(1 for ch in text if "\uac00" <= ch <= "\ud7a3")
+    odd = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff" or "\ue000" <= ch <= "\uf8ff")
+    return hangul > 0 and hangul >= 3 * odd
+
+
+def decode(data: bytes, where: str) -> Decoded:
+    """Decode a file's bytes: UTF-8 (with or without BOM), UTF-16/32 with BOM,
+    CP949/EUC-KR. Raises a ``HanmarkError`` naming ``where`` rather than guess."""
+    for bom, name in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                      (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                      (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            try:
+                return Decoded(data.decode(name), name)
+            except UnicodeDecodeError as exc:
+                raise HanmarkError(
+                    f"{where}: starts with a {name} byte-order mark but is not valid {name} "
+                    f"(byte {exc.start})."
+                ) from None
+    if b"\x00" in data[:8192]:
+        raise HanmarkError(f"{where}: looks like a binary file, not text.")
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError as utf8_error:
+        try:
+            text = data.decode("cp949")
+        except UnicodeDecodeError:
+            text = None
+        if text is not None and _looks_korean_or_plain(text):
+            return Decoded(text, "cp949")
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data).best()
+        if best is not None and best.encoding not in ("utf_8", "cp949", "euc_kr"):
+            candidate = str(best)
+            if not CONTROL_RE.search(candidate.replace("\t", "")):
+                return Decoded(candidate, best.encoding)
+        line = data[: utf8_error.start].count(b"\n") + 1
+        raise HanmarkError(
+            f"{where}:{line}: not UTF-8, UTF-16 or CP949/EUC-KR text; "
+            "convert it to UTF-8 and import again."
+        ) from None
+
+
+def clean(text: str) -> tuple[str, Changes]:
+    """NFC, LF line endings, no control characters or escape sequences.
+
+    Bidirectional and zero-width characters are kept: they are text, and
+    the reader shows them as visible marks rather than obeying them.
+    """
+    changes = Changes()
+    if text.startswith("\ufeff"):
+        text = text[1:]
+        changes.counts["bom"] += 1
+    if NEEDS_WORK_RE.search(text):
+        n_crlf = text.count("\r")
+        if n_crlf:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+            changes.counts["crlf"] += n_crlf
+        text, n = ESCAPE_RE.subn("", text)
+        changes.counts["escapes"] += n
+        text, n = CONTROL_RE.subn("", text)
+        changes.counts["controls"] += n
+        n = text.count("\t")
+        if n:
+            text = text.replace("\t", " ")
+            changes.counts["tabs"] += n
+    if not unicodedata.is_normalized("NFC", text):
+        normal = unicodedata.normalize("NFC", text)
+        changes.counts["nfc"] += len(text) - len(normal) or 1
+        text = normal
+    return text, changes
+
+
+def clean_with_offsets(text: str, offsets: list[int]) -> tuple[str, Changes, list[int]]:
+    """Clean ``text`` and move character ``offsets`` (span boundaries) with it."""
+    cleaned, changes = clean(text)
+    if cleaned == text:
+        return cleaned, changes, list(offsets)
+    moved = [len(clean(text[:b])[0]) for b in offsets]
+    return cleaned, changes, moved

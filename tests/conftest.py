@@ -1,0 +1,31 @@
+"""Shared fixtures: a fresh database file per test, and the real data beside the repo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from store import Store
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_DATA = REPO.parent / "shared" / "data"
+SEED_FILE = REPO / "seeds" / "000_487a5749c62e61c4.txt"
+KLUE_FILE = SHARED_DATA / "klue-ner" / "klue-ner-v1.1_dev_first4000.tsv"
+KONNE_FILE = SHARED_DATA / "konne" / "konne-dev_first200.jsonl"
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "hanmark.db"
+
+
+@pytest.fixture
+def store(db_path: Path):
+    with Store(db_path) as opened:
+        yield opened
+
+
+@pytest.fixture
+def seed_text() -> str:
+    return SEED_FILE.read_text(encoding="utf-8")

@@ -1,0 +1,201 @@
+"""The ``hanmark`` command: opens the app, or runs a subcommand.
+
+Expected mistakes (``HanmarkError``) print one sentence and exit 1; they
+never show a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from store import HanmarkError, Store
+from store.importer import import_sources
+
+from .settings import resolve_annotator, resolve_db
+
+SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def fail(message: str) -> None:
+    click.secho(f"hanmark: {message}", fg="red", err=True)
+    sys.exit(1)
+
+
+def friendly(func: Callable) -> Callable:
+    """Turn ``HanmarkError`` into one red line and exit status 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except HanmarkError as exc:
+            fail(str(exc))
+        except KeyboardInterrupt:
+            fail("interrupted; the transaction in progress was rolled back.")
+
+    return wrapper
+
+
+def seed_paths() -> list[str]:
+    return [str(p) for p in sorted(SEEDS_DIR.glob("*.txt"))]
+
+
+def open_store(db: str | None, *, readonly: bool = False) -> Store:
+    """Open the chosen database; a new default database gets the bundled corpus."""
+    path, is_default = resolve_db(db)
+    if is_default:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    fresh = not path.exists()
+    store = Store(path, readonly=readonly)
+    if fresh and is_default:
+        import_sources(store, seed_paths(), collection="seeds")
+    return store
+
+
+db_option = click.option("--db", "db", metavar="PATH",
+                         help="Database file (default: $HANMARK_DB, else hanmark.db in the "
+                              "user data folder).")
+
+
+@click.group(invoke_without_command=True)
+@db_option
+@click.option("--annotator", metavar="NAME",
+              help="Who is labeling (default: $HANMARK_ANNOTATOR, else the login name).")
+@click.version_option(package_name="hanmark")
+@click.pass_context
+@friendly
+def main(ctx: click.Context, db: str | None, annotator: str | None) -> None:
+    """hanmark: read Korean news in the terminal and tag named entities by keyboard.
+
+    With no command, opens the app on the database.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["db"] = db
+    ctx.obj["annotator"] = annotator
+    if ctx.invoked_subcommand is None:
+        from .app import HanmarkApp
+
+        store = open_store(db)
+        HanmarkApp(store, annotator=resolve_annotator(annotator)).run()
+
+
+def _db(ctx: click.Context, db: str | None) -> str | None:
+    return db or (ctx.obj or {}).get("db")
+
+
+@main.command("import")
+@click.argument("paths", nargs=-1, required=True)
+@db_option
+@click.option("--collection", default="default", show_default=True,
+              help="Collection the articles join.")
+@click.option("--annotator", default="import", show_default=True,
+              help="Annotator recorded for labels that come with the articles.")
+@click.option("--strict", is_flag=True, help="Abort on the first error and write nothing.")
+@click.pass_context
+@friendly
+def import_command(ctx: click.Context, paths: tuple[str, ...], db: str | None,
+                   collection: str, annotator: str, strict: bool) -> None:
+    """Import articles: .txt/.md files (one article each), folders, .jsonl, or - for stdin."""
+    store = open_store(_db(ctx, db))
+    with _progress("Importing", len(paths)) as advance:
+        report = import_sources(store, paths, collection=collection, annotator=annotator,
+                                strict=strict, progress=advance)
+    for error in report.errors:
+        click.secho(error, fg="yellow", err=True)
+    click.echo(report.summary())
+    if report.errors and not report.imported and not report.duplicates:
+        sys.exit(1)
+
+
+class _progress:
+    """A rich progress bar on a terminal; nothing when output is piped."""
+
+    def __init__(self, what: str, total: int | None):
+        self.what, self.total, self.bar = what, total, None
+
+    def __enter__(self) -> Callable[..., None]:
+        if sys.stdout.isatty():
+            from rich.progress import Progress
+
+            self.bar = Progress(transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task(self.what, total=self.total)
+            return lambda *_args, advance=1: self.bar.advance(self.task, advance)
+        return lambda *_args, advance=1: None
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+@main.command("stats")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_context
+@friendly
+def stats_command(ctx: click.Context, db: str | None, as_json: bool) -> None:
+    """Articles by status and collection; spans by label, state and annotator."""
+    stats = open_store(_db(ctx, db)).stats()
+    if as_json:
+        click.echo(json.dumps(stats, ensure_ascii=False))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    for section, title in (("articles", "Articles"), ("spans", "Spans")):
+        data = stats[section]
+        table = Table(title=f"{title}: {data['total']}", show_header=True)
+        table.add_column("by")
+        table.add_column("value")
+        table.add_column("count", justify="right")
+        for key, counts in data.items():
+            if key == "total":
+                continue
+            for value, n in sorted(counts.items(), key=lambda kv: -kv[1]):
+                table.add_row(key.removeprefix("by_"), str(value), str(n))
+        console.print(table)
+
+
+@main.command("articles")
+@db_option
+@click.option("--search", metavar="TEXT", help="Only articles whose title or text contain TEXT.")
+@click.option("--status", type=click.Choice(["new", "in_progress", "done", "skipped"]))
+@click.option("--collection", metavar="NAME")
+@click.option("--limit", default=50, show_default=True, help="At most this many rows.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@click.pass_context
+@friendly
+def articles_command(ctx: click.Context, db: str | None, search: str | None,
+                     status: str | None, collection: str | None, limit: int,
+                     as_json: bool) -> None:
+    """List articles (id, date, status, labels, title)."""
+    store = open_store(_db(ctx, db))
+    rows = store.article_rows(search=search, status=status, collection=collection, limit=limit)
+    total = store.count_articles(search=search, status=status, collection=collection)
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps({
+                "id": row.uid, "title": row.title, "date": row.date,
+                "collection": row.collection, "status": row.status, "labels": row.n_labels,
+            }, ensure_ascii=False))
+        return
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=f"{total} article{'s' * (total != 1)}")
+    for column in ("id", "date", "collection", "status", "labels", "title"):
+        table.add_column(column, no_wrap=True, overflow="ellipsis",
+                         min_width=16 if column == "id" else None)
+    for row in rows:
+        table.add_row(row.uid, row.date or "", Text(row.collection), row.status,
+                      str(row.n_labels), Text(row.title))
+    Console().print(table)
