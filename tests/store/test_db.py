@@ -1,0 +1,96 @@
+"""Opening database files that are not what they claim: one sentence, file untouched."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from store import HanmarkError, Store
+from store.migrations import SCHEMA_VERSION
+
+
+def _bytes(path: Path) -> bytes:
+    return path.read_bytes()
+
+
+def test_missing_folder(tmp_path: Path) -> None:
+    with pytest.raises(HanmarkError, match="folder .* does not exist"):
+        Store(tmp_path / "nope" / "x.db")
+    assert not (tmp_path / "nope").exists()
+
+
+def test_not_sqlite(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_text("이것은 데이터베이스가 아니다\n", encoding="utf-8")
+    before = _bytes(path)
+    with pytest.raises(HanmarkError, match="not a hanmark database"):
+        Store(path)
+    assert _bytes(path) == before
+
+
+def test_other_sqlite_database(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE t(x)")
+    conn.commit()
+    conn.close()
+    before = _bytes(path)
+    with pytest.raises(HanmarkError, match="not a hanmark one"):
+        Store(path)
+    assert _bytes(path) == before
+
+
+def test_newer_schema(db_path: Path) -> None:
+    Store(db_path).close()
+    conn = sqlite3.connect(db_path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.commit()
+    conn.close()
+    with pytest.raises(HanmarkError, match="newer hanmark"):
+        Store(db_path)
+
+
+def test_corrupt_database(db_path: Path) -> None:
+    with Store(db_path) as store:
+        for i in range(200):
+            store.add_article(f"기사 {i} " * 50)
+    data = bytearray(db_path.read_bytes())
+    data[100:4096] = b"\xff" * (4096 - 100)
+    db_path.write_bytes(bytes(data))
+    with pytest.raises(HanmarkError, match="damaged|not a database|not a hanmark"):
+        store = Store(db_path)
+        store.count_articles()
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write read-only files")
+def test_read_only_file_opens_read_only(db_path: Path) -> None:
+    with Store(db_path) as store:
+        uid, _ = store.add_article("읽기 전용 기사.")
+    db_path.chmod(0o444)
+    with Store(db_path) as store:
+        assert store.readonly
+        with pytest.raises(HanmarkError, match="read-only"):
+            store.label_range(uid, 0, 2, "PS", annotator="kim")
+
+
+def test_read_only_flag_refuses_writes(db_path: Path) -> None:
+    with Store(db_path) as store:
+        uid, _ = store.add_article("읽기 전용 기사.")
+    with Store(db_path, readonly=True) as store:
+        assert store.get_article(uid).text == "읽기 전용 기사."
+        with pytest.raises(HanmarkError, match="read-only"):
+            store.add_article("새 기사.")
+
+
+def test_two_connections_write_without_locking_errors(db_path: Path) -> None:
+    first, second = Store(db_path), Store(db_path)
+    uid, _ = first.add_article("동시에 쓰는 기사입니다.")
+    for i in range(20):
+        first.label_range(uid, 0, 2, "PS", annotator="a")
+        second.add_article(f"다른 프로세스의 기사 {i}.")
+    assert second.count_articles() == 21
+    first.close()
+    second.close()

@@ -1,0 +1,177 @@
+"""The store API on a fresh database file: articles, search, spans, undo, stats."""
+
+from __future__ import annotations
+
+import pytest
+
+from store import HanmarkError, NewSpan, Store
+
+TEXT = "엔비디아와 삼성전자가 GPU 26만 장을 확보했다. 이재명 대통령이 경주에서 말했다."
+
+
+@pytest.fixture
+def uid(store: Store) -> str:
+    uid, created = store.add_article(TEXT, title="GPU", date="2025-11-01", collection="news")
+    assert created
+    return uid
+
+
+def test_same_text_is_one_article(store: Store, uid: str) -> None:
+    again, created = store.add_article(TEXT, title="other title")
+    assert again == uid and not created
+    assert store.count_articles() == 1
+    assert store.get_article(uid).title == "GPU"
+
+
+def test_database_has_klue_labels_and_schema(store: Store) -> None:
+    labels = store.labels()
+    assert [(lab.name, lab.description, lab.key) for lab in labels] == [
+        ("PS", "사람", "1"), ("LC", "장소", "2"), ("OG", "기관", "3"),
+        ("DT", "날짜", "4"), ("TI", "시간", "5"), ("QT", "수량", "6"),
+    ]
+    assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+
+
+@pytest.mark.parametrize("query", ["비디아", "삼성", "이재명 대통령", "GPU"])
+def test_search_finds_any_korean_substring(store: Store, uid: str, query: str) -> None:
+    store.add_article("전혀 다른 기사입니다.", title="무관")
+    rows = store.article_rows(search=query)
+    assert [r.uid for r in rows] == [uid]
+    assert store.count_articles(search=query) == 1
+
+
+def test_search_quotes_are_not_syntax(store: Store, uid: str) -> None:
+    assert store.article_rows(search='"엔비 OR x') == []
+
+
+def test_filters_and_paging(store: Store) -> None:
+    for i in range(30):
+        store.add_article(f"기사 번호 {i}입니다.", collection="a" if i % 2 else "b")
+    assert store.count_articles(collection="a") == 15
+    first = store.article_rows(limit=10)
+    second = store.article_rows(limit=10, offset=10)
+    assert len(first) == len(second) == 10
+    assert not {r.uid for r in first} & {r.uid for r in second}
+    assert store.collections() == ["a", "b"]
+
+
+def test_label_range_replaces_overlaps_and_undo_restores(store: Store, uid: str) -> None:
+    store.label_range(uid, 0, 4, "OG", annotator="kim")
+    store.label_range(uid, 0, 2, "PS", annotator="kim")  # overlaps: replaces
+    assert [(s.start, s.end, s.label) for s in store.spans(uid)] == [(0, 2, "PS")]
+    assert store.get_article(uid).status == "in_progress"
+    assert store.undo(uid, "kim")
+    assert [(s.start, s.end, s.label) for s in store.spans(uid)] == [(0, 4, "OG")]
+    assert store.undo(uid, "kim")
+    assert store.spans(uid) == []
+    assert not store.undo(uid, "kim")
+    assert store.redo(uid, "kim") and store.redo(uid, "kim")
+    assert [(s.start, s.end, s.label) for s in store.spans(uid)] == [(0, 2, "PS")]
+    assert not store.redo(uid, "kim")
+
+
+def test_undo_survives_reopening(db_path, uid: str, store: Store) -> None:
+    store.label_range(uid, 0, 4, "OG", annotator="kim")
+    store.close()
+    with Store(db_path) as reopened:
+        assert reopened.undo(uid, "kim")
+        assert reopened.spans(uid) == []
+
+
+def test_undo_is_per_annotator(store: Store, uid: str) -> None:
+    store.label_range(uid, 0, 4, "OG", annotator="kim")
+    store.label_range(uid, 6, 10, "OG", annotator="lee")
+    assert store.undo(uid, "kim")
+    assert [(s.annotator, s.start) for s in store.spans(uid)] == [("lee", 6)]
+
+
+def test_new_action_clears_redo(store: Store, uid: str) -> None:
+    store.label_range(uid, 0, 4, "OG", annotator="kim")
+    store.undo(uid, "kim")
+    store.label_range(uid, 6, 10, "OG", annotator="kim")
+    assert not store.redo(uid, "kim")
+
+
+def test_rejected_suggestion_stays_rejected(store: Store, uid: str) -> None:
+    suggestion = NewSpan(0, 4, "OG", "rules", origin="suggestion", state="suggested",
+                         model="rules", confidence=0.9)
+    assert store.replace_suggestions(uid, [suggestion], model="rules") == 1
+    span = store.spans(uid)[0]
+    rejected = store.remove_span(span.id, actor="kim")
+    assert rejected is not None and rejected.state == "rejected"
+    assert store.replace_suggestions(uid, [suggestion], model="rules") == 0
+    assert [s.state for s in store.spans(uid)] == ["rejected"]
+
+
+def test_accept_makes_suggestion_the_annotators_label(store: Store, uid: str) -> None:
+    store.replace_suggestions(uid, [NewSpan(0, 4, "OG", "rules", origin="suggestion",
+                                            state="suggested", model="rules")], model="rules")
+    [accepted] = store.accept([s.id for s in store.spans(uid)], annotator="kim")
+    assert (accepted.state, accepted.annotator, accepted.origin, accepted.model) == (
+        "accepted", "kim", "suggestion", "rules")
+    assert store.undo(uid, "kim")
+    assert store.spans(uid)[0].state == "suggested"
+
+
+def test_remove_human_span_deletes_it(store: Store, uid: str) -> None:
+    span = store.label_range(uid, 0, 4, "OG", annotator="kim")
+    assert store.remove_span(span.id, actor="kim") is None
+    assert store.spans(uid) == []
+
+
+@pytest.mark.parametrize(("start", "end", "label", "message"), [
+    (0, 999, "PS", "outside the text"),
+    (5, 5, "PS", "outside the text"),
+    (-1, 3, "PS", "outside the text"),
+    (0, 3, "NOPE", "Unknown label"),
+])
+def test_bad_spans_are_refused_and_nothing_changes(store: Store, uid: str, start: int,
+                                                   end: int, label: str, message: str) -> None:
+    with pytest.raises(HanmarkError, match=message):
+        store.label_range(uid, start, end, label, annotator="kim")
+    assert store.spans(uid) == []
+    assert store.events(uid) == []
+
+
+def test_every_change_is_in_the_event_log(store: Store, uid: str) -> None:
+    span = store.label_range(uid, 0, 4, "OG", annotator="kim")
+    store.update_span(span.id, actor="kim", label="PS", note="사람 이름?")
+    store.set_status(uid, "done", "kim")
+    actions = [(e.action, e.annotator) for e in store.events(uid)]
+    assert actions == [("create", "kim"), ("update", "kim"), ("status", "kim")]
+    update = store.events(uid)[1]
+    assert update.before["label"] == "OG" and update.after["label"] == "PS"
+
+
+def test_status_change_is_undoable_and_next_article_skips_done(store: Store, uid: str) -> None:
+    other, _ = store.add_article("두 번째 기사입니다.")
+    store.set_status(uid, "done", "kim")
+    assert store.next_article(uid) == other
+    store.set_status(other, "skipped", "kim")
+    assert store.next_article(other) is None
+    assert store.undo(other, "kim")
+    assert store.get_article(other).status == "new"
+
+
+def test_stats_shape(store: Store, uid: str) -> None:
+    store.label_range(uid, 0, 4, "OG", annotator="kim")
+    stats = store.stats()
+    assert stats == {
+        "articles": {"total": 1, "by_status": {"in_progress": 1},
+                     "by_collection": {"news": 1}},
+        "spans": {"total": 1, "by_label": {"OG": 1}, "by_state": {"accepted": 1},
+                  "by_annotator": {"kim": 1}},
+    }
+
+
+def test_iter_articles_streams_all_in_order(store: Store) -> None:
+    uids = [store.add_article(f"문장 {i}.")[0] for i in range(1234)]
+    assert [a.uid for a in store.iter_articles(batch=100)] == uids
+
+
+def test_failed_transaction_writes_nothing(store: Store) -> None:
+    with pytest.raises(RuntimeError), store.transaction():
+        store.add_article("남지 않아야 할 기사.")
+        raise RuntimeError("boom")
+    assert store.count_articles() == 0
