@@ -89,11 +89,11 @@ def decode(data: bytes, where: str) -> Decoded:
             return Decoded(text, "cp949")
         from charset_normalizer import from_bytes
 
+        # BOM-less UTF-16/32 is the one other encoding worth accepting;
+        # anything else would be a guess, and a wrong guess garbles Korean.
         best = from_bytes(data).best()
-        if best is not None and best.encoding not in ("utf_8", "cp949", "euc_kr"):
-            candidate = str(best)
-            if not CONTROL_RE.search(candidate.replace("\t", "")):
-                return Decoded(candidate, best.encoding)
+        if best is not None and best.encoding.startswith(("utf_16", "utf_32")):
+            return Decoded(str(best), best.encoding)
         line = data[: utf8_error.start].count(b"\n") + 1
         raise HanmarkError(
             f"{where}:{line}: not UTF-8, UTF-16 or CP949/EUC-KR text; "

@@ -1,0 +1,36 @@
+"""Kiwi analysis as character offsets, and its cache in the database."""
+
+from __future__ import annotations
+
+from nlp.analyzer import Analysis, analyse_articles, analysis_for, get_analyzer
+from store import Store
+
+TEXT = "엔비디아와 삼성전자가 GPU를 확보했다. 이재명 대통령이 말했다."
+
+
+def test_tokens_are_character_offsets_into_the_text() -> None:
+    analysis = get_analyzer().analyse(TEXT)
+    surfaces = [(TEXT[t.start:t.end], t.tag) for t in analysis.tokens[:4]]
+    assert surfaces == [("엔비디아", "NNP"), ("와", "JC"), ("삼성전자", "NNP"), ("가", "JKS")]
+    # Kiwi's form is a lemma: 했 is 하 + 었, both covering the one character.
+    hae = [t for t in analysis.tokens if TEXT[t.start:t.end] == "했"]
+    assert {t.form for t in hae} == {"하", "었"}
+    assert [TEXT[s:e] for s, e in analysis.sentences] == [
+        "엔비디아와 삼성전자가 GPU를 확보했다.", "이재명 대통령이 말했다."]
+    assert TEXT[slice(*analysis.words[0])] == "엔비디아와"
+
+
+def test_offsets_hold_outside_the_basic_plane() -> None:
+    text = "축하 🎉 엔비디아 𠀀 경주"
+    analysis = get_analyzer().analyse(text)
+    assert [text[t.start:t.end] for t in analysis.tokens if t.tag == "NNP"] == ["엔비디아", "경주"]
+
+
+def test_cache_round_trip_and_batch(store: Store) -> None:
+    uids = [store.add_article(f"{i}번째 기사에서 삼성전자가 말했다.")[0] for i in range(5)]
+    assert analyse_articles(store) == 5
+    assert analyse_articles(store) == 0  # nothing analysed twice
+    cached = analysis_for(store, uids[0])
+    fresh = get_analyzer().analyse(store.get_article(uids[0]).text)
+    assert cached == fresh
+    assert Analysis.from_json(fresh.text, fresh.to_json()) == fresh
