@@ -8,6 +8,8 @@ leaves nothing; ``strict`` makes the first error abort everything.
 
 from __future__ import annotations
 
+import codecs
+import io
 import json
 import re
 import sys
@@ -42,6 +44,39 @@ class ArticleRecord:
     meta: dict[str, Any] = field(default_factory=dict)
     spans: list[tuple[int, int, str]] = field(default_factory=list)
     line: int | None = None
+
+
+@dataclass
+class Source:
+    """Where records come from: a file (streamed) or bytes already read (stdin)."""
+
+    where: str
+    path: Path | None = None
+    data: bytes | None = None
+
+    def read_bytes(self) -> bytes:
+        if self.data is not None:
+            return self.data
+        try:
+            return self.path.read_bytes()
+        except PermissionError:
+            raise HanmarkError(f"{self.where}: cannot be read (permission denied).") from None
+        except OSError as exc:
+            raise HanmarkError(f"{self.where}: cannot be read ({exc.strerror}).") from None
+
+    def open_binary(self) -> BinaryIO:
+        if self.data is not None:
+            return io.BytesIO(self.data)
+        try:
+            return self.path.open("rb")
+        except PermissionError:
+            raise HanmarkError(f"{self.where}: cannot be read (permission denied).") from None
+        except OSError as exc:
+            raise HanmarkError(f"{self.where}: cannot be read ({exc.strerror}).") from None
+
+    def head(self, size: int = 65536) -> bytes:
+        with self.open_binary() as handle:
+            return handle.read(size)
 
 
 class RecordError(HanmarkError):
@@ -94,9 +129,9 @@ def derive_title(text: str) -> str:
     return candidate
 
 
-def read_text_file(data: bytes, where: str) -> tuple[Iterator[ArticleRecord], str]:
+def read_text_file(source: Source) -> tuple[Iterator[ArticleRecord], str]:
     """One article per file; a leading ``date YYYY-MM-DD`` becomes the date."""
-    decoded = decode(data, where)
+    decoded = decode(source.read_bytes(), source.where)
     text, date = decoded.text, None
     match = DATE_PREFIX_RE.match(text.lstrip("\ufeff"))
     if match:
@@ -122,12 +157,42 @@ def _parse_spans(raw: Any, line: int) -> list[tuple[int, int, str]]:
     return spans
 
 
-def read_jsonl(data: bytes, where: str) -> tuple[Iterator[ArticleRecord | RecordError], str]:
+def stream_lines(source: Source) -> tuple[Iterator[tuple[int, str | RecordError]], str]:
+    """Numbered, decoded lines read one at a time, so memory stays flat.
+
+    The encoding is decided on the file's head; a later line that does not
+    decode becomes a ``RecordError`` for that line alone.
+    """
+    head = source.head()
+    cut = head.rfind(b"\n") + 1 or len(head)
+    encoding = decode(head[:cut], source.where).encoding
+    if encoding.startswith(("utf-16", "utf-32", "utf_16", "utf_32")):
+        # A newline byte is not a line boundary in UTF-16/32: decode whole.
+        text = decode(source.read_bytes(), source.where).text
+        return enumerate(text.split("\n"), start=1), encoding
+
+    def lines() -> Iterator[tuple[int, str | RecordError]]:
+        with source.open_binary() as handle:
+            for number, raw in enumerate(handle, start=1):
+                if number == 1 and raw.startswith(codecs.BOM_UTF8):
+                    raw = raw[len(codecs.BOM_UTF8):]
+                try:
+                    yield number, raw.decode("utf-8" if encoding == "utf-8-sig" else encoding)
+                except UnicodeDecodeError:
+                    yield number, RecordError(number, f"not valid {encoding} text")
+
+    return lines(), encoding
+
+
+def read_jsonl(source: Source) -> tuple[Iterator[ArticleRecord | RecordError], str]:
     """One article per line: ``text`` required; title, date, source, url, id, spans optional."""
-    decoded = decode(data, where)
+    numbered, encoding = stream_lines(source)
 
     def records() -> Iterator[ArticleRecord | RecordError]:
-        for number, raw in enumerate(decoded.text.split("\n"), start=1):
+        for number, raw in numbered:
+            if isinstance(raw, RecordError):
+                yield raw
+                continue
             if not raw.strip():
                 continue
             try:
@@ -157,10 +222,13 @@ def read_jsonl(data: bytes, where: str) -> tuple[Iterator[ArticleRecord | Record
                 continue
             yield ArticleRecord(text=text, meta=meta, spans=spans, line=number, **fields)
 
-    return records(), decoded.encoding
+    return records(), encoding
 
 
-def reader_for(name: str) -> Callable[[bytes, str], tuple[Iterator, str]]:
+Reader = Callable[[Source], tuple[Iterator, str]]
+
+
+def reader_for(name: str) -> Reader:
     """Pick the reader by file name: ``.jsonl``/``.ndjson`` lines, else one text article."""
     return read_jsonl if name.lower().endswith(JSONL_SUFFIXES) else read_text_file
 
@@ -184,19 +252,14 @@ def expand_paths(paths: Iterable[str]) -> Iterator[str | Path]:
             raise HanmarkError(f"{path}: no such file or folder.")
 
 
-def _read_bytes(source: str | Path, stdin: BinaryIO | None) -> bytes:
-    if source == "-":
-        return (stdin or sys.stdin.buffer).read()
-    try:
-        return Path(source).read_bytes()
-    except PermissionError:
-        raise HanmarkError(f"{source}: cannot be read (permission denied).") from None
-    except OSError as exc:
-        raise HanmarkError(f"{source}: cannot be read ({exc.strerror}).") from None
+def _source(path: str | Path, stdin: BinaryIO | None) -> Source:
+    if path == "-":
+        return Source("<stdin>", data=(stdin or sys.stdin.buffer).read())
+    return Source(str(path), path=Path(path))
 
 
 def store_record(store: Store, record: ArticleRecord, *, collection: str, annotator: str,
-                 report: ImportReport, where: str) -> None:
+                 report: ImportReport, labels: set[str]) -> None:
     """Clean one record and write it (inside the caller's transaction)."""
     offsets = [b for s, e, _ in record.spans for b in (s, e)]
     if any(not (0 <= b <= len(record.text)) for b in offsets) or any(
@@ -210,7 +273,7 @@ def store_record(store: Store, record: ArticleRecord, *, collection: str, annota
     text = text.strip()
     if not text:
         raise RecordError(record.line, "no text left after cleaning")
-    unknown = sorted({label for _, _, label in record.spans} - store.label_names())
+    unknown = sorted({label for _, _, label in record.spans} - labels)
     if unknown:
         raise RecordError(record.line, f"unknown label {unknown[0]!r}; add it with "
                                        "`hanmark labels add` or map it with --label-map")
@@ -235,7 +298,7 @@ def store_record(store: Store, record: ArticleRecord, *, collection: str, annota
 
 def import_sources(store: Store, paths: Iterable[str], *, collection: str = "default",
                    annotator: str = "import", strict: bool = False,
-                   reader: Callable[[bytes, str], tuple[Iterator, str]] | None = None,
+                   reader: Reader | None = None,
                    stdin: BinaryIO | None = None,
                    progress: Callable[[str], None] | None = None) -> ImportReport:
     """Import every source; return what happened. With ``strict``, the first
@@ -254,23 +317,24 @@ def import_sources(store: Store, paths: Iterable[str], *, collection: str = "def
 
 def _import_all(store, sources, collection, annotator, strict, reader, stdin, progress,
                 report) -> None:
-    for source in sources:
-        where = "<stdin>" if source == "-" else str(source)
+    labels = store.label_names()
+    for path in sources:
+        source = _source(path, stdin)
         try:
-            data = _read_bytes(source, stdin)
-            if not data.strip():
-                raise HanmarkError(f"{where}: file is empty.")
-            name = "stdin.jsonl" if source == "-" and data.lstrip()[:1] == b"{" else str(source)
-            records, encoding = (reader or reader_for(name))(data, where)
+            head = source.head()
+            if not head.strip():
+                raise HanmarkError(f"{source.where}: file is empty.")
+            name = "stdin.jsonl" if path == "-" and head.lstrip()[:1] == b"{" else str(path)
+            records, encoding = (reader or reader_for(name))(source)
             with store.transaction():
                 for record in records:
                     try:
                         if isinstance(record, RecordError):
                             raise record
                         store_record(store, record, collection=collection, annotator=annotator,
-                                     report=report, where=where)
+                                     report=report, labels=labels)
                     except RecordError as exc:
-                        message = f"{where}:{exc.line or 1}: {exc.reason}"
+                        message = f"{source.where}:{exc.line or 1}: {exc.reason}"
                         if strict:
                             raise HanmarkError(message + " (nothing was imported)") from None
                         report.errors.append(message)
@@ -281,4 +345,4 @@ def _import_all(store, sources, collection, annotator, strict, reader, stdin, pr
                 raise
             report.errors.append(str(exc))
         if progress:
-            progress(where)
+            progress(source.where)
