@@ -84,6 +84,7 @@ class Analyzer:
         self._kiwi = None
         self._lock = threading.Lock()
         self._user_words: set[str] = set()
+        self._pending: list[tuple[str, str]] = []
 
     @property
     def version(self) -> str:
@@ -104,6 +105,9 @@ class Analyzer:
                 except Exception as exc:  # a broken install must not show a traceback
                     raise HanmarkError(f"The Kiwi analyzer could not be loaded ({exc}).") from None
                 self._kiwi = kiwi
+                pending, self._pending = self._pending, []
+                for form, tag in pending:
+                    kiwi.add_user_word(form, tag, 0.0)
             return self._kiwi
 
     def warm_up(self) -> None:
@@ -111,15 +115,24 @@ class Analyzer:
         _ = self.kiwi
 
     def add_user_words(self, forms: Iterable[tuple[str, str]]) -> int:
-        """Teach Kiwi words as ``(form, tag)`` so that particles stop gluing to them."""
+        """Teach Kiwi words as ``(form, tag)`` so that particles stop gluing to them.
+
+        Before Kiwi is loaded the words wait and are added at load time, so a
+        label given early never blocks on the one-second load.
+        """
         added = 0
         for form, tag in forms:
             form = form.strip()
             if not form or " " in form or form in self._user_words:
                 continue
-            if self.kiwi.add_user_word(form, tag, 0.0):
-                added += 1
             self._user_words.add(form)
+            with self._lock:
+                if self._kiwi is None:
+                    self._pending.append((form, tag))
+                    added += 1
+                    continue
+            if self._kiwi.add_user_word(form, tag, 0.0):
+                added += 1
         return added
 
     def analyse(self, text: str) -> Analysis:

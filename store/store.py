@@ -346,7 +346,7 @@ class Store:
     def _log(self, changes: list[tuple[str, int | None, Any, Any]], annotator: str,
              article: str | None, target: int | None = None) -> int:
         """Append one event group; return its number."""
-        grp = self.conn.execute("SELECT coalesce(max(grp), 0) + 1 FROM events").fetchone()[0]
+        grp = self.next_event_group()
         stamp = now()
         self.conn.executemany(
             "INSERT INTO events(time, annotator, article, grp, action, span_id, before, after,"
@@ -359,6 +359,34 @@ class Store:
             ],
         )
         return grp
+
+    def next_event_group(self) -> int:
+        return self.conn.execute("SELECT coalesce(max(grp), 0) + 1 FROM events").fetchone()[0]
+
+    def append_event(self, time: str, annotator: str, article: str | None, grp: int,
+                     action: str, span_id: int | None, before: dict | None,
+                     after: dict | None, target: int | None) -> None:
+        """Append one event exactly as given (merging keeps other databases' times)."""
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO events(time, annotator, article, grp, action, span_id, before,"
+                " after, target) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (time, annotator, article, grp, action, span_id,
+                 None if before is None else json.dumps(before, ensure_ascii=False),
+                 None if after is None else json.dumps(after, ensure_ascii=False), target))
+
+    def raw_events(self, article: str) -> list[tuple]:
+        """``(time, annotator, article, action, before, after)`` with JSON left as text."""
+        return self._rows("SELECT time, annotator, article, action, before, after FROM events"
+                          " WHERE article = ? ORDER BY id", (article,))
+
+    def insert_span_row(self, values: Sequence[Any]) -> int:
+        """Insert a span with all its provenance as given (every column but the id)."""
+        cols = ", ".join(f'"{c}"' for c in SPAN_COLUMNS[1:])
+        with self.transaction():
+            cur = self.conn.execute(
+                f"INSERT INTO spans({cols}) VALUES ({', '.join('?' * len(values))})", values)
+        return cur.lastrowid
 
     def add_spans(self, article: str, spans: Iterable[NewSpan], *, actor: str,
                   log: bool = True) -> list[Span]:
@@ -469,13 +497,16 @@ class Store:
                 self._log(changes, annotator, article)
         return accepted
 
-    def replace_suggestions(self, article: str, spans: Sequence[NewSpan], *, model: str) -> int:
+    def replace_suggestions(self, article: str, spans: Sequence[NewSpan], *, model: str,
+                            supersede: bool = False) -> int:
         """Refresh one model's pending suggestions for an article.
 
         Drops the model's still-suggested spans, then adds the new ones except
         where any span (accepted, rejected or pending) already covers the same
-        characters, so a rejected suggestion stays rejected. Returns how many
-        were added.
+        characters, so a rejected suggestion stays rejected. With ``supersede``
+        (the live gazetteer, which repeats human decisions), other models'
+        pending suggestions that overlap a new one are dropped first. Returns
+        how many were added.
         """
         art = self.get_article(article)
         labels = self.label_names()
@@ -484,6 +515,11 @@ class Store:
             self.conn.execute(
                 "DELETE FROM spans WHERE article = ? AND model = ? AND state = 'suggested'",
                 (article, model))
+            if supersede:
+                self.conn.executemany(
+                    "DELETE FROM spans WHERE article = ? AND state = 'suggested'"
+                    " AND start < ? AND end > ?",
+                    [(article, new.end, new.start) for new in spans])
             taken = {(s, e) for s, e in self._rows(
                 "SELECT start, end FROM spans WHERE article = ?", (article,))}
             added = 0
@@ -495,6 +531,19 @@ class Store:
                 taken.add((new.start, new.end))
                 added += 1
         return added
+
+    def labeled_forms(self) -> list[tuple[str, str, int]]:
+        """``(surface, label, count)`` of every accepted span: the live gazetteer's source."""
+        return self._rows(
+            "SELECT substr(a.text, s.start + 1, s.end - s.start) AS form, s.label, count(*)"
+            " FROM spans s JOIN articles a ON a.uid = s.article WHERE s.state = 'accepted'"
+            " GROUP BY form, s.label")
+
+    def labeled_articles(self) -> list[str]:
+        """Uids of articles with at least one accepted span (training data), in import order."""
+        return [r[0] for r in self._rows(
+            "SELECT a.uid FROM articles a WHERE EXISTS (SELECT 1 FROM spans s"
+            " WHERE s.article = a.uid AND s.state = 'accepted') ORDER BY a.rowid")]
 
     # -- undo / redo ------------------------------------------------------------
 
@@ -602,6 +651,45 @@ class Store:
             sql += " AND a.collection = ?"
             params.append(collection)
         return [r[0] for r in self._rows(sql + " ORDER BY a.rowid", params)]
+
+    # -- teams ------------------------------------------------------------------
+
+    def done_by_annotator(self) -> dict[str, set[str]]:
+        """For each annotator, the articles they marked done (their latest status says so).
+
+        Labels that came in without a status event (imports) count as done
+        when the article itself is done.
+        """
+        done: dict[str, set[str]] = {}
+        decided: set[tuple[str, str]] = set()
+        for article, annotator, status in self._rows(
+            "SELECT article, annotator, status FROM (SELECT article, annotator,"
+            " json_extract(after, '$.status') AS status, row_number() OVER"
+            " (PARTITION BY article, annotator ORDER BY id DESC) AS rn FROM events"
+            " WHERE span_id IS NULL AND json_extract(after, '$.status') IS NOT NULL)"
+            " WHERE rn = 1"):
+            decided.add((article, annotator))
+            if status == "done":
+                done.setdefault(annotator, set()).add(article)
+        for article, annotator in self._rows(
+            "SELECT DISTINCT s.article, s.annotator FROM spans s JOIN articles a"
+            " ON a.uid = s.article WHERE a.status = 'done' AND s.state = 'accepted'"):
+            if (article, annotator) not in decided:
+                done.setdefault(annotator, set()).add(article)
+        return done
+
+    def accepted_layers(self, uids: Iterable[str], annotators: Sequence[str]
+                        ) -> Iterator[tuple[str, str, dict[str, list[tuple[int, int, str]]]]]:
+        """Each article's text with every annotator's accepted spans, one article at a time."""
+        marks = ", ".join("?" * len(annotators))
+        for uid in uids:
+            text = self._one("SELECT text FROM articles WHERE uid = ?", (uid,))[0]
+            layers: dict[str, list[tuple[int, int, str]]] = {}
+            for who, start, end, label in self._rows(
+                f"SELECT annotator, start, end, label FROM spans WHERE article = ?"
+                f" AND state = 'accepted' AND annotator IN ({marks})", (uid, *annotators)):
+                layers.setdefault(who, []).append((start, end, label))
+            yield uid, text, layers
 
     # -- statistics ---------------------------------------------------------------
 

@@ -1,0 +1,159 @@
+"""Suggestions for articles: rule candidates, the live gazetteer and the CRF.
+
+Layers are ranked gazetteer (repeats human decisions) > CRF > rules; where
+two overlap, the higher one wins, so the page never shows two competing
+boxes over the same characters. Nothing is suggested over an accepted label.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from store import NewSpan, Span, Store
+
+from .analyzer import Analysis, analysis_for, cached_analysis, get_analyzer
+from .gazetteer import Gazetteer
+from .rules import Candidate, rule_candidates
+
+SUGGESTER = "hanmark"
+LAYERS = ("gazetteer", "crf", "rules")
+# With a CRF loaded, only confident rules add to it (the CRF is more precise).
+RULES_WITH_CRF_MIN = 0.6
+# How many other articles one label may update at once (the open one comes first).
+PROPAGATE_LIMIT = 500
+
+
+def live_gazetteer(store: Store) -> Gazetteer:
+    """Every accepted span's surface form, with its majority label."""
+    return Gazetteer.from_pairs(store.labeled_forms())
+
+
+def _free(candidates: Iterable[Candidate], taken: list[tuple[int, int]]) -> list[Candidate]:
+    """Candidates that overlap nothing in ``taken`` (which grows as they are kept)."""
+    kept = []
+    for cand in candidates:
+        if all(cand.end <= s or cand.start >= e for s, e in taken):
+            kept.append(cand)
+            taken.append((cand.start, cand.end))
+    return kept
+
+
+def _new_spans(candidates: Iterable[Candidate], model: str) -> list[NewSpan]:
+    return [NewSpan(c.start, c.end, c.label, SUGGESTER, origin="suggestion", state="suggested",
+                    model=model, confidence=c.confidence) for c in candidates]
+
+
+def _write(store: Store, uid: str, layers: dict[str, list[Candidate]]) -> int:
+    """Replace every layer's pending suggestions in one transaction."""
+    taken = [(s.start, s.end) for s in store.spans(uid, states=("accepted",))]
+    with store.transaction():
+        for name in LAYERS:  # clear first, so an old span of one layer cannot block another
+            store.replace_suggestions(uid, [], model=name)
+        return sum(store.replace_suggestions(uid, _new_spans(_free(layers.get(name, ()), taken),
+                                                                 name), model=name)
+                   for name in LAYERS)
+
+
+def layers_for(analysis: Analysis, gazetteer: Gazetteer, model=None) -> tuple[
+        dict[str, list[Candidate]], float | None]:
+    """Each layer's candidates for one text, and the model's uncertainty (None without one)."""
+    from .crf import default_model
+
+    model = model or default_model()
+    layers = {"gazetteer": gazetteer.find_in(analysis), "rules": rule_candidates(analysis)}
+    uncertainty = None
+    if model is not None:
+        layers["crf"], uncertainty = model.predict(analysis, gazetteer)
+        layers["rules"] = [c for c in layers["rules"] if c.confidence >= RULES_WITH_CRF_MIN]
+    return layers, uncertainty
+
+
+def suggest_article(store: Store, uid: str, *, analysis: Analysis | None = None,
+                    gazetteer: Gazetteer | None = None, model=None) -> int:
+    """Compute and store suggestions for one article; return how many were added.
+
+    Also records the model's uncertainty for the article (active learning).
+    """
+    analysis = analysis or analysis_for(store, uid)
+    layers, uncertainty = layers_for(analysis, gazetteer or live_gazetteer(store), model)
+    added = _write(store, uid, layers)
+    if uncertainty is not None:
+        store.set_uncertainty([(uid, uncertainty)])
+    return added
+
+
+def suggest_all(store: Store, *, collection: str | None = None, model=None,
+                progress: Callable[[int], None] | None = None, batch: int = 64) -> tuple[int, int]:
+    """Suggest for every article of a collection, analysing uncached ones on
+    Kiwi's threads in batches; returns ``(articles, suggestions added)``."""
+    analyzer = get_analyzer()
+    gazetteer = live_gazetteer(store)
+    articles = added = 0
+    chunk: list = []
+
+    def flush() -> None:
+        nonlocal articles, added
+        todo = [a for a in chunk if cached_analysis(store, a.uid, a.text, analyzer) is None]
+        fresh = dict(zip([a.uid for a in todo], analyzer.analyse_many([a.text for a in todo]),
+                         strict=True))
+        if fresh:
+            store.put_analyses([(uid, analyzer.version, a.to_json()) for uid, a in fresh.items()])
+        scores = []
+        for art in chunk:
+            analysis = fresh.get(art.uid) or cached_analysis(store, art.uid, art.text, analyzer)
+            layers, uncertainty = layers_for(analysis, gazetteer, model)
+            added += _write(store, art.uid, layers)
+            if uncertainty is not None:
+                scores.append((art.uid, uncertainty))
+        store.set_uncertainty(scores)
+        articles += len(chunk)
+        if progress:
+            progress(len(chunk))
+        chunk.clear()
+
+    for article in store.iter_articles(collection=collection):
+        chunk.append(article)
+        if len(chunk) >= batch:
+            flush()
+    if chunk:
+        flush()
+    return articles, added
+
+
+def propagate_label(store: Store, span: Span, *, analysis: Analysis | None = None,
+                    limit: int = PROPAGATE_LIMIT) -> list[str]:
+    """After a person labels ``span``: suggest its form wherever else it occurs.
+
+    The open article (``span.article``) is updated first. Other articles are
+    those the trigram index finds, matched on their cached analysis (or on
+    word edges when Kiwi has not analysed them yet). The form is also taught
+    to Kiwi so that particles stop gluing to it. Returns the uids that got
+    new suggestions.
+    """
+    text = store.get_article(span.article).text
+    form = text[span.start:span.end].strip()
+    get_analyzer().add_user_words([(form, "NNP")])
+    gazetteer = live_gazetteer(store)
+    if gazetteer.label(form) is None:
+        return []
+    changed = []
+    if analysis is None:
+        analysis = cached_analysis(store, span.article, text)
+    matches = gazetteer.find_in(analysis) if analysis else gazetteer.find_in_text(text)
+    if _write_gazetteer(store, span.article, matches):
+        changed.append(span.article)
+    for row in store.article_rows(search=form, limit=limit + 1):
+        if row.uid == span.article:
+            continue
+        other = store.get_article(row.uid).text
+        cached = cached_analysis(store, row.uid, other)
+        found = gazetteer.find_in(cached) if cached else gazetteer.find_in_text(other)
+        if _write_gazetteer(store, row.uid, found):
+            changed.append(row.uid)
+    return changed
+
+
+def _write_gazetteer(store: Store, uid: str, matches: list[Candidate]) -> int:
+    taken = [(s.start, s.end) for s in store.spans(uid, states=("accepted",))]
+    return store.replace_suggestions(uid, _new_spans(_free(matches, taken), "gazetteer"),
+                                     model="gazetteer", supersede=True)
