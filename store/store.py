@@ -673,7 +673,8 @@ class Store:
                 done.setdefault(annotator, set()).add(article)
         for article, annotator in self._rows(
             "SELECT DISTINCT s.article, s.annotator FROM spans s JOIN articles a"
-            " ON a.uid = s.article WHERE a.status = 'done' AND s.state = 'accepted'"):
+            " ON a.uid = s.article WHERE a.status = 'done' AND s.state = 'accepted'"
+            " AND s.origin = 'import'"):
             if (article, annotator) not in decided:
                 done.setdefault(annotator, set()).add(article)
         return done

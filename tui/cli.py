@@ -199,3 +199,14 @@ def articles_command(ctx: click.Context, db: str | None, search: str | None,
         table.add_row(row.uid, row.date or "", Text(row.collection), row.status,
                       str(row.n_labels), Text(row.title))
     Console().print(table)
+
+
+def _register() -> None:
+    """Subcommands live in their own modules; they import this one, so add them last."""
+    from .cli_team import agreement_command, merge_command
+
+    for command in (merge_command, agreement_command):
+        main.add_command(command)
+
+
+_register()

@@ -1,0 +1,146 @@
+"""Merging another annotator's database into this one.
+
+Articles match by content hash. Spans and events keep their annotator and
+times; a span is the same span when its article, offsets, label, annotator
+and creation time agree, and an event when its time, annotator, article,
+action and content agree, so merging the same file twice adds nothing.
+Pending model suggestions are not merged: models make them again. Labels
+the other database uses but this one lacks are reported, and the spans
+carrying them are left out unless ``add_labels`` is given.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import HanmarkError
+from .models import Label
+from .store import SPAN_COLUMNS, Store
+
+
+@dataclass
+class MergeReport:
+    articles: int = 0
+    spans: int = 0
+    events: int = 0
+    skipped_spans: int = 0
+    missing_labels: list[str] = field(default_factory=list)
+    differing_labels: list[str] = field(default_factory=list)
+    annotators: set[str] = field(default_factory=set)
+
+    def summary(self, other: Path) -> str:
+        line = (f"Merged {other}: {self.articles} new articles, {self.spans} spans, "
+                f"{self.events} events")
+        if self.annotators:
+            line += f" from {', '.join(sorted(self.annotators))}"
+        line += "."
+        if self.missing_labels:
+            line += (f" Labels missing here: {', '.join(self.missing_labels)}"
+                     f" ({self.skipped_spans} spans left out; use --add-labels to bring them).")
+        if self.differing_labels:
+            line += (" Labels described differently in the two databases (kept ours): "
+                     + ", ".join(self.differing_labels) + ".")
+        return line
+
+
+def _event_key(time: str, annotator: str, article: str | None, action: str,
+               before: str | None, after: str | None) -> tuple:
+    """Identity of an event across databases: its content without span ids."""
+
+    def strip(blob: str | None) -> str | None:
+        if blob is None:
+            return None
+        data = json.loads(blob)
+        data.pop("id", None)
+        return json.dumps(data, sort_keys=True, ensure_ascii=False)
+
+    return (time, annotator, article, action, strip(before), strip(after))
+
+
+def merge_database(store: Store, other_path: str | Path, *, add_labels: bool = False
+                   ) -> MergeReport:
+    """Bring ``other_path``'s articles, human spans and events into ``store``, atomically."""
+    other_path = Path(other_path)
+    if other_path.resolve() == store.path.resolve():
+        raise HanmarkError("Cannot merge a database into itself.")
+    other = Store(other_path, readonly=True)
+    report = MergeReport()
+    try:
+        ours = {lab.name: lab for lab in store.labels()}
+        theirs = {lab.name: lab for lab in other.labels()}
+        report.missing_labels = sorted(set(theirs) - set(ours))
+        report.differing_labels = sorted(
+            name for name in set(theirs) & set(ours)
+            if (theirs[name].description, theirs[name].parent)
+            != (ours[name].description, ours[name].parent))
+        with store.transaction():
+            if add_labels:
+                for name in report.missing_labels:
+                    lab = theirs[name]
+                    key = lab.key if lab.key and not any(
+                        o.key == lab.key for o in ours.values()) else None
+                    store.add_label(Label(name, lab.description, key, lab.colour, 0, lab.parent))
+            known = store.label_names()
+            for article in other.iter_articles():
+                _, created = store.add_article(
+                    article.text, title=article.title, date=article.date,
+                    source=article.source, url=article.url, collection=article.collection,
+                    meta=article.meta, status=article.status)
+                report.articles += created
+                id_map = _merge_spans(store, other, article.uid, known, report)
+                _merge_events(store, other, article.uid, id_map, report)
+    finally:
+        other.close()
+    return report
+
+
+def _merge_spans(store: Store, other: Store, uid: str, known: set[str],
+                 report: MergeReport) -> dict[int, int]:
+    """Copy the article's non-pending spans; return their old ids mapped to ids here."""
+    existing = {(s.start, s.end, s.label, s.annotator, s.created): s.id
+                for s in store.spans(uid)}
+    id_map: dict[int, int] = {}
+    for span in other.spans(uid, states=("accepted", "rejected")):
+        key = (span.start, span.end, span.label, span.annotator, span.created)
+        if key in existing:
+            id_map[span.id] = existing[key]
+            continue
+        if span.label not in known:
+            report.skipped_spans += 1
+            continue
+        values = [getattr(span, c) for c in SPAN_COLUMNS[1:]]
+        id_map[span.id] = store.insert_span_row(values)
+        report.spans += 1
+        report.annotators.add(span.annotator)
+    return id_map
+
+
+def _merge_events(store: Store, other: Store, uid: str, id_map: dict[int, int],
+                  report: MergeReport) -> None:
+    """Append the article's events not already here, with span ids and groups renumbered."""
+    seen = {_event_key(*row) for row in store.raw_events(uid)}
+    groups: dict[int, int] = {}
+    for event in other.events(uid):
+        raw = (event.time, event.annotator, event.article, event.action,
+               None if event.before is None else json.dumps(event.before, ensure_ascii=False),
+               None if event.after is None else json.dumps(event.after, ensure_ascii=False))
+        if _event_key(*raw) in seen:
+            continue
+        span_id = id_map.get(event.span_id) if event.span_id is not None else None
+        if event.span_id is not None and span_id is None:
+            continue  # its span was a suggestion or carried a label we do not have
+        before, after = (_renumber(x, span_id) for x in (event.before, event.after))
+        if event.group not in groups:
+            groups[event.group] = store.next_event_group()
+        target = groups.get(event.target) if event.target is not None else None
+        store.append_event(event.time, event.annotator, event.article, groups[event.group],
+                           event.action, span_id, before, after, target)
+        report.events += 1
+
+
+def _renumber(state: dict | None, span_id: int | None) -> dict | None:
+    if state is None or "id" not in state:
+        return state
+    return {**state, "id": span_id}

@@ -1,0 +1,58 @@
+"""Team commands: merge another annotator's database, measure agreement."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from store.agreement import agreement
+from store.merge import merge_database
+
+from .cli import _db, db_option, friendly, open_store
+
+
+@click.command("merge")
+@click.argument("other", type=click.Path(dir_okay=False))
+@db_option
+@click.option("--add-labels", is_flag=True,
+              help="Add labels the other database has and this one lacks.")
+@click.pass_context
+@friendly
+def merge_command(ctx: click.Context, other: str, db: str | None, add_labels: bool) -> None:
+    """Merge OTHER.db (another annotator's work) into this database."""
+    store = open_store(_db(ctx, db))
+    report = merge_database(store, other, add_labels=add_labels)
+    click.echo(report.summary(other))
+
+
+@click.command("agreement")
+@db_option
+@click.option("--annotators", metavar="A,B[,C]", help="Only these annotators (default: all).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_context
+@friendly
+def agreement_command(ctx: click.Context, db: str | None, annotators: str | None,
+                      as_json: bool) -> None:
+    """Entity F1 and character kappa for each pair of annotators, on articles both did."""
+    names = [n.strip() for n in annotators.split(",")] if annotators else None
+    pairs = agreement(open_store(_db(ctx, db), readonly=True), names)
+    if as_json:
+        click.echo(json.dumps({"pairs": [p.as_dict() for p in pairs]}, ensure_ascii=False))
+        return
+    if not pairs:
+        click.echo("No pair of annotators has marked the same article done.")
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="Agreement (strict entity F1, Cohen's kappa over characters)")
+    for column in ("a", "b", "articles", "entity F1", "kappa", "per label F1 / kappa"):
+        table.add_column(column)
+    for pair in pairs:
+        data = pair.as_dict()
+        per_label = "  ".join(f"{k} {v['entity_f1']:.2f}/{v['kappa']:.2f}"
+                              for k, v in data["per_label"].items())
+        table.add_row(pair.a, pair.b, str(pair.articles), f"{pair.entity_f1:.3f}",
+                      f"{pair.kappa():.3f}", per_label)
+    Console().print(table)
