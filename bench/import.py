@@ -29,25 +29,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.corpus import make_article  # noqa: E402
 from nlp.analyzer import analyse_articles, get_analyzer  # noqa: E402
 from store import Store, article_uid  # noqa: E402
-from store.importer import DATE_PREFIX_RE, derive_title, import_sources  # noqa: E402
+from store.importer import derive_title, import_sources  # noqa: E402
 from store.migrations import M1_INITIAL  # noqa: E402
-
-SEED = (REPO / "seeds" / "000_487a5749c62e61c4.txt").read_text(encoding="utf-8")
-PARAGRAPHS = [p.strip() for p in DATE_PREFIX_RE.sub("", SEED).split("\n\n") if p.strip()]
-NAMES = ["엔비디아", "삼성전자", "현대차", "네이버", "카카오", "LG전자", "SK하이닉스"]
-
-
-def make_article(i: int, rng: random.Random) -> dict:
-    """About 3,000 characters: shuffled seed paragraphs with varied names and numbers."""
-    parts, size = [f"기사 {i}번: {rng.choice(NAMES)}와 {rng.randint(1, 99)}만 장의 GPU."], 0
-    while size < 3000:
-        paragraph = rng.choice(PARAGRAPHS).replace("엔비디아", rng.choice(NAMES))
-        parts.append(paragraph.replace("26만", f"{rng.randint(2, 90)}만"))
-        size += len(parts[-1]) + 2
-    text = "\n\n".join(parts)[:3000]
-    return {"text": text, "title": f"기사 {i}", "date": "2025-11-01", "source": "bench"}
 
 
 def write_jsonl(path: Path, n: int) -> list[dict]:

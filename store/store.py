@@ -244,12 +244,20 @@ class Store:
             raise HanmarkError(f"Unknown status {status!r}; use one of {', '.join(STATUSES)}.")
         with self.transaction():
             before = self.get_article(uid).status
-            if before == status:
+            if before == status and self._own_status(uid, annotator) == status:
                 return
             self.conn.execute("UPDATE articles SET status = ?, updated = ? WHERE uid = ?",
                               (status, now(), uid))
             self._log([("status", None, {"status": before}, {"status": status})],
                       annotator, uid)
+
+    def _own_status(self, uid: str, annotator: str) -> str | None:
+        """The status this annotator last gave the article (teams share one status)."""
+        row = self._one("SELECT json_extract(after, '$.status') FROM events WHERE article = ?"
+                        " AND annotator = ? AND span_id IS NULL"
+                        " AND json_extract(after, '$.status') IS NOT NULL"
+                        " ORDER BY id DESC LIMIT 1", (uid, annotator))
+        return row[0] if row else None
 
     def set_cursor(self, uid: str, cursor: int) -> None:
         """Remember where the reader left the cursor (not an undoable change)."""
