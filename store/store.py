@@ -700,6 +700,33 @@ class Store:
                 layers.setdefault(who, []).append((start, end, label))
             yield uid, text, layers
 
+    def labeling_activity(self, idle_cap: float = 300.0) -> dict[str, dict[str, float]]:
+        """Labels per hour per annotator, from the event log.
+
+        Active time is the sum of gaps between an annotator's consecutive
+        events, each capped at ``idle_cap`` seconds, so a lunch break does not
+        count as labeling time.
+        """
+        times: dict[str, list[datetime]] = {}
+        labels: dict[str, int] = {}
+        for who, stamp, action, after in self._rows(
+                "SELECT annotator, time, action, json_extract(after, '$.state') FROM events"
+                " WHERE action IN ('create', 'update', 'delete', 'status') ORDER BY id"):
+            times.setdefault(who, []).append(datetime.fromisoformat(stamp))
+            if action == "create" or (action == "update" and after == "accepted"):
+                labels[who] = labels.get(who, 0) + 1
+        activity = {}
+        for who, moments in times.items():
+            active = sum(min((b - a).total_seconds(), idle_cap)
+                         for a, b in zip(moments, moments[1:], strict=False))
+            activity[who] = {
+                "labels": labels.get(who, 0),
+                "active_seconds": round(active, 3),
+                "labels_per_hour": round(labels.get(who, 0) / (active / 3600), 1)
+                if active else 0.0,
+            }
+        return activity
+
     # -- statistics ---------------------------------------------------------------
 
     def stats(self) -> dict[str, Any]:

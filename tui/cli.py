@@ -141,27 +141,23 @@ class _progress:
 @click.pass_context
 @friendly
 def stats_command(ctx: click.Context, db: str | None, as_json: bool) -> None:
-    """Articles by status and collection; spans by label, state and annotator."""
-    stats = open_store(_db(ctx, db)).stats()
+    """Progress, spans by label and state, labels per hour, agreement: as charts."""
+    store = open_store(_db(ctx, db))
+    stats = store.stats()
     if as_json:
         click.echo(json.dumps(stats, ensure_ascii=False))
         return
     from rich.console import Console
-    from rich.table import Table
+
+    from store.agreement import agreement
+
+    from .charts import stats_charts
 
     console = Console()
-    for section, title in (("articles", "Articles"), ("spans", "Spans")):
-        data = stats[section]
-        table = Table(title=f"{title}: {data['total']}", show_header=True)
-        table.add_column("by")
-        table.add_column("value")
-        table.add_column("count", justify="right")
-        for key, counts in data.items():
-            if key == "total":
-                continue
-            for value, n in sorted(counts.items(), key=lambda kv: -kv[1]):
-                table.add_row(key.removeprefix("by_"), str(value), str(n))
-        console.print(table)
+    colours = {label.name: label.colour for label in store.labels()}
+    for chart in stats_charts(stats, store.labeling_activity(), agreement(store), colours):
+        console.print(chart)
+        console.print()
 
 
 @main.command("articles")

@@ -143,3 +143,25 @@ def test_cli_merge_missing_file(tmp_path: Path) -> None:
                                        str(tmp_path / "kim.db")])
     assert result.exit_code == 1
     assert "does not exist" in result.output and "Traceback" not in result.output
+
+
+def test_labels_per_hour_counts_active_time_only(store: Store) -> None:
+    uid, _ = store.add_article(TEXT)
+    span = {"state": "accepted"}
+    for grp, moment in enumerate(["09:00:00", "09:01:00", "09:02:00", "11:02:00"], start=1):
+        store.append_event(f"2026-01-05T{moment}.000+00:00", "kim", uid, grp, "create",
+                           None, None, span, None)
+    activity = store.labeling_activity()["kim"]
+    # 60 s + 60 s + a two-hour break counted as at most 300 s
+    assert activity["active_seconds"] == 420
+    assert activity["labels"] == 4
+    assert activity["labels_per_hour"] == round(4 / (420 / 3600), 1)
+
+
+def test_stats_text_shows_charts(merged) -> None:
+    store, _ = merged
+    result = CliRunner().invoke(main, ["stats", "--db", str(store.path)])
+    assert result.exit_code == 0
+    assert "Spans by label (5)" in result.output
+    assert "Agreement (character kappa), by pair" in result.output
+    assert "kim / lee" in result.output and "█" in result.output

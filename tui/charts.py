@@ -1,0 +1,60 @@
+"""Horizontal bar charts as Rich renderables, for ``hanmark stats`` and the stats screen."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from rich.table import Table
+from rich.text import Text
+
+BAR_WIDTH = 40
+BLOCKS = " ▏▎▍▌▋▊▉█"
+
+
+def bar(value: float, maximum: float, width: int = BAR_WIDTH) -> str:
+    """A bar of ``width`` cells at full scale, with eighth-cell precision."""
+    if maximum <= 0 or value <= 0:
+        return ""
+    eighths = round(value / maximum * width * 8)
+    full, rest = divmod(eighths, 8)
+    return "█" * full + (BLOCKS[rest] if rest else "")
+
+
+def bar_chart(title: str, values: Mapping[str, float], *, colour: str = "cyan",
+              colours: Mapping[str, str] | None = None, fmt: str = "{:g}") -> Table:
+    """One bar per key, largest first; keys are data, never markup."""
+    table = Table(title=title, show_header=False, box=None, pad_edge=False, title_justify="left",
+                  min_width=60)
+    table.add_column("name", no_wrap=True)
+    table.add_column("bar", no_wrap=True)
+    table.add_column("value", justify="right", no_wrap=True)
+    top = max(values.values(), default=0)
+    for name, value in sorted(values.items(), key=lambda kv: (-kv[1], kv[0])):
+        style = (colours or {}).get(name, colour)
+        table.add_row(Text(str(name)), Text(bar(value, top), style=style),
+                      Text(fmt.format(value)))
+    if not values:
+        table.add_row(Text("(none)", style="dim"), "", "")
+    return table
+
+
+def stats_charts(stats: dict, activity: dict, pairs: list, label_colours: Mapping[str, str]
+                 ) -> list[Table]:
+    """Every chart of the statistics view, in reading order."""
+    articles, spans = stats["articles"], stats["spans"]
+    charts = [
+        bar_chart(f"Articles by status ({articles['total']})", articles["by_status"],
+                  colours={"done": "green", "skipped": "yellow", "in_progress": "cyan"}),
+        bar_chart("Articles by collection", articles["by_collection"]),
+        bar_chart(f"Spans by label ({spans['total']})", spans["by_label"],
+                  colours=label_colours),
+        bar_chart("Spans by state", spans["by_state"],
+                  colours={"accepted": "green", "suggested": "cyan", "rejected": "red"}),
+        bar_chart("Labels per hour, by annotator",
+                  {who: a["labels_per_hour"] for who, a in activity.items()}),
+    ]
+    if pairs:
+        charts.append(bar_chart("Agreement (character kappa), by pair",
+                                {f"{p.a} / {p.b}": round(p.kappa(), 3) for p in pairs},
+                                fmt="{:.3f}"))
+    return charts
