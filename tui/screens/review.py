@@ -1,0 +1,167 @@
+"""Review: two annotators' spans side by side, disagreements marked, gold written by key."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from store import Store
+from store.review import GOLD, Cluster, article_clusters, decide, decision
+
+from ..textcells import safe
+
+CONTEXT = 24
+DECISION_TEXT = {"": "", "a": "took {a}", "b": "took {b}", "both": "took both",
+                 "other": "edited", "neither": "neither"}
+
+
+def annotators_of(store: Store, uid: str) -> list[str]:
+    """Annotators with accepted labels on the article, most labels first (gold excluded)."""
+    counts: dict[str, int] = {}
+    for span in store.spans(uid, states=("accepted",)):
+        if span.annotator != GOLD:
+            counts[span.annotator] = counts.get(span.annotator, 0) + 1
+    return sorted(counts, key=lambda who: (-counts[who], who))
+
+
+class ReviewScreen(Screen[None]):
+    """Adjudicate one article between annotators ``a`` and ``b``."""
+
+    DEFAULT_CSS = """
+    ReviewScreen #review-title { height: 1; background: $boost; padding: 0 1; }
+    ReviewScreen DataTable { height: 1fr; }
+    ReviewScreen #review-detail {
+        height: auto; max-height: 12; border: round $accent; padding: 0 1;
+    }
+    """
+    BINDINGS = [
+        Binding("a", "take('a')", "Take left", id="review.take_a"),
+        Binding("b", "take('b')", "Take right", id="review.take_b"),
+        Binding("t", "take('both')", "Take both", id="review.take_both"),
+        Binding("x", "take('neither')", "Neither", id="review.take_neither"),
+        Binding("g", "take_agreements", "Take all agreed", id="review.take_agreed"),
+        Binding("n", "jump(1)", "Next disagreement", id="review.next"),
+        Binding("p", "jump(-1)", "Previous disagreement", id="review.previous"),
+        Binding("escape,q", "close", "Back", id="review.close"),
+    ]
+
+    def __init__(self, store: Store, uid: str, a: str, b: str, colours: dict[str, str]):
+        super().__init__()
+        self.store, self.uid, self.a, self.b = store, uid, a, b
+        self.colours = colours
+        self.text = store.get_article(uid).text
+        self.clusters: list[Cluster] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(id="review-title")
+            yield DataTable(id="review-table", cursor_type="row", zebra_stripes=True)
+            yield Static(id="review-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("#", "text", self.a, self.b, "gold")
+        self.reload()
+        self.action_jump(1)
+        table.focus()
+
+    def reload(self) -> None:
+        """Re-read spans and gold from the store and redraw every row."""
+        self.clusters = article_clusters(self.store, self.uid, self.a, self.b)
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        table.clear()
+        for i, cluster in enumerate(self.clusters):
+            table.add_row(*self._cells(i, cluster), key=str(i))
+        if self.clusters:
+            table.move_cursor(row=min(max(row, 0), len(self.clusters) - 1))
+        title = self.store.get_article(self.uid).title
+        disagreements = sum(not c.agrees for c in self.clusters)
+        self.query_one("#review-title", Static).update(Text(
+            f"Review · {safe(title)} · {self.a} vs {self.b} · "
+            f"{disagreements} disagreement{'s' * (disagreements != 1)} of "
+            f"{len(self.clusters)} · decisions are saved as '{GOLD}'"))
+        self._show_detail()
+
+    def _layer_text(self, spans: tuple) -> Text:
+        if not spans:
+            return Text("—", style="dim")
+        return Text(", ".join(f"{safe(self.text[s:e])} {lab}" for s, e, lab in spans))
+
+    def _cells(self, i: int, cluster: Cluster) -> list[Text]:
+        mark = Text(f"{i + 1}", style="bold" if cluster.agrees else "bold red")
+        if not cluster.agrees:
+            mark.append(" ≠", style="bold red")
+        made = decision(self.store, self.uid, cluster)
+        gold = Text(DECISION_TEXT[made].format(a=self.a, b=self.b), style="green")
+        return [mark, Text(safe(self.text[cluster.start:cluster.end])),
+                self._layer_text(cluster.a), self._layer_text(cluster.b), gold]
+
+    def _current(self) -> Cluster | None:
+        table = self.query_one(DataTable)
+        if not self.clusters or table.cursor_row < 0:
+            return None
+        return self.clusters[min(table.cursor_row, len(self.clusters) - 1)]
+
+    def _highlight(self, cluster: Cluster, spans: tuple) -> Text:
+        left, right = max(0, cluster.start - CONTEXT), min(len(self.text), cluster.end + CONTEXT)
+        line = Text(safe(self.text[left:right]).replace("\n", " "))
+        for s, e, label in spans:
+            line.stylize(f"bold black on {self.colours.get(label, 'white')}", s - left, e - left)
+        return line
+
+    def _show_detail(self) -> None:
+        cluster = self._current()
+        detail = self.query_one("#review-detail", Static)
+        if cluster is None:
+            detail.update(Text("Neither annotator labeled anything in this article."))
+            return
+        lines = Text()
+        for who, spans in ((self.a, cluster.a), (self.b, cluster.b)):
+            lines.append(f"{who:>10} ", style="bold")
+            lines.append(self._highlight(cluster, spans))
+            lines.append("\n")
+        gold = tuple((s.start, s.end, s.label) for s in self.store.spans(self.uid, annotator=GOLD)
+                     if s.start < cluster.end and s.end > cluster.start)
+        lines.append(f"{GOLD:>10} ", style="bold green")
+        lines.append(self._highlight(cluster, gold))
+        detail.update(lines)
+
+    def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
+        self._show_detail()
+
+    def action_take(self, take: str) -> None:
+        cluster = self._current()
+        if cluster is None:
+            return
+        decide(self.store, self.uid, cluster, take)
+        self.notify(f"Saved: {take} for #{self.clusters.index(cluster) + 1}.", timeout=2)
+        self.reload()
+        self.action_jump(1)
+
+    def action_take_agreements(self) -> None:
+        agreed = [c for c in self.clusters if c.agrees and not decision(self.store, self.uid, c)]
+        for cluster in agreed:
+            decide(self.store, self.uid, cluster, "a")
+        self.notify(f"Saved: {len(agreed)} agreed spans taken into {GOLD}.", timeout=2)
+        self.reload()
+
+    def action_jump(self, step: int) -> None:
+        """Move to the next (or previous) disagreement, wrapping around."""
+        if not self.clusters:
+            return
+        table = self.query_one(DataTable)
+        n = len(self.clusters)
+        for k in range(1, n + 1):
+            i = (table.cursor_row + step * k) % n
+            if not self.clusters[i].agrees:
+                table.move_cursor(row=i)
+                return
+
+    def action_close(self) -> None:
+        self.dismiss(None)
