@@ -11,6 +11,7 @@ from store import Store
 from store.merge import merge_database
 from store.review import GOLD
 from tests.store.test_team import KIM, LEE, _session
+from tests.tui.screen_text import screen_text
 from tui.screens.review import ReviewScreen, annotators_of
 
 
@@ -63,4 +64,26 @@ async def test_take_both_and_neither(tmp_path: Path) -> None:
         await pilot.press("p", "x")
         await pilot.pause()
     assert _gold(store, uid) == set()
+    store.close()
+
+
+class StatsApp(App):
+    def __init__(self, store: Store):
+        super().__init__()
+        self.store = store
+
+    def on_mount(self) -> None:
+        from tui.screens.stats import StatsScreen
+
+        self.push_screen(StatsScreen(self.store))
+
+
+async def test_stats_screen_draws_charts(tmp_path: Path) -> None:
+    store, _ = _merged(tmp_path)
+    async with StatsApp(store).run_test(size=(100, 60)) as pilot:
+        await pilot.pause()
+        screen = screen_text(pilot.app)
+    assert "Spans by label (5)" in screen
+    assert "Agreement (character kappa), by pair" in screen
+    assert "kim / lee" in screen
     store.close()
