@@ -1,22 +1,60 @@
-"""The hanmark Textual app (minimal until the reader lands)."""
+"""The hanmark Textual app: wiring, app-wide keys and the command palette."""
 
 from __future__ import annotations
 
-from textual.app import App, ComposeResult
-from textual.widgets import Footer, Header, Static
+from collections.abc import Iterable
+from functools import partial
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
 
 from store import Store
+
+from .screens.help import HelpScreen
+from .screens.main import MainScreen
 
 
 class HanmarkApp(App):
     TITLE = "hanmark"
+    CSS_PATH = "hanmark.tcss"
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="quit"),
+        Binding("q", "quit", "Quit", id="quit-q"),
+        Binding("question_mark", "help", "Keys", id="help"),
+        Binding("ctrl+c", "help_quit", show=False, system=True, id="help-quit"),
+    ]
 
     def __init__(self, store: Store, annotator: str):
         super().__init__()
         self.store = store
         self.annotator = annotator
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static(f"{self.store.count_articles()} articles in {self.store.path}")
-        yield Footer()
+    def get_default_screen(self) -> Screen:
+        return MainScreen(self.store, self.annotator)
+
+    @property
+    def main(self) -> MainScreen:
+        return self.screen_stack[0]
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            sections = [(name, bindings) for name, _node, bindings in self.main.binding_sections()]
+            self.push_screen(HelpScreen(sections))
+
+    async def action_quit(self) -> None:
+        self.main.save_cursor()
+        self.exit()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette offers every key's action by name, run on the pane it belongs to."""
+        yield from super().get_system_commands(screen)
+        if not isinstance(screen, MainScreen):
+            return
+        for pane, node, bindings in screen.binding_sections():
+            for binding in bindings:
+                if binding.system or not binding.description:
+                    continue
+                keys = self._keymap.get(binding.id, binding.key)
+                yield SystemCommand(f"{binding.description} ({pane})", f"keys: {keys}",
+                                    partial(node.run_action, binding.action))

@@ -1,0 +1,39 @@
+"""Messages between workers, widgets and the screen, named for what already happened."""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+from nlp.analyzer import Analysis
+
+
+class ArticleAnalysed(Message):
+    """Kiwi's morphemes for ``uid`` arrived (``analysis`` is None if Kiwi failed)."""
+
+    def __init__(self, uid: str, analysis: Analysis | None, error: str = ""):
+        super().__init__()
+        self.uid, self.analysis, self.error = uid, analysis, error
+
+
+class ArticleChosen(Message):
+    """The user picked an article in the list."""
+
+    def __init__(self, uid: str):
+        super().__init__()
+        self.uid = uid
+
+
+class CursorMoved(Message):
+    """The text cursor moved to character ``offset``."""
+
+    def __init__(self, offset: int):
+        super().__init__()
+        self.offset = offset
+
+
+class SuggestionsMade(Message):
+    """The suggester wrote new suggestions for the articles ``uids``."""
+
+    def __init__(self, uids: list[str], count: int):
+        super().__init__()
+        self.uids, self.count = uids, count

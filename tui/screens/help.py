@@ -1,0 +1,47 @@
+"""The help screen (``?``): every key of every pane, as currently mapped."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+def bindings_table(sections: list[tuple[str, list[Binding]]], keymap: dict[str, str],
+                   key_display) -> Table:
+    table = Table(show_header=True, header_style="bold", box=None, expand=True)
+    table.add_column("pane", style="dim")
+    table.add_column("keys", style="bold cyan")
+    table.add_column("action")
+    table.add_column("id", style="dim")
+    for pane, bindings in sections:
+        for binding in bindings:
+            keys = keymap.get(binding.id, binding.key) if binding.id else binding.key
+            shown = ", ".join(key_display(Binding(k.strip(), "")) for k in keys.split(","))
+            table.add_row(Text(pane), Text(shown), Text(binding.description or binding.action),
+                          Text(binding.id or ""))
+    return table
+
+
+class HelpScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 90%; height: 90%; border: round $accent; background: $surface; padding: 0 1;
+    }
+    """
+    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close", id="help.close")]
+
+    def __init__(self, sections: list[tuple[str, list[Binding]]]):
+        super().__init__()
+        self.sections = sections
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll() as scroll:
+            scroll.border_title = "Keys (escape closes; ctrl+p finds any action by name)"
+            yield Static(bindings_table(self.sections, dict(self.app._keymap),
+                                        self.app.get_key_display))

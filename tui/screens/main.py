@@ -1,0 +1,437 @@
+"""The reader: article list, text and annotation panes, legend and status line.
+
+The screen owns every write: each key's change goes to the store (which
+commits before returning), then the panes are redrawn from what was saved
+and the status line says "saved".
+"""
+
+from __future__ import annotations
+
+import json
+from functools import partial
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input
+
+from nlp.analyzer import analysis_for
+from nlp.suggest import propagate_label, suggest_article
+from store import HanmarkError, Store
+from store.models import Article, Label, Span
+
+from ..messages import ArticleAnalysed, ArticleChosen, CursorMoved, SuggestionsMade
+from ..textcells import safe
+from ..widgets.article_list import ArticleList
+from ..widgets.legend import Legend
+from ..widgets.span_table import SpanTable
+from ..widgets.status_line import StatusLine
+from ..widgets.text_view import Selection, TextView
+from ..widgets.virtual_table import VirtualTable
+from .note import NoteScreen
+
+CURSOR_SAVE_DELAY = 1.0
+BOUNDARY_KEYS = [  # key, side, unit, delta, description
+    ("left_square_bracket", "start", "char", -1, "Start ← char"),
+    ("right_square_bracket", "start", "char", 1, "Start → char"),
+    ("left_curly_bracket", "end", "char", -1, "End ← char"),
+    ("right_curly_bracket", "end", "char", 1, "End → char"),
+    ("comma", "start", "morpheme", -1, "Start ← morpheme"),
+    ("full_stop", "start", "morpheme", 1, "Start → morpheme"),
+    ("less_than_sign", "end", "morpheme", -1, "End ← morpheme"),
+    ("greater_than_sign", "end", "morpheme", 1, "End → morpheme"),
+]
+# Actions on the open article: off while the article list or an input has the focus.
+ARTICLE_ACTIONS = {"label", "accept", "accept_all", "remove", "next_span", "undo", "redo",
+                   "done", "skip", "copy", "copy_article", "note", "boundary"}
+
+
+def copy_to_clipboard(app, text: str) -> str:
+    """Copy with pyperclip; without a clipboard program, fall back to OSC 52.
+
+    Returns how it was copied, for the status line.
+    """
+    import pyperclip
+
+    try:
+        pyperclip.copy(text)
+        return "system clipboard"
+    except pyperclip.PyperclipException:
+        app.copy_to_clipboard(text)
+        return "terminal clipboard (OSC 52; no clipboard program found)"
+
+
+class MainScreen(Screen):
+    BINDINGS = [
+        Binding("tab", "app.focus_next", "Next pane", show=False, id="focus-next"),
+        Binding("shift+tab", "app.focus_previous", "Previous pane", show=False,
+                id="focus-previous"),
+        Binding("slash", "search", "Search", id="search"),
+        *(Binding(str(n), f"label({n})", "Label 1-9" if n == 1 else f"Label {n}",
+                  show=n == 1, key_display="1-9" if n == 1 else None, id=f"label-{n}")
+          for n in range(1, 10)),
+        Binding("enter,space", "accept", "Accept", id="accept"),
+        Binding("A", "accept_all", "Accept all", id="accept-all"),
+        Binding("x,delete", "remove", "Remove", id="remove"),
+        Binding("n", "next_span(1)", "Next span", id="next-span"),
+        Binding("p", "next_span(-1)", "Prev span", show=False, id="previous-span"),
+        Binding("ctrl+z,u", "undo", "Undo", id="undo"),
+        Binding("ctrl+y,U", "redo", "Redo", show=False, id="redo"),
+        Binding("d", "done", "Done", id="done"),
+        Binding("s", "skip", "Skip", id="skip"),
+        Binding("c", "copy", "Copy", show=False, id="copy"),
+        Binding("C", "copy_article", "Copy JSON", show=False, id="copy-article"),
+        Binding("e", "note", "Note", show=False, id="note"),
+        *(Binding(key, f"boundary('{side}', '{unit}', {delta})", text, show=False,
+                  id=f"boundary-{side}-{unit}-{'left' if delta < 0 else 'right'}")
+          for key, side, unit, delta, text in BOUNDARY_KEYS),
+    ]
+
+    def __init__(self, store: Store, annotator: str):
+        super().__init__()
+        self.store, self.annotator = store, annotator
+        self.labels: list[Label] = store.labels()
+        self.colours = {label.name: label.colour for label in self.labels}
+        self.article: Article | None = None
+        self._cursor_timer = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="panes"):
+            with Vertical(id="list-pane"):
+                yield Input(placeholder="search titles and text", id="search")
+                yield ArticleList(self.store, id="articles")
+            yield TextView(id="text")
+            yield SpanTable(id="spans")
+        yield Legend(id="legend")
+        yield StatusLine(id="status")
+        yield Footer()
+
+    @property
+    def text_view(self) -> TextView:
+        return self.query_one(TextView)
+
+    @property
+    def table(self) -> SpanTable:
+        return self.query_one(SpanTable)
+
+    @property
+    def article_list(self) -> ArticleList:
+        return self.query_one(ArticleList)
+
+    @property
+    def status(self) -> StatusLine:
+        return self.query_one(StatusLine)
+
+    def on_mount(self) -> None:
+        self.query_one(Legend).show_labels(self.labels)
+        self.article_list.reload()
+        first = self.store.next_article(None) or self.article_list.row(0)
+        if first is None:
+            self.status.say("No articles yet: import some with `hanmark import FILES`.")
+            self.article_list.focus()
+            return
+        self.open_article(first if isinstance(first, str) else first.uid)
+
+    # -- opening articles -----------------------------------------------------
+
+    def open_article(self, uid: str) -> None:
+        """Show an article at once; its morphemes and suggestions follow from workers."""
+        self.save_cursor()
+        article = self.store.get_article(uid)
+        self.article = article
+        spans = self.store.spans(uid)
+        view = self.text_view
+        view.load(article.text, spans, self.labels, cursor=article.cursor)
+        view.border_title = safe(article.title or "(untitled)")
+        self.table.set_spans(spans, article.text, self.colours)
+        self.article_list.show_open(uid)
+        view.focus()
+        self.status.say(f"{article.status} · {len(view.spans)} spans · analysing morphemes…"
+                        f" (cursor moves by character until then) · annotator {self.annotator}")
+        self.analyse(uid)
+
+    @work(thread=True, exclusive=True, group="analysis", exit_on_error=False)
+    def analyse(self, uid: str) -> None:
+        """Load Kiwi (first time only) and analyse the article off the UI thread."""
+        try:
+            analysis = analysis_for(self.store, uid)
+        except HanmarkError as exc:
+            self.post_message(ArticleAnalysed(uid, None, str(exc)))
+            return
+        self.post_message(ArticleAnalysed(uid, analysis))
+
+    def on_article_analysed(self, message: ArticleAnalysed) -> None:
+        if self.article is None or message.uid != self.article.uid:
+            return
+        if message.analysis is None:
+            self.status.say(f"No morphemes ({message.error}); the cursor moves by character.",
+                            warn=True)
+            return
+        view = self.text_view
+        view.set_analysis(message.analysis)
+        tokens = message.analysis.tokens
+        if self.article.cursor == 0 and tokens and view.cursor < tokens[0].start:
+            view.move_to(tokens[0].start)  # a fresh article: start on its first morpheme
+        self.status.say(f"morphemes ready · annotator {self.annotator}")
+        self.suggest(message.uid, message.analysis)
+
+    @work(thread=True, exclusive=True, group="suggest", exit_on_error=False)
+    def suggest(self, uid: str, analysis) -> None:
+        count = suggest_article(self.store, uid, analysis=analysis)
+        self.post_message(SuggestionsMade([uid], count))
+
+    @work(thread=True, group="propagate", exit_on_error=False)
+    def propagate(self, span: Span, analysis) -> None:
+        uids = propagate_label(self.store, span, analysis=analysis)
+        self.post_message(SuggestionsMade(uids, len(uids)))
+
+    def on_suggestions_made(self, message: SuggestionsMade) -> None:
+        if self.article is not None and self.article.uid in message.uids:
+            self.refresh_spans()
+        if message.uids:
+            self.article_list.reload()
+
+    @on(ArticleChosen)
+    def chosen(self, message: ArticleChosen) -> None:
+        self.open_article(message.uid)
+
+    # -- cursor and table sync ------------------------------------------------
+
+    def on_cursor_moved(self, message: CursorMoved) -> None:
+        span = self.text_view.span_at(message.offset)
+        if span is not None:
+            self.table.select_span(span.id)
+        if self._cursor_timer is not None:
+            self._cursor_timer.stop()
+        self._cursor_timer = self.set_timer(CURSOR_SAVE_DELAY, self.save_cursor)
+
+    @on(VirtualTable.RowHighlighted, "#spans")
+    def row_highlighted(self, message: VirtualTable.RowHighlighted) -> None:
+        span = self.table.current_span()
+        if span is not None and self.table.has_focus:
+            self.text_view.move_to(span.start, quiet=True)
+
+    def save_cursor(self) -> None:
+        """Remember the cursor so reopening the article (even after a restart) returns there."""
+        if self.article is not None and not self.store.readonly:
+            if self.text_view.cursor != self.article.cursor:
+                self.store.set_cursor(self.article.uid, self.text_view.cursor)
+                self.article = self.store.get_article(self.article.uid)
+
+    # -- after every write ----------------------------------------------------
+
+    def refresh_spans(self) -> None:
+        spans = self.store.spans(self.article.uid)
+        self.text_view.set_spans(spans)
+        self.table.set_spans(spans, self.article.text, self.colours)
+        span = self.text_view.span_at(self.text_view.cursor)
+        if span is not None:
+            self.table.select_span(span.id)
+
+    def committed(self, message: str) -> None:
+        """The store has committed a change: redraw from it and say so."""
+        self.refresh_spans()
+        self.article_list.reload()
+        self.save_cursor()
+        self.status.say(message, saved=True)
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action in ARTICLE_ACTIONS:
+            if isinstance(self.focused, ArticleList | Input):
+                return False
+            if self.article is None:
+                return None
+        return True
+
+    def target_span(self) -> Span | None:
+        """The span a key acts on: the table's row when it has the focus, else the cursor's."""
+        if self.focused is self.table:
+            return self.table.current_span()
+        return self.text_view.span_at(self.text_view.cursor)
+
+    def surface(self, start: int, end: int) -> str:
+        return safe(self.article.text[start:end])
+
+    # -- actions --------------------------------------------------------------
+
+    def action_search(self) -> None:
+        box = self.query_one("#search", Input)
+        box.display = True
+        box.focus()
+
+    @on(Input.Submitted, "#search")
+    def searched(self, event: Input.Submitted) -> None:
+        event.input.display = bool(event.value)
+        self.article_list.set_filter(search=event.value.strip())
+        self.article_list.focus()
+
+    def action_label(self, position: int) -> None:
+        if position > len(self.labels):
+            self.status.say(f"No label in position {position}.", warn=True)
+            return
+        label = self.labels[position - 1].name
+        view, uid = self.text_view, self.article.uid
+        span = self.target_span() if view.selection is None else None
+        try:
+            if span is not None:
+                changes = {"label": label}
+                if span.state == "suggested":
+                    changes.update(state="accepted", annotator=self.annotator)
+                span = self.store.update_span(span.id, actor=self.annotator, **changes)
+            else:
+                rng = view.labelled_range()
+                if rng is None:
+                    self.status.say("Nothing to label here: move onto a word.", warn=True)
+                    return
+                span = self.store.label_range(uid, *rng, label, annotator=self.annotator)
+        except HanmarkError as exc:
+            self.status.say(str(exc), warn=True)
+            return
+        view.set_selection(None)
+        self.committed(f"{self.surface(span.start, span.end)} → {label}")
+        self.propagate(span, view.analysis)
+
+    def action_accept(self) -> None:
+        span = self.target_span()
+        if span is None or span.state != "suggested":
+            self.status.say("No suggestion under the cursor.", warn=True)
+            return
+        self.store.accept([span.id], annotator=self.annotator)
+        self.committed(f"accepted {self.surface(span.start, span.end)} as {span.label}")
+
+    def action_accept_all(self) -> None:
+        pending = [s.id for s in self.text_view.spans if s.state == "suggested"]
+        accepted = self.store.accept(pending, annotator=self.annotator)
+        self.committed(f"accepted {len(accepted)} suggestions")
+
+    def action_remove(self) -> None:
+        span = self.target_span()
+        if span is None:
+            self.status.say("No span under the cursor.", warn=True)
+            return
+        rejected = self.store.remove_span(span.id, actor=self.annotator)
+        verb = "rejected" if rejected is not None else "removed"
+        self.committed(f"{verb} {self.surface(span.start, span.end)} ({span.label})")
+
+    def action_next_span(self, direction: int) -> None:
+        view = self.text_view
+        starts = [s.start for s in view.spans]
+        if direction > 0:
+            later = [s for s in starts if s > view.cursor]
+            target = later[0] if later else None
+        else:
+            earlier = [s for s in starts if s < view.cursor]
+            target = earlier[-1] if earlier else None
+        if target is None:
+            self.status.say("No more spans that way.")
+            return
+        view.move_to(target)
+
+    def _replay(self, direction: str) -> None:
+        done = getattr(self.store, direction)(self.article.uid, self.annotator)
+        if not done:
+            self.status.say(f"Nothing to {direction}.")
+            return
+        self.article = self.store.get_article(self.article.uid)
+        self.committed(f"{direction} done" if direction == "redo" else "undone")
+
+    def action_undo(self) -> None:
+        self._replay("undo")
+
+    def action_redo(self) -> None:
+        self._replay("redo")
+
+    def _finish(self, status: str) -> None:
+        uid = self.article.uid
+        self.save_cursor()
+        self.store.set_status(uid, status, self.annotator)
+        following = self.store.next_article(uid)
+        if following is None or following == uid:
+            self.article = self.store.get_article(uid)
+            self.committed(f"marked {status}; no article left that is not done or skipped")
+            return
+        self.open_article(following)
+        self.article_list.reload()
+        self.status.say(f"marked the last article {status}; opened the next", saved=True)
+
+    def action_done(self) -> None:
+        self._finish("done")
+
+    def action_skip(self) -> None:
+        self._finish("skipped")
+
+    def action_copy(self) -> None:
+        view = self.text_view
+        span = self.target_span()
+        if view.selection is not None:
+            rng = (view.selection.start, view.selection.end)
+        elif span is not None:
+            rng = (span.start, span.end)
+        else:
+            rng = view.unit_at(view.cursor)
+        if rng is None:
+            self.status.say("Nothing to copy here.", warn=True)
+            return
+        text = self.article.text[rng[0]:rng[1]]
+        how = copy_to_clipboard(self.app, text)
+        self.status.say(f"copied {len(text)} characters to the {how}")
+
+    def action_copy_article(self) -> None:
+        record = {
+            "id": self.article.uid, "title": self.article.title, "text": self.article.text,
+            "spans": [{"start": s.start, "end": s.end, "label": s.label, "state": s.state,
+                       "annotator": s.annotator} for s in self.text_view.spans],
+        }
+        how = copy_to_clipboard(self.app, json.dumps(record, ensure_ascii=False))
+        self.status.say(f"copied the article and {len(record['spans'])} spans as JSON to the {how}")
+
+    def action_note(self) -> None:
+        span = self.target_span()
+        if span is None:
+            self.status.say("No span under the cursor to write a note on.", warn=True)
+            return
+        about = f"Note on {self.article.text[span.start:span.end]} ({span.label})"
+        self.app.push_screen(NoteScreen(about, span.note), partial(self._save_note, span))
+
+    def _save_note(self, span: Span, note: str | None) -> None:
+        if note is None or note == span.note:
+            return
+        self.store.update_span(span.id, actor=self.annotator, note=note)
+        self.committed(f"note on {self.surface(span.start, span.end)}")
+
+    def action_boundary(self, side: str, unit: str, delta: int) -> None:
+        view = self.text_view
+        sel = view.selection
+        if sel is not None and self.focused is view:
+            start, end = view.nudged((sel.start, sel.end), side, unit, delta)
+            view.set_selection(Selection(start, end, sel.by_morpheme and unit == "morpheme"))
+            self.status.say(f"selection: {self.surface(start, end)}")
+            return
+        span = self.target_span()
+        if span is None:
+            self.status.say("Select something, or move onto a span, to move its edge.",
+                            warn=True)
+            return
+        start, end = view.nudged((span.start, span.end), side, unit, delta)
+        if (start, end) == (span.start, span.end):
+            return
+        try:
+            self.store.update_span(span.id, actor=self.annotator, start=start, end=end)
+        except HanmarkError as exc:
+            self.status.say(str(exc), warn=True)
+            return
+        self.committed(f"{span.label} is now {self.surface(start, end)}")
+
+    # -- the command palette and the help screen --------------------------------
+
+    def binding_sections(self) -> list[tuple[str, object, list[Binding]]]:
+        """Each pane's name, the node its actions run on, and its bindings."""
+        return [
+            ("app", self.app, self.app.BINDINGS),
+            ("reader", self, self.BINDINGS),
+            ("text", self.text_view, TextView.BINDINGS),
+            ("list", self.article_list, ArticleList.BINDINGS),
+            ("tables", self.table, VirtualTable.BINDINGS),
+        ]

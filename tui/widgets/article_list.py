@@ -1,0 +1,115 @@
+"""The article list: one row per article, fetched a page at a time from the store.
+
+Nothing is built per article, so 100,000 articles scroll as fast as ten.
+"""
+
+from __future__ import annotations
+
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding
+
+from store import Store
+from store.models import STATUSES, ArticleRow
+
+from ..messages import ArticleChosen
+from .virtual_table import Cell, Column, VirtualTable
+
+PAGE = 200
+STATUS_SHOWN = {"new": "new", "in_progress": "wip", "done": "done", "skipped": "skip"}
+
+
+class ArticleList(VirtualTable):
+    """Filtered by status, collection and a search in the store's trigram index."""
+
+    BINDINGS = [
+        Binding("enter", "choose", "Open", id="list.open"),
+        Binding("f", "cycle_status", "Status filter", id="list.status-filter"),
+        Binding("g", "cycle_collection", "Collection filter", id="list.collection-filter"),
+    ]
+    COLUMNS = (Column("st", 4), Column("#", 3), Column("title", 0), Column("date", 10),
+               Column("collection", 12))
+    MIN_FLEX = 16
+
+    def __init__(self, store: Store, **kwargs):
+        super().__init__(**kwargs)
+        self.store = store
+        self.search: str | None = None
+        self.status: str | None = None
+        self.collection: str | None = None
+        self.open_uid: str | None = None
+        self._pages: dict[int, list[ArticleRow]] = {}
+        self._count = 0
+
+    @property
+    def row_count(self) -> int:
+        return self._count
+
+    def reload(self) -> None:
+        """Counts or filters changed: forget the cached pages and redraw."""
+        self._pages.clear()
+        self._count = self.store.count_articles(search=self.search, status=self.status,
+                                                collection=self.collection)
+        title = Text(f"Articles ({self._count})")
+        for name, value in (("status", self.status), ("in", self.collection),
+                            ("search", self.search)):
+            if value:
+                title.append(f" {name}: ")
+                title.append(value, style="bold")
+        self.border_title = title
+        self.reset()
+
+    def set_filter(self, **changes: str | None) -> None:
+        for name, value in changes.items():
+            setattr(self, name, value or None)
+        self.set_cursor(0, quiet=True)
+        self.reload()
+
+    def row(self, index: int) -> ArticleRow | None:
+        if not 0 <= index < self._count:
+            return None
+        page = index // PAGE
+        if page not in self._pages:
+            self._pages[page] = self.store.article_rows(
+                search=self.search, status=self.status, collection=self.collection,
+                offset=page * PAGE, limit=PAGE)
+        rows = self._pages[page]
+        return rows[index % PAGE] if index % PAGE < len(rows) else None
+
+    def cells(self, index: int) -> list[Cell]:
+        row = self.row(index)
+        if row is None:
+            return [("", None)] * len(self.COLUMNS)
+        return [(STATUS_SHOWN.get(row.status, row.status), None),
+                (str(row.n_labels).rjust(3), None), (row.title or "(untitled)", None),
+                (row.date or "", None), (row.collection, None)]
+
+    def row_style(self, index: int) -> Style:
+        row = self.row(index)
+        if row is not None and row.uid == self.open_uid:
+            return Style(bold=True, color="#ffd75f")
+        return Style(dim=True) if row is not None and row.status == "done" else Style()
+
+    def show_open(self, uid: str) -> None:
+        """Mark the open article, and put the cursor on it when its row is loaded."""
+        self.open_uid = uid
+        for page, rows in self._pages.items():
+            for i, row in enumerate(rows):
+                if row.uid == uid:
+                    self.set_cursor(page * PAGE + i, quiet=True)
+                    return
+        self.refresh()
+
+    def action_choose(self) -> None:
+        row = self.row(self.cursor_row)
+        if row is not None:
+            self.post_message(ArticleChosen(row.uid))
+
+    def action_cycle_status(self) -> None:
+        options = [None, *STATUSES]
+        self.set_filter(status=options[(options.index(self.status) + 1) % len(options)])
+
+    def action_cycle_collection(self) -> None:
+        options = [None, *self.store.collections()]
+        current = options.index(self.collection) if self.collection in options else 0
+        self.set_filter(collection=options[(current + 1) % len(options)])

@@ -1,0 +1,39 @@
+"""The legend: each label's key and colour, and how suggestions differ from labels."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from store.models import Label
+
+from .text_view import label_styles
+
+
+def legend_text(labels: list[Label]) -> Text:
+    styles = label_styles(labels)
+    text = Text()
+    for position, label in enumerate(labels[:9], start=1):
+        accepted, _ = styles[label.name]
+        text.append(f"{position}", style="bold")
+        text.append(" ")
+        text.append(f" {label.name} ", style=accepted)
+        if label.description:
+            text.append(f" {label.description}")
+        text.append("  ")
+    if labels:
+        _, suggested = styles[labels[0].name]
+        text.append("label", style=styles[labels[0].name][0])
+        text.append(" accepted ")
+        text.append("label", style=suggested)
+        text.append(" suggested")
+    return text
+
+
+class Legend(Static):
+    DEFAULT_CSS = """
+    Legend { height: auto; padding: 0 1; background: $panel; }
+    """
+
+    def show_labels(self, labels: list[Label]) -> None:
+        self.update(legend_text(labels))

@@ -1,0 +1,52 @@
+"""The annotation pane: the open article's spans, one row each, in text order."""
+
+from __future__ import annotations
+
+from rich.style import Style
+
+from store.models import Span
+
+from .virtual_table import Cell, Column, VirtualTable
+
+
+class SpanTable(VirtualTable):
+    """Rows are the article's live spans (rejected suggestions are hidden)."""
+
+    COLUMNS = (Column("text", 0), Column("label", 5), Column("state", 9),
+               Column("annotator", 9), Column("note", 12))
+    MIN_FLEX = 10
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.spans: list[Span] = []
+        self.text = ""
+        self.colours: dict[str, str] = {}
+        self._row_of: dict[int, int] = {}
+
+    @property
+    def row_count(self) -> int:
+        return len(self.spans)
+
+    def set_spans(self, spans: list[Span], text: str, colours: dict[str, str]) -> None:
+        self.spans = [s for s in spans if s.state != "rejected"]
+        self._row_of = {s.id: i for i, s in enumerate(self.spans)}
+        self.text, self.colours = text, colours
+        self.border_title = f"Spans ({len(self.spans)})"
+        self.reset()
+
+    def cells(self, index: int) -> list[Cell]:
+        span = self.spans[index]
+        label_style = Style(color=self.colours.get(span.label), bold=True)
+        return [(self.text[span.start:span.end], None), (span.label, label_style),
+                (span.state, None), (span.annotator, None), (span.note, None)]
+
+    def row_style(self, index: int) -> Style:
+        return Style(italic=True) if self.spans[index].state == "suggested" else Style()
+
+    def current_span(self) -> Span | None:
+        return self.spans[self.cursor_row] if self.spans else None
+
+    def select_span(self, span_id: int) -> None:
+        """Put the cursor on a span's row without announcing it (text-to-table sync)."""
+        if span_id in self._row_of:
+            self.set_cursor(self._row_of[span_id], quiet=True)

@@ -1,0 +1,369 @@
+"""The article text: word-wrapped by terminal cells, spans coloured, drawn a line at a time.
+
+Only the lines on screen are drawn (Textual's Line API), so a 100,000
+character article costs what a short one does. Offsets are characters into
+the stored text; ``CellMap`` turns them into cells, so Hangul (two cells)
+lines up with the cursor and the highlights.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from nlp.analyzer import Analysis
+from store.models import Label, Span
+
+from ..messages import CursorMoved
+from ..textcells import CellMap
+
+PARTICLE_TAGS = ("J", "E")  # particles (조사) and endings (어미): never part of a name
+# Particles Kiwi sometimes leaves glued to an unknown name (엔비디아와 as one NNP).
+GLUED_PARTICLES = ("에서", "에게", "으로", "까지", "부터", "처럼", "보다", "와", "과", "가",
+                   "이", "은", "는", "을", "를", "의", "에", "도", "로", "만")
+SELECTION = Style(reverse=True)
+CURSOR = Style(bgcolor="#ffd75f", color="black", bold=True)
+CURSOR_UNFOCUSED = Style(underline=True, bold=True)
+
+
+@dataclass(frozen=True)
+class Selection:
+    start: int
+    end: int
+    by_morpheme: bool  # made by morpheme moves: trailing particles are left out when labeling
+
+
+def label_styles(labels: list[Label]) -> dict[str, tuple[Style, Style]]:
+    """Per label: (accepted: solid background, suggested: underlined coloured text)."""
+    styles = {}
+    for label in labels:
+        colour = label.colour or "#888888"
+        try:
+            r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+            ink = "black" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "white"
+        except ValueError:
+            colour, ink = "#888888", "black"
+        styles[label.name] = (Style(bgcolor=colour, color=ink),
+                              Style(color=colour, underline=True, bold=True))
+    return styles
+
+
+class TextView(ScrollView, can_focus=True):
+    """Cursor, selection and spans over one article's text."""
+
+    DEFAULT_CSS = """
+    TextView { scrollbar-gutter: stable; height: 1fr; }
+    """
+    BINDINGS = [
+        Binding("left", "step(-1)", "Prev morpheme", show=False, id="text.left"),
+        Binding("right", "step(1)", "Next morpheme", show=False, id="text.right"),
+        Binding("up", "line(-1)", "Line up", show=False, id="text.up"),
+        Binding("down", "line(1)", "Line down", show=False, id="text.down"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="text.page-up"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="text.page-down"),
+        Binding("home", "line_edge(0)", "Line start", show=False, id="text.home"),
+        Binding("end", "line_edge(1)", "Line end", show=False, id="text.end"),
+        Binding("ctrl+home", "text_edge(0)", "Article start", show=False, id="text.top"),
+        Binding("ctrl+end", "text_edge(1)", "Article end", show=False, id="text.bottom"),
+        Binding("shift+right", "extend(1)", "Select+", id="text.extend"),
+        Binding("shift+left", "extend(-1)", "Select-", show=False, id="text.shrink"),
+        Binding("escape", "clear_selection", "Clear selection", show=False,
+                id="text.clear-selection"),
+    ]
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.cmap = CellMap("")
+        self.lines: list[tuple[int, int]] = [(0, 0)]
+        self._line_starts = [0]
+        self._wrapped_at = 0
+        self.spans: list[Span] = []
+        self._span_starts: list[int] = []
+        self._longest = 0
+        self.styles_by_label: dict[str, tuple[Style, Style]] = {}
+        self.analysis: Analysis | None = None
+        self._tok_starts: list[int] = []
+        self._tok_ends: list[int] = []
+        self._nouns: set[str] = set()
+        self.cursor = 0
+        self.selection: Selection | None = None
+
+    # -- content ------------------------------------------------------------
+
+    @property
+    def text(self) -> str:
+        return self.cmap.text
+
+    def load(self, text: str, spans: list[Span], labels: list[Label], cursor: int = 0) -> None:
+        """Show a new article; the analysis comes later through ``set_analysis``."""
+        self.cmap = CellMap(text)
+        self.styles_by_label = label_styles(labels)
+        self.analysis, self._tok_starts, self._tok_ends, self._nouns = None, [], [], set()
+        self.selection = None
+        self.set_spans(spans)
+        self._wrapped_at = 0
+        self._rewrap()
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self.move_to(min(max(cursor, 0), max(len(text) - 1, 0)))
+
+    def set_spans(self, spans: list[Span]) -> None:
+        self.spans = [s for s in spans if s.state != "rejected"]
+        self._span_starts = [s.start for s in self.spans]
+        self._longest = max((s.end - s.start for s in self.spans), default=0)
+        self.refresh()
+
+    def set_analysis(self, analysis: Analysis) -> None:
+        self.analysis = analysis
+        self._tok_starts = [t.start for t in analysis.tokens]
+        self._tok_ends = sorted({t.end for t in analysis.tokens})
+        text = analysis.text
+        self._nouns = {text[t.start:t.end] for t in analysis.tokens if t.tag.startswith("NN")}
+
+    def _rewrap(self) -> None:
+        columns = self.scrollable_content_region.width - 1  # one cell for an end-of-line cursor
+        if columns <= 1 or columns == self._wrapped_at:
+            return
+        self._wrapped_at = columns
+        self.lines = self.cmap.wrap(columns)
+        self._line_starts = [start for start, _ in self.lines]
+        self.virtual_size = Size(columns, len(self.lines))
+        self._scroll_to_cursor()
+
+    def on_resize(self) -> None:
+        self._rewrap()
+        self.refresh()
+
+    # -- positions ----------------------------------------------------------
+
+    def line_of(self, offset: int) -> int:
+        return max(bisect_right(self._line_starts, offset) - 1, 0)
+
+    def token_at(self, offset: int) -> tuple[int, int] | None:
+        """The morpheme containing ``offset`` (without an analysis: the character)."""
+        if self.analysis is None:
+            if offset < len(self.text) and not self.text[offset].isspace():
+                return offset, offset + 1
+            return None
+        i = bisect_right(self._tok_starts, offset) - 1
+        if i >= 0 and self.analysis.tokens[i].end > offset:
+            token = self.analysis.tokens[i]
+            return token.start, token.end
+        return None
+
+    def unit_at(self, offset: int) -> tuple[int, int] | None:
+        """What a label key tags with nothing selected: the morpheme, or before the
+        analysis arrives, the space-delimited word under the cursor."""
+        if self.analysis is not None:
+            return self.token_at(offset)
+        text = self.text
+        if offset >= len(text) or text[offset].isspace():
+            return None
+        start = offset
+        while start > 0 and not text[start - 1].isspace():
+            start -= 1
+        end = offset
+        while end < len(text) and not text[end].isspace():
+            end += 1
+        return start, end
+
+    def spans_between(self, start: int, end: int) -> list[Span]:
+        lo = bisect_left(self._span_starts, start - self._longest)
+        hi = bisect_left(self._span_starts, end)
+        return [s for s in self.spans[lo:hi] if s.end > start]
+
+    def span_at(self, offset: int) -> Span | None:
+        """The span under ``offset``: accepted before suggested, then the shortest."""
+        here = self.spans_between(offset, offset + 1)
+        return min(here, key=lambda s: (s.state != "accepted", s.end - s.start), default=None)
+
+    def labelled_range(self) -> tuple[int, int] | None:
+        """The range a label key would tag: the selection snapped to morphemes
+        (trailing particles and endings left out), else the unit at the cursor."""
+        sel = self.selection
+        if sel is None:
+            unit = self.unit_at(self.cursor)
+            if unit is None or self.analysis is None:
+                return unit
+            sel = Selection(*unit, by_morpheme=True)
+        start, end = sel.start, sel.end
+        if sel.by_morpheme and self.analysis is not None:
+            inside = [t for t in self.analysis.tokens if start <= t.start and t.end <= end]
+            while len(inside) > 1 and inside[-1].tag.startswith(PARTICLE_TAGS):
+                inside.pop()
+            if inside:
+                end = self._unglued_end(inside[-1].start, inside[-1].end)
+        while end > start and self.text[end - 1].isspace():
+            end -= 1
+        while start < end and self.text[start].isspace():
+            start += 1
+        return (start, end) if start < end else None
+
+    def _unglued_end(self, start: int, end: int) -> int:
+        """Where a morpheme ends without a particle glued to it: 엔비디아와 ends
+        before 와 when 엔비디아 is a noun elsewhere in the article."""
+        surface = self.text[start:end]
+        for particle in GLUED_PARTICLES:
+            stem = surface[:-len(particle)]
+            if surface.endswith(particle) and stem and stem in self._nouns:
+                return end - len(particle)
+        return end
+
+    def nudged(self, rng: tuple[int, int], side: str, unit: str, delta: int) -> tuple[int, int]:
+        """``rng`` with one boundary moved by one character or morpheme; never empty."""
+        start, end = rng
+        morph = unit == "morpheme" and self.analysis is not None
+        if side == "start":
+            if morph:
+                starts = self._tok_starts
+                i = bisect_left(starts, start) - 1 if delta < 0 else bisect_right(starts, start)
+                start = starts[i] if 0 <= i < len(starts) else start
+            else:
+                start += delta
+            start = max(0, min(start, end - 1))
+        else:
+            if morph:
+                ends = self._tok_ends
+                i = bisect_left(ends, end) - 1 if delta < 0 else bisect_right(ends, end)
+                end = ends[i] if 0 <= i < len(ends) else end
+            else:
+                end += delta
+            end = min(len(self.text), max(end, start + 1))
+        return start, end
+
+    # -- cursor and selection -------------------------------------------------
+
+    def move_to(self, offset: int, *, quiet: bool = False) -> None:
+        self.cursor = max(0, min(offset, len(self.text)))
+        self._scroll_to_cursor()
+        self.refresh()
+        if not quiet:
+            self.post_message(CursorMoved(self.cursor))
+
+    def _scroll_to_cursor(self) -> None:
+        line, top, rows = self.line_of(self.cursor), self.scroll_offset.y, self.size.height
+        if line < top:
+            self.scroll_to(y=line, animate=False, immediate=True)
+        elif rows and line >= top + rows:
+            self.scroll_to(y=line - rows + 1, animate=False, immediate=True)
+
+    def set_selection(self, selection: Selection | None) -> None:
+        self.selection = selection
+        self.refresh()
+
+    def action_step(self, delta: int) -> None:
+        if self.analysis is None or not self._tok_starts:
+            self.move_to(self.cursor + delta)
+            return
+        starts = self._tok_starts
+        i = bisect_right(starts, self.cursor) if delta > 0 else bisect_left(starts, self.cursor) - 1
+        if 0 <= i < len(starts):
+            self.move_to(starts[i])
+
+    def _offset_in_line(self, line: int, cells: int) -> int:
+        start, end = self.lines[line]
+        cmap = self.cmap
+        offset = bisect_right(cmap.cells, cmap.cells[start] + cells, start, end + 1) - 1
+        return max(start, min(offset, end))
+
+    def action_line(self, delta: int) -> None:
+        line = self.line_of(self.cursor)
+        target = max(0, min(line + delta, len(self.lines) - 1))
+        if target == line:
+            return
+        column = self.cmap.cells[self.cursor] - self.cmap.cells[self.lines[line][0]]
+        offset = self._offset_in_line(target, column)
+        token = self.token_at(offset)
+        self.move_to(token[0] if token and self.analysis is not None else offset)
+
+    def action_page(self, direction: int) -> None:
+        self.action_line(direction * max(self.size.height - 1, 1))
+
+    def action_line_edge(self, which: int) -> None:
+        start, end = self.lines[self.line_of(self.cursor)]
+        if which == 0:
+            self.move_to(start)
+            return
+        wrapped = end < len(self.text) and self.text[end] != "\n"
+        self.move_to(end - 1 if wrapped and end > start else end)
+
+    def action_text_edge(self, which: int) -> None:
+        self.move_to(0 if which == 0 else len(self.text))
+
+    def action_extend(self, delta: int) -> None:
+        """Grow (1) or shrink (-1) the selection's end by one morpheme."""
+        sel = self.selection
+        if sel is None:
+            if delta < 0:
+                return
+            unit = self.token_at(self.cursor)
+            if unit is None:
+                return
+            sel = Selection(unit[0], unit[1], self.analysis is not None)
+        else:
+            start, end = self.nudged((sel.start, sel.end), "end", "morpheme", delta)
+            if delta < 0 and end == sel.end:
+                sel = None
+            else:
+                sel = Selection(start, end, sel.by_morpheme)
+        self.set_selection(sel)
+        if sel is not None:
+            last = self.token_at(sel.end - 1)
+            self.move_to(last[0] if last else sel.end - 1)
+
+    def action_clear_selection(self) -> None:
+        self.set_selection(None)
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    # -- drawing ------------------------------------------------------------
+
+    def _style_at(self, offset: int, spans: list[Span], base: Style) -> Style:
+        style = base
+        covering = [s for s in spans if s.start <= offset < s.end]
+        if covering:
+            span = min(covering, key=lambda s: (s.state != "accepted", s.end - s.start))
+            accepted, suggested = self.styles_by_label.get(
+                span.label, (Style(bgcolor="#888888"), Style(underline=True)))
+            style += accepted if span.state == "accepted" else suggested
+        sel = self.selection
+        if sel is not None and sel.start <= offset < sel.end:
+            style += SELECTION
+        if offset == self.cursor:
+            style += CURSOR if self.has_focus else CURSOR_UNFOCUSED
+        return style
+
+    def render_line(self, y: int) -> Strip:
+        base = self.rich_style
+        width = self.size.width
+        index = self.scroll_offset.y + y
+        if index >= len(self.lines):
+            return Strip.blank(width, base)
+        start, end = self.lines[index]
+        spans = self.spans_between(start, end)
+        cuts = {start, end}
+        for span in spans:
+            cuts.update((max(span.start, start), min(span.end, end)))
+        sel = self.selection
+        if sel is not None and sel.start < end and sel.end > start:
+            cuts.update((max(sel.start, start), min(sel.end, end)))
+        if start <= self.cursor < end:
+            cuts.update((self.cursor, self.cursor + 1))
+        points = sorted(cuts)
+        shown = self.cmap.display
+        segments = [Segment(shown[a:b], self._style_at(a, spans, base))
+                    for a, b in zip(points, points[1:], strict=False)]
+        at_break = end == len(self.text) or self.text[end] == "\n"
+        if self.cursor == end and at_break:
+            segments.append(Segment(" ", self._style_at(end, [], base)))
+        return Strip(segments).adjust_cell_length(width, base)
