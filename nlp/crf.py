@@ -1,6 +1,253 @@
-"""The CRF suggester (work in progress): no model is loaded yet."""
+"""The CRF suggester: a character-level python-crfsuite model over rich features.
+
+A model file is a zip holding the crfsuite model and ``meta.json``: the
+feature set, the training gazetteer, a summary of the training data and the
+scores measured at training time. The shipped default is
+``nlp/models/default.hmcrf``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import threading
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pycrfsuite
+
+from store import HanmarkError
+
+from .analyzer import Analysis
+from .features import char_features, rich_features
+from .gazetteer import Gazetteer
+from .klue import spans_to_tags, tags_to_spans
+from .rules import Candidate
+
+FORMAT = "hanmark-crf"
+FORMAT_VERSION = 1
+FEATURE_SETS = ("rich-1", "chars-1")
+DEFAULT_PATH = Path(__file__).resolve().parent / "models" / "default.hmcrf"
+DEFAULT_PARAMS = {"c1": 0.05, "c2": 0.1, "max_iterations": 150,
+                  "feature.possible_transitions": True}
+GAZ_MIN_SHARE = 0.6
+FOLDS = 5
+
+Spans = Sequence[tuple[int, int, str]]
 
 
-def default_model():
-    """The shipped model, or None when there is none."""
-    return None
+@dataclass
+class TrainingItem:
+    """One training text: its analysis and gold spans (sentences are split later)."""
+
+    analysis: Analysis
+    spans: Spans
+    split: bool = False  # articles are split into Kiwi sentences; gold sentences are not
+
+
+@dataclass
+class CrfModel:
+    data: bytes
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._tagger = pycrfsuite.Tagger()
+        self._tagger.open_inmemory(self.data)
+        self._lock = threading.Lock()
+        self.gazetteer = Gazetteer.from_pairs(self.meta.get("gazetteer", []),
+                                              min_share=GAZ_MIN_SHARE)
+        self.feature_set = self.meta.get("features", "rich-1")
+
+    @property
+    def name(self) -> str:
+        return "crf"
+
+    # -- files -------------------------------------------------------------
+
+    def save(self, path: str | Path) -> None:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(path.suffix + ".tmp")
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("crf.model", self.data)
+            zf.writestr("meta.json", json.dumps(self.meta, ensure_ascii=False))
+        os.replace(tmp, path)
+
+    @classmethod
+    def load(cls, path: str | Path) -> CrfModel:
+        """Load a model file; a missing or foreign file is one clear sentence."""
+        path = Path(path)
+        if not path.is_file():
+            raise HanmarkError(f"No model file at {path}; train one with `hanmark train`.")
+        try:
+            with zipfile.ZipFile(path) as zf:
+                meta = json.loads(zf.read("meta.json"))
+                data = zf.read("crf.model")
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+            raise HanmarkError(f"{path} is not a hanmark model file.") from None
+        if meta.get("format") != FORMAT or meta.get("features") not in FEATURE_SETS:
+            raise HanmarkError(f"{path} is not a hanmark CRF model this version can read.")
+        if meta.get("version", 0) > FORMAT_VERSION:
+            raise HanmarkError(f"{path} was written by a newer hanmark; upgrade to use it.")
+        try:
+            return cls(data, meta)
+        except Exception:  # crfsuite rejects a damaged model with a bare error
+            raise HanmarkError(f"{path} is damaged: crfsuite cannot read it.") from None
+
+    # -- tagging ------------------------------------------------------------
+
+    def gazetteer_matches(self, analysis: Analysis,
+                          live: Gazetteer | None = None) -> list[Candidate]:
+        """Matches of the live gazetteer first, then the model's own."""
+        found = list(live.find_in(analysis)) if live else []
+        taken = [(c.start, c.end) for c in found]
+        for cand in self.gazetteer.find_in(analysis):
+            if all(cand.end <= s or cand.start >= e for s, e in taken):
+                found.append(cand)
+        return found
+
+    def features(self, analysis: Analysis, live: Gazetteer | None = None) -> list[list[str]]:
+        if self.feature_set == "chars-1":
+            return char_features(analysis.text)
+        return rich_features(analysis, self.gazetteer_matches(analysis, live))
+
+    def predict(self, analysis: Analysis, live: Gazetteer | None = None, *,
+                split: bool = True) -> tuple[list[Candidate], float]:
+        """Entities with their mean marginal probability, and the text's uncertainty
+        (one minus the mean probability of each sentence's best tagging).
+
+        ``split=False`` tags the text as one sequence (a gold sentence)."""
+        text = analysis.text
+        if not text.strip():
+            return [], 0.0
+        feats = self.features(analysis, live)
+        found: list[Candidate] = []
+        probs = []
+        with self._lock:
+            for start, end in sentence_ranges(analysis, split):
+                tagger = self._tagger
+                tagger.set(feats[start:end])
+                tags = tagger.tag()
+                probs.append(tagger.probability(tags))
+                for s, e, label in trim_spans(text, tags_to_spans(tags), start):
+                    marg = [tagger.marginal(tags[i - start], i - start) for i in range(s, e)]
+                    found.append(Candidate(s, e, label, round(sum(marg) / len(marg), 3)))
+        return found, round(1.0 - sum(probs) / len(probs), 4) if probs else 0.0
+
+    def tag_sentence(self, analysis: Analysis) -> list[tuple[int, int, str]]:
+        """Predicted spans of one gold sentence (for evaluation)."""
+        return [(c.start, c.end, c.label) for c in self.predict(analysis, split=False)[0]]
+
+
+def sentence_ranges(analysis: Analysis, split: bool = True) -> list[tuple[int, int]]:
+    """Kiwi's sentences (or the whole text when ``split`` is off or there are none)."""
+    n = len(analysis.text)
+    ranges = [(max(0, s), min(n, e)) for s, e in analysis.sentences if e > s] if split else []
+    return ranges or [(0, n)]
+
+
+def trim_spans(text: str, spans: Spans, offset: int = 0) -> list[tuple[int, int, str]]:
+    """Shift spans by ``offset`` and drop spaces at their edges."""
+    out = []
+    for s, e, label in spans:
+        s, e = s + offset, e + offset
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if s < e:
+            out.append((s, e, label))
+    return out
+
+
+_default: CrfModel | None = None
+_default_lock = threading.Lock()
+
+
+def default_model() -> CrfModel | None:
+    """The model suggestions use: $HANMARK_MODEL, else the shipped one; None if absent."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            path = Path(os.environ.get("HANMARK_MODEL") or DEFAULT_PATH)
+            if not path.is_file():
+                return None
+            _default = CrfModel.load(path)
+        return _default
+
+
+# -- training ------------------------------------------------------------------
+
+
+def _gazetteers(items: Sequence[TrainingItem], folds: int) -> list[Gazetteer]:
+    """Cross-fitted gazetteers: item ``i`` sees entities of the other folds only,
+    so training entities do not simply match themselves."""
+    per_fold = [Gazetteer(min_share=GAZ_MIN_SHARE) for _ in range(folds)]
+    for i, item in enumerate(items):
+        text = item.analysis.text
+        for fold, gaz in enumerate(per_fold):
+            if fold != i % folds:
+                for s, e, label in item.spans:
+                    gaz.add(text[s:e], label)
+    return per_fold
+
+
+def training_gazetteer(items: Sequence[TrainingItem]) -> Gazetteer:
+    gaz = Gazetteer(min_share=GAZ_MIN_SHARE)
+    for item in items:
+        for s, e, label in item.spans:
+            gaz.add(item.analysis.text[s:e], label)
+    return gaz
+
+
+class _Trainer(pycrfsuite.Trainer):
+    """A crfsuite trainer that reports each iteration to a progress callback."""
+
+    def __init__(self, on_iteration: Callable[[int], None] | None):
+        super().__init__(verbose=False)
+        self._on_iteration = on_iteration
+
+    def on_iteration(self, log: str, info: dict) -> None:
+        if self._on_iteration:
+            self._on_iteration(1)
+
+
+def train(items: Sequence[TrainingItem], *, feature_set: str = "rich-1",
+          params: dict[str, Any] | None = None, folds: int = FOLDS,
+          progress: Callable[[int], None] | None = None,
+          summary: dict[str, Any] | None = None) -> CrfModel:
+    """Train a model; ``progress`` advances once per item and once per iteration."""
+    if not items:
+        raise HanmarkError("Nothing to train on: no labeled sentences were found.")
+    params = {**DEFAULT_PARAMS, **(params or {})}
+    trainer = _Trainer(progress)
+    trainer.set_params(params)
+    rich = feature_set == "rich-1"
+    fold_gaz = _gazetteers(items, folds) if rich else []
+    full_gaz = training_gazetteer(items) if rich else Gazetteer()
+    for i, item in enumerate(items):
+        analysis = item.analysis
+        if rich:
+            feats = rich_features(analysis, fold_gaz[i % folds].find_in(analysis))
+        else:
+            feats = char_features(analysis.text)
+        tags = spans_to_tags(len(analysis.text), list(item.spans))
+        for start, end in sentence_ranges(analysis, item.split):
+            trainer.append(feats[start:end], tags[start:end])
+        if progress:
+            progress(1)
+    with tempfile.TemporaryDirectory() as tmp:
+        target = os.path.join(tmp, "crf.model")
+        trainer.train(target)
+        data = Path(target).read_bytes()
+    meta = {
+        "format": FORMAT, "version": FORMAT_VERSION, "features": feature_set,
+        "params": params, "training": summary or {},
+        "gazetteer": [[form, label, n] for form, counts in sorted(full_gaz.counts.items())
+                      for label, n in counts.items()],
+    }
+    return CrfModel(data, meta)
