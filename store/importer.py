@@ -13,15 +13,16 @@ import io
 import json
 import re
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from .errors import HanmarkError
-from .models import NewSpan
-from .store import Store
-from .textclean import Changes, clean_with_offsets, decode
+from .models import Article, Label, NewSpan, Span
+from .store import Store, article_uid
+from .textclean import Changes, clean, clean_with_offsets, decode
 
 TEXT_SUFFIXES = (".txt", ".md")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
@@ -44,6 +45,16 @@ class ArticleRecord:
     meta: dict[str, Any] = field(default_factory=dict)
     spans: list[tuple[int, int, str]] = field(default_factory=list)
     line: int | None = None
+    # Native hanmark JSONL only: uid, status, cursor, times and span provenance,
+    # restored exactly instead of cleaned and stamped anew.
+    native: dict[str, Any] | None = None
+
+
+@dataclass
+class LabelSet:
+    """Labels a file declares (the native header): added when missing."""
+
+    labels: list[Label]
 
 
 @dataclass
@@ -82,10 +93,11 @@ class Source:
 class RecordError(HanmarkError):
     """One bad record; ``line`` says where, the message says why."""
 
-    def __init__(self, line: int | None, reason: str):
+    def __init__(self, line: int | None, reason: str, where: str | None = None):
         super().__init__(reason)
         self.line = line
         self.reason = reason
+        self.where = where  # a file inside a folder source (brat's .ann)
 
 
 @dataclass
@@ -240,7 +252,9 @@ def expand_paths(paths: Iterable[str]) -> Iterator[str | Path]:
             yield "-"
             continue
         path = Path(raw)
-        if path.is_dir():
+        if path.is_dir() and any(path.glob("*.ann")):
+            yield path  # a brat folder is one source
+        elif path.is_dir():
             found = sorted(p for p in path.rglob("*")
                            if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES + JSONL_SUFFIXES)
             if not found:
@@ -259,8 +273,15 @@ def _source(path: str | Path, stdin: BinaryIO | None) -> Source:
 
 
 def store_record(store: Store, record: ArticleRecord, *, collection: str, annotator: str,
-                 report: ImportReport, labels: set[str]) -> None:
-    """Clean one record and write it (inside the caller's transaction)."""
+                 report: ImportReport, labels: set[str], label_map: dict[str, str] | None = None,
+                 add_labels: bool = False) -> None:
+    """Clean one record and write it (inside the caller's transaction).
+
+    ``label_map`` renames labels first; ``add_labels`` adds the unknown ones
+    to the store instead of refusing the record.
+    """
+    if label_map:
+        record.spans = [(s, e, label_map.get(label, label)) for s, e, label in record.spans]
     offsets = [b for s, e, _ in record.spans for b in (s, e)]
     if any(not (0 <= b <= len(record.text)) for b in offsets) or any(
             s >= e for s, e, _ in record.spans):
@@ -268,15 +289,16 @@ def store_record(store: Store, record: ArticleRecord, *, collection: str, annota
                    if not (0 <= s < e <= len(record.text)))
         raise RecordError(record.line, f"span {bad[0]}-{bad[1]} is outside the text "
                                        f"(length {len(record.text)}) or empty")
+    if record.native is not None:
+        _check_labels(store, record, labels, add_labels)
+        _restore_native(store, record, collection=collection, annotator=annotator, report=report)
+        return
     text, changes, moved = clean_with_offsets(record.text, offsets)
     lead = len(text) - len(text.lstrip())
     text = text.strip()
     if not text:
         raise RecordError(record.line, "no text left after cleaning")
-    unknown = sorted({label for _, _, label in record.spans} - labels)
-    if unknown:
-        raise RecordError(record.line, f"unknown label {unknown[0]!r}; add it with "
-                                       "`hanmark labels add` or map it with --label-map")
+    _check_labels(store, record, labels, add_labels)
     uid, created = store.add_article(
         text, title=record.title or derive_title(text), date=record.date, source=record.source,
         url=record.url, collection=record.collection or collection, meta=record.meta)
@@ -296,53 +318,148 @@ def store_record(store: Store, record: ArticleRecord, *, collection: str, annota
         report.spans += len(spans)
 
 
+def _check_labels(store: Store, record: ArticleRecord, labels: set[str],
+                  add_labels: bool) -> None:
+    unknown = sorted({label for _, _, label in record.spans} - labels)
+    if unknown and add_labels:
+        for name in unknown:
+            store.add_label(Label(name))
+            labels.add(name)
+    elif unknown:
+        raise RecordError(record.line, f"unknown label {unknown[0]!r}; add it with "
+                                       "--add-labels or map it with --label-map OLD=NEW")
+
+
+def _declare_labels(store: Store, declared: list[Label], labels: set[str]) -> None:
+    """Add a file's declared labels that the store lacks (keys only if free)."""
+    keys = {lab.key for lab in store.labels() if lab.key}
+    for label in declared:
+        if label.name not in labels:
+            store.add_label(label if label.key not in keys else
+                            Label(label.name, label.description, None, label.colour,
+                                  label.order, label.parent))
+            labels.add(label.name)
+            keys.add(label.key)
+
+
+def _restore_native(store: Store, record: ArticleRecord, *, collection: str, annotator: str,
+                    report: ImportReport) -> None:
+    """Native hanmark JSONL: the article and its spans exactly as exported."""
+    info, text = record.native, record.text
+    if clean(text)[0] != text or text != text.strip():
+        raise RecordError(record.line, "text is not clean NFC as hanmark writes it "
+                                       "(edited by hand?); import it as plain JSONL")
+    if article_uid(text) != info["uid"]:
+        raise RecordError(record.line, "'uid' does not match the text (edited by hand?)")
+    article = Article(info["uid"], text, record.title or "", record.date, record.source,
+                      record.url, record.collection or collection, info["status"],
+                      record.meta, info["cursor"], info["created"], info["updated"])
+    spans = [Span(0, article.uid, s, e, label, p["annotator"], p["origin"], p["state"],
+                  p["model"], p["confidence"], p["note"] or "", p["created"] or "",
+                  p["updated"] or "")
+             for (s, e, label), p in zip(record.spans, info["spans"], strict=True)]
+    if not store.restore(article, spans, actor=annotator):
+        report.duplicates += 1
+        return
+    report.imported += 1
+    report.spans += len(spans)
+
+
 def import_sources(store: Store, paths: Iterable[str], *, collection: str = "default",
                    annotator: str = "import", strict: bool = False,
                    reader: Reader | None = None,
                    stdin: BinaryIO | None = None,
-                   progress: Callable[[str], None] | None = None) -> ImportReport:
+                   progress: Callable[[str], None] | None = None,
+                   fmt: str | None = None, label_map: dict[str, str] | None = None,
+                   add_labels: bool = False, keep_good: bool = False) -> ImportReport:
     """Import every source; return what happened. With ``strict``, the first
-    error raises and nothing at all is written."""
+    error raises and nothing at all is written.
+
+    The format is ``fmt``, else detected per file. A file in an interchange
+    format (anything but plain text and JSON lines) with a bad record
+    imports nothing unless ``keep_good``.
+    """
     report = ImportReport()
     sources = list(expand_paths(paths))
+    run = _Run(collection, annotator, strict, reader, stdin, progress, fmt, label_map or {},
+               add_labels, keep_good)
     if strict:
         with store.transaction():
-            _import_all(store, sources, collection, annotator, True, reader, stdin, progress,
-                        report)
+            _import_all(store, sources, run, report)
     else:
-        _import_all(store, sources, collection, annotator, False, reader, stdin, progress,
-                    report)
+        _import_all(store, sources, run, report)
     return report
 
 
-def _import_all(store, sources, collection, annotator, strict, reader, stdin, progress,
-                report) -> None:
+@dataclass
+class _Run:
+    collection: str
+    annotator: str
+    strict: bool
+    reader: Reader | None
+    stdin: BinaryIO | None
+    progress: Callable[[str], None] | None
+    fmt: str | None
+    label_map: dict[str, str]
+    add_labels: bool
+    keep_good: bool
+
+
+class _FileRejected(Exception):
+    """A bad record in an all-or-nothing file: roll the whole file back."""
+
+
+def _choose_reader(run: _Run, source: Source, path: str | Path, head: bytes
+                   ) -> tuple[Reader, bool]:
+    if run.reader is not None:
+        return run.reader, False
+    # Imported here: the format modules build on this module's records.
+    from .formats.registry import choose_reader
+
+    name = "stdin.jsonl" if path == "-" and head.lstrip()[:1] == b"{" else str(path)
+    return choose_reader(source, name, head, run.fmt)
+
+
+def _import_all(store: Store, sources: list, run: _Run, report: ImportReport) -> None:
     labels = store.label_names()
     for path in sources:
-        source = _source(path, stdin)
+        source = _source(path, run.stdin)
+        before = (report.imported, report.duplicates, report.spans, Counter(report.changes.counts))
         try:
-            head = source.head()
-            if not head.strip():
+            folder = source.path is not None and source.path.is_dir()
+            head = b"" if folder else source.head()
+            if not folder and not head.strip():
                 raise HanmarkError(f"{source.where}: file is empty.")
-            name = "stdin.jsonl" if path == "-" and head.lstrip()[:1] == b"{" else str(path)
-            records, encoding = (reader or reader_for(name))(source)
+            read, atomic = _choose_reader(run, source, path, head)
+            records, encoding = read(source)
             with store.transaction():
                 for record in records:
                     try:
                         if isinstance(record, RecordError):
                             raise record
-                        store_record(store, record, collection=collection, annotator=annotator,
-                                     report=report, labels=labels)
+                        if isinstance(record, LabelSet):
+                            _declare_labels(store, record.labels, labels)
+                            continue
+                        store_record(store, record, collection=run.collection,
+                                     annotator=run.annotator, report=report, labels=labels,
+                                     label_map=run.label_map, add_labels=run.add_labels)
                     except RecordError as exc:
-                        message = f"{source.where}:{exc.line or 1}: {exc.reason}"
-                        if strict:
+                        message = f"{exc.where or source.where}:{exc.line or 1}: {exc.reason}"
+                        if run.strict:
                             raise HanmarkError(message + " (nothing was imported)") from None
+                        if atomic and not run.keep_good:
+                            raise _FileRejected(message) from None
                         report.errors.append(message)
             report.encodings[encoding] = report.encodings.get(encoding, 0) + 1
             report.files += 1
+        except _FileRejected as exc:
+            report.imported, report.duplicates, report.spans, report.changes.counts = before
+            labels = store.label_names()
+            report.errors.append(f"{exc} (nothing from this file was imported; "
+                                 "--keep-good imports the rest)")
         except HanmarkError as exc:
-            if strict:
+            if run.strict:
                 raise
             report.errors.append(str(exc))
-        if progress:
-            progress(source.where)
+        if run.progress:
+            run.progress(source.where)

@@ -1,0 +1,91 @@
+"""brat standoff: a folder of ``NAME.txt`` / ``NAME.ann`` pairs, one per
+article, text-bound annotations as ``T1\tLABEL start end\ttext``.
+
+A span across a line break is written as brat's fragments
+(``start end;start end``); reading joins fragments back into one span.
+Relations, events and attributes are not entities and are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..errors import HanmarkError
+from ..importer import ArticleRecord, RecordError, Source
+from ..textclean import decode
+from .common import ExportDoc, Writer
+
+WHAT = "brat standoff"
+T_LINE_RE = re.compile(r"T\d+\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t(.*)")
+
+
+def fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The span's pieces between line breaks, as brat wants them."""
+    pieces, cursor = [], start
+    for i in range(start, end + 1):
+        if i == end or text[i] == "\n":
+            if cursor < i:
+                pieces.append((cursor, i))
+            cursor = i + 1
+    return pieces
+
+
+class BratWriter(Writer):
+    folder = True
+    suffix = ""
+
+    def write(self, doc: ExportDoc) -> None:
+        text = doc.article.text
+        lines = []
+        for n, (start, end, label) in enumerate(doc.triples, start=1):
+            pieces = fragments(text, start, end)
+            where = ";".join(f"{s} {e}" for s, e in pieces)
+            lines.append(f"T{n}\t{label} {where}\t{' '.join(text[s:e] for s, e in pieces)}\n")
+        name = doc.article.uid
+        (self.out / f"{name}.txt").write_text(text, encoding="utf-8", newline="\n")
+        (self.out / f"{name}.ann").write_text("".join(lines), encoding="utf-8", newline="\n")
+
+
+def _pair(ann: Path) -> ArticleRecord:
+    txt = ann.with_suffix(".txt")
+    if not txt.exists():
+        raise RecordError(1, f"no {txt.name} beside it", where=str(ann))
+    text = decode(txt.read_bytes(), str(txt)).text
+    spans = []
+    for number, raw in enumerate(decode(ann.read_bytes(), str(ann)).text.split("\n"), 1):
+        if not raw.strip() or raw[0] in "REAMN#*":  # relations, events, attributes, notes
+            continue
+        match = T_LINE_RE.fullmatch(raw.rstrip("\r"))
+        if match is None:
+            raise RecordError(number, f"not a brat annotation line; is this {WHAT}?",
+                              where=str(ann))
+        label, where, surface = match.groups()
+        bounds = [int(b) for piece in where.split(";") for b in piece.split()]
+        start, end = min(bounds), max(bounds)
+        if not 0 <= start < end <= len(text):
+            raise RecordError(number, f"span {start}-{end} is outside the text "
+                                      f"(length {len(text)}) or empty", where=str(ann))
+        pieces = [text[s:e] for s, e in zip(bounds[::2], bounds[1::2], strict=True)]
+        if " ".join(pieces) != surface:
+            raise RecordError(number, f"span {start}-{end} reads {' '.join(pieces)!r} in "
+                                      f"{txt.name}, not {surface!r}", where=str(ann))
+        spans.append((start, end, label))
+    return ArticleRecord(text=text, spans=spans, line=1, meta={"id": ann.stem})
+
+
+def read(source: Source):
+    folder = source.path
+    if folder is None or not folder.is_dir():
+        raise HanmarkError(f"{source.where}: {WHAT} is a folder of .txt/.ann pairs.")
+
+    def records() -> Iterator[ArticleRecord | RecordError]:
+        for ann in sorted(folder.glob("*.ann")):
+            try:
+                yield _pair(ann)
+            except RecordError as exc:
+                exc.where = exc.where or str(ann)
+                yield exc
+
+    return records(), "utf-8"

@@ -1,0 +1,132 @@
+"""What the format modules share: the export unit, the writer protocol and
+the overlap policy of flat formats."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar, TextIO
+
+from ..importer import ArticleRecord, RecordError, Source, stream_lines
+from ..models import Article
+
+Range = tuple[int, int]
+Triple = tuple[int, int, str]
+
+
+@dataclass
+class ExportDoc:
+    """One article on its way out. ``spans`` are full span rows (store
+    ``SPAN_COLUMNS`` order); ``tokens`` and ``sentences`` are filled for the
+    formats that need them, and every span starts and ends on a token."""
+
+    article: Article
+    spans: list[tuple]
+    tokens: list[Range] | None = None
+    sentences: list[Range] | None = None
+
+    @property
+    def triples(self) -> list[Triple]:
+        return [(row[2], row[3], row[4]) for row in self.spans]
+
+    @property
+    def ident(self) -> str:
+        """The id another tool knew the record by, else hanmark's uid."""
+        external = self.article.meta.get("id")
+        return self.article.uid if external is None else str(external)
+
+
+class Writer:
+    """Streams ``ExportDoc``s into one file (or, with ``folder``, one folder)."""
+
+    suffix: ClassVar[str] = ".jsonl"
+    folder: ClassVar[bool] = False
+    flat: ClassVar[bool] = False  # cannot hold overlapping spans
+    tokens: ClassVar[bool] = False  # needs tokens that spans land on
+    sentences: ClassVar[bool] = False  # one record per sentence
+
+    def __init__(self, out: TextIO | Path, labels: list[str]):
+        self.out = out
+        self.labels = labels
+
+    def start(self) -> None:
+        """Write what comes before the first record."""
+
+    def write(self, doc: ExportDoc) -> None:
+        raise NotImplementedError
+
+    def finish(self) -> None:
+        """Write what comes after the last record."""
+
+    @classmethod
+    def side_files(cls, path: Path, labels: list[str]) -> dict[Path, str]:
+        """Files written beside the output (e.g. a label list)."""
+        return {}
+
+
+def keep_longest(spans: list[tuple]) -> tuple[list[tuple], Counter]:
+    """Flat formats: keep the longest of overlapping spans (the earlier on a
+    tie) and count the dropped ones per label."""
+    kept: list[tuple] = []
+    dropped: Counter = Counter()
+    taken: list[Range] = []
+    for row in sorted(spans, key=lambda r: (r[2] - r[3], r[2])):
+        start, end = row[2], row[3]
+        if any(s < end and start < e for s, e in taken):
+            dropped[row[4]] += 1
+            continue
+        taken.append((start, end))
+        kept.append(row)
+    kept.sort(key=lambda r: (r[2], r[3]))
+    return kept, dropped
+
+
+def dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False)
+
+
+def json_lines(source: Source, parse: Callable[[dict, int], ArticleRecord],
+               what: str) -> tuple[Iterator[ArticleRecord | RecordError], str]:
+    """Records of a JSON-lines format, one object a line, parsed by ``parse``."""
+    numbered, encoding = stream_lines(source)
+
+    def records() -> Iterator[ArticleRecord | RecordError]:
+        for number, raw in numbered:
+            if isinstance(raw, RecordError):
+                yield raw
+                continue
+            if not raw.strip():
+                continue
+            try:
+                obj = json.loads(raw)
+            except json.JSONDecodeError as exc:
+                yield RecordError(number, f"not valid JSON ({exc.msg} at column {exc.colno});"
+                                          f" is this {what}?")
+                continue
+            if not isinstance(obj, dict):
+                yield RecordError(number, f"each line of {what} must be a JSON object")
+                continue
+            try:
+                yield parse(obj, number)
+            except RecordError as exc:
+                yield exc
+
+    return records(), encoding
+
+
+def need_text(obj: dict, line: int, what: str) -> str:
+    text = obj.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise RecordError(line, f"missing or empty 'text'; is this {what}?")
+    return text
+
+
+def need_span(start: Any, end: Any, label: Any, line: int) -> Triple:
+    if not (isinstance(start, int) and isinstance(end, int) and isinstance(label, str)
+            and label):
+        raise RecordError(line, f"span {[start, end, label]!r} needs integer start/end"
+                                " and a label")
+    return start, end, label
