@@ -105,3 +105,14 @@ def _with_hint(record, hint: str):
     if isinstance(record, RecordError):
         record.reason += hint
     return record
+
+
+def parse_label_map(items: tuple[str, ...] | list[str]) -> dict[str, str]:
+    """``("OLD=NEW", ...)`` as a mapping for ``--label-map``."""
+    mapping = {}
+    for item in items:
+        old, sep, new = item.partition("=")
+        if not sep or not old.strip() or not new.strip():
+            raise HanmarkError(f"--label-map wants OLD=NEW, not {item!r}.")
+        mapping[old.strip()] = new.strip()
+    return mapping

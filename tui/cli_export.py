@@ -1,0 +1,53 @@
+"""``hanmark export``: write a labeled dataset in an interchange format."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from store.formats.export import TOKEN_MODES, ExportOptions, export, parse_split
+from store.formats.registry import EXPORT_FORMATS
+
+from .cli import _db, _progress, db_option, friendly, open_store
+from .settings import resolve_annotator
+
+
+@click.command("export")
+@db_option
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True,
+              help="Format to write.")
+@click.option("--out", type=click.Path(path_type=Path), required=True,
+              help="File to write (a folder for brat); with --split, NAME.PART.EXT each.")
+@click.option("--status", type=click.Choice(["done", "all"]), default="done",
+              show_default=True, help="Only articles marked done, or all of them.")
+@click.option("--collection", metavar="NAME", help="Only this collection.")
+@click.option("--annotator", metavar="NAME",
+              help="Whose accepted labels to write (default: the current annotator).")
+@click.option("--include-suggestions", is_flag=True,
+              help="Also write model suggestions nobody has accepted yet.")
+@click.option("--split", metavar="train=0.8,dev=0.1,test=0.1",
+              help="Split by article into parts, one file each.")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Seed of the split (the same seed gives the same split).")
+@click.option("--tokens", type=click.Choice(TOKEN_MODES), default="morpheme",
+              show_default=True, help="Tokens of the token formats (spacy, conll, hf).")
+@click.option("--force", is_flag=True, help="Overwrite existing output files.")
+@click.pass_context
+@friendly
+def export_command(ctx: click.Context, db: str | None, fmt: str, out: Path, status: str,
+                   collection: str | None, annotator: str | None, include_suggestions: bool,
+                   split: str | None, seed: int, tokens: str, force: bool) -> None:
+    """Export labeled articles: hanmark, spacy, doccano, labelstudio, brat, conll, klue, hf."""
+    from nlp.export_tokens import kiwi_segmenter
+
+    options = ExportOptions(
+        fmt=fmt, out=out, status=None if status == "all" else status, collection=collection,
+        annotator=resolve_annotator(annotator or (ctx.obj or {}).get("annotator")),
+        include_suggestions=include_suggestions, split=parse_split(split) if split else None,
+        seed=seed, tokens=tokens, force=force)
+    store = open_store(_db(ctx, db))
+    total = store.count_articles(status=options.status, collection=collection)
+    with _progress("Exporting", total) as advance:
+        report = export(store, options, segmenter=kiwi_segmenter(store), progress=advance)
+    click.echo(report.summary())
