@@ -30,6 +30,10 @@ def _looks_like_sqlite(path: Path) -> bool:
 def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
     if readonly:
         uri = f"file:{path.resolve().as_posix()}?mode=ro"
+        if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+            # WAL readers must write the -shm file; a file we may not change is
+            # read as immutable instead (no locks, so no -shm needed).
+            uri += "&immutable=1"
         conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
     else:
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)

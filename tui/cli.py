@@ -55,6 +55,9 @@ def open_store(db: str | None, *, readonly: bool = False) -> Store:
         path.parent.mkdir(parents=True, exist_ok=True)
     fresh = not path.exists()
     store = Store(path, readonly=readonly)
+    if store.readonly and not readonly:
+        click.secho(f"hanmark: {path} is not writable; opened read-only (nothing can be "
+                    "changed).", fg="yellow", err=True)
     if fresh and is_default:
         import_sources(store, seed_paths(), collection="seeds")
     return store

@@ -1,0 +1,147 @@
+"""Nothing shown as saved is lost: SIGKILL mid-work, two writers at once, ctrl+c mid-import.
+
+These run real processes against a real database file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from store import Store
+
+REPO = Path(__file__).resolve().parents[2]
+TEXT = "엔비디아와 삼성전자가 GPU 26만 장을 확보했다. 이재명 대통령이 경주에서 말했다."
+
+LABELER = textwrap.dedent("""
+    import sys
+    from store import Store
+    store = Store(sys.argv[1])
+    for uid in sys.argv[2].split(","):
+        span = store.label_range(uid, 0, 3, "OG", annotator="crash")
+        print(span.id, flush=True)  # reported as saved only after the commit
+""")
+
+
+def _spawn(code: str, *args: str, **kwargs) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", code, *args], cwd=REPO,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
+
+
+def _integrity(path: Path) -> str:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_sigkill_loses_nothing_reported_saved(db_path: Path, seed: int) -> None:
+    with Store(db_path) as store, store.transaction():
+        uids = [store.add_article(f"{i}번 {TEXT}")[0] for i in range(3000)]
+    child = _spawn(LABELER, str(db_path), ",".join(uids))
+    first = child.stdout.readline()  # it is labeling now: kill it at a random moment
+    assert first, child.stderr.read()
+    time.sleep(random.Random(seed).uniform(0.05, 0.6))
+    child.send_signal(signal.SIGKILL)
+    out, _ = child.communicate()
+    reported = {int(line) for line in [first, *out.splitlines()] if line.strip()}
+    assert child.returncode == -signal.SIGKILL and len(reported) < len(uids)
+    assert _integrity(db_path) == "ok"
+    with Store(db_path) as store:
+        saved = {span.id for uid in uids for span in store.spans(uid)}
+        assert reported <= saved
+        assert len(saved) - len(reported) <= 1  # at most one committed but not yet reported
+
+
+IMPORTER = textwrap.dedent("""
+    import sys
+    from tui.cli import main
+    sys.argv = ["hanmark", "import", "--db", sys.argv[1], *sys.argv[2:]]
+    main()
+""")
+
+
+def test_import_in_another_process_while_labeling(db_path: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    for i in range(300):
+        (folder / f"{i:03}.txt").write_text(f"{i}번째 동시 기사입니다. " * 40, encoding="utf-8")
+    with Store(db_path) as store:
+        uid, _ = store.add_article(TEXT)
+        importer = _spawn(IMPORTER, str(db_path), str(folder))
+        labeled = 0
+        deadline = time.monotonic() + 30
+        while importer.poll() is None and time.monotonic() < deadline:
+            start = labeled % 40
+            store.label_range(uid, start, start + 2, "OG", annotator="kim")
+            labeled += 1
+        out, err = importer.communicate(timeout=60)
+        assert importer.returncode == 0, err
+        assert "locked" not in out + err
+        assert "Imported 300 articles" in out
+        assert labeled > 10
+        assert store.count_articles() == 301
+        creates = [e for e in store.events(uid) if e.action == "create"]
+        assert len(creates) == labeled
+
+
+def test_ctrl_c_during_import_rolls_back(db_path: Path, tmp_path: Path) -> None:
+    big = tmp_path / "big.jsonl"
+    with big.open("w", encoding="utf-8") as handle:
+        for i in range(60_000):
+            handle.write(json.dumps({"text": f"{i}번째 큰 파일의 기사. " * 20},
+                                    ensure_ascii=False) + "\n")
+    Store(db_path).close()
+    child = _spawn(IMPORTER, str(db_path), str(big))
+    time.sleep(2.0)
+    child.send_signal(signal.SIGINT)
+    out, err = child.communicate(timeout=60)
+    assert child.returncode == 1
+    assert "interrupted; the transaction in progress was rolled back." in err
+    assert "Traceback" not in err
+    assert _integrity(db_path) == "ok"
+    with Store(db_path) as store:
+        assert store.count_articles() == 0
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="switches to the 'nobody' user, which needs root")
+def test_read_only_file_opens_read_only_and_says_so() -> None:
+    folder = Path(tempfile.mkdtemp(prefix="hanmark-ro-"))  # reachable by 'nobody'
+    folder.chmod(0o755)
+    db_path = folder / "ro.db"
+    with Store(db_path) as store:
+        store.add_article(TEXT)
+    db_path.chmod(0o444)
+    before = db_path.read_bytes()
+    code = textwrap.dedent("""
+        import os, sys
+        from rich.console import Console; from rich.table import Table  # before the switch:
+        from store.agreement import agreement; from tui import charts  # nobody cannot read
+        from tui.cli import main; import importlib.metadata           # root's site-packages
+        os.setgid(65534); os.setuid(65534)
+        sys.argv = ["hanmark", "stats", "--db", sys.argv[1]]
+        main()
+    """)
+    try:
+        child = _spawn(code, str(db_path))
+        out, err = child.communicate(timeout=60)
+        assert child.returncode == 0, err
+        assert "opened read-only" in err
+        assert "Articles by status (1)" in out
+        assert db_path.read_bytes() == before
+    finally:
+        shutil.rmtree(folder)
