@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import platformdirs
 import pycrfsuite
 
 from store import HanmarkError
@@ -25,13 +26,15 @@ from store import HanmarkError
 from .analyzer import Analysis
 from .features import char_features, rich_features
 from .gazetteer import Gazetteer
-from .klue import spans_to_tags, tags_to_spans
+from .gold import spans_to_tags, tags_to_spans
 from .rules import Candidate
 
 FORMAT = "hanmark-crf"
 FORMAT_VERSION = 1
 FEATURE_SETS = ("rich-1", "chars-1")
 DEFAULT_PATH = Path(__file__).resolve().parent / "models" / "default.hmcrf"
+# Where `hanmark train` writes by default; suggestions prefer it to the shipped model.
+USER_PATH = Path(platformdirs.user_data_dir("hanmark", appauthor=False)) / "model.hmcrf"
 DEFAULT_PARAMS = {"c1": 0.05, "c2": 0.1, "max_iterations": 150,
                   "feature.possible_transitions": True}
 GAZ_MIN_SHARE = 0.6
@@ -47,6 +50,7 @@ class TrainingItem:
     analysis: Analysis
     spans: Spans
     split: bool = False  # articles are split into Kiwi sentences; gold sentences are not
+    until: int | None = None  # train only on sentences that end by here (what was read)
 
 
 @dataclass
@@ -168,13 +172,24 @@ _default: CrfModel | None = None
 _default_lock = threading.Lock()
 
 
+def model_path() -> Path | None:
+    """$HANMARK_MODEL, else the model `hanmark train` wrote, else the shipped one."""
+    env = os.environ.get("HANMARK_MODEL")
+    if env:
+        return Path(env).expanduser()
+    for path in (USER_PATH, DEFAULT_PATH):
+        if path.is_file():
+            return path
+    return None
+
+
 def default_model() -> CrfModel | None:
-    """The model suggestions use: $HANMARK_MODEL, else the shipped one; None if absent."""
+    """The model suggestions use (loaded once); None when there is none."""
     global _default
     with _default_lock:
         if _default is None:
-            path = Path(os.environ.get("HANMARK_MODEL") or DEFAULT_PATH)
-            if not path.is_file():
+            path = model_path()
+            if path is None:
                 return None
             _default = CrfModel.load(path)
         return _default
@@ -237,6 +252,8 @@ def train(items: Sequence[TrainingItem], *, feature_set: str = "rich-1",
             feats = char_features(analysis.text)
         tags = spans_to_tags(len(analysis.text), list(item.spans))
         for start, end in sentence_ranges(analysis, item.split):
+            if item.until is not None and end > item.until:
+                break
             trainer.append(feats[start:end], tags[start:end])
         if progress:
             progress(1)

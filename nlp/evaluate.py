@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from .klue import LABELS, spans_to_tags, tags_to_spans
+from .gold import LABELS, spans_to_tags, tags_to_spans
 
 Spans = Sequence[tuple[int, int, str]]
 

@@ -95,6 +95,24 @@ def _words(analysis: Analysis) -> list[tuple[int, int, int, bool]]:
     return out
 
 
+def _stem_shapes(analysis: Analysis, words: list[tuple[int, int, int, bool]]) -> list[str]:
+    """Each eojeol's morpheme tags, e.g. ``NNP+NNG|J`` (proper noun, noun, particle)."""
+    tokens = analysis.tokens
+    shapes = []
+    k = 0
+    for start, _end, stem_end, particle in words:
+        while k < len(tokens) and tokens[k].end <= start:
+            k += 1
+        tags = []
+        m = k
+        while m < len(tokens) and tokens[m].start < stem_end:
+            if not tags or tags[-1] != tokens[m].tag:
+                tags.append(tokens[m].tag)
+            m += 1
+        shapes.append("+".join(tags[:4]) + ("|J" if particle else ""))
+    return shapes
+
+
 def rich_features(analysis: Analysis, gazetteer: Sequence[Candidate] = ()) -> list[list[str]]:
     """Features for every character of the analysed text."""
     text = analysis.text
@@ -106,6 +124,7 @@ def rich_features(analysis: Analysis, gazetteer: Sequence[Candidate] = ()) -> li
     surf = [text[t.start:t.end] + "/" + t.tag for t in tokens]
     words = _words(analysis)
     stems = [text[s:e] for s, _, e, _ in words]
+    shapes = _stem_shapes(analysis, words)
     gaz = [""] * n
     for cand in gazetteer:
         gaz[cand.start] = "B" + cand.label
@@ -148,9 +167,13 @@ def rich_features(analysis: Analysis, gazetteer: Sequence[Candidate] = ()) -> li
             f += ["wp=" + wpos, "w2=" + text[s:s + 2], "wl=" + text[e - 1],
                   "st=" + stem, "sl=" + stem[-1:], "sl2=" + stem[-2:],
                   "in=" + ("1" if i < stem_end else "0") + ("J" if particle else ""),
+                  "sh=" + shapes[w],
                   "pw=" + (stems[w - 1] if w else "^"),
+                  "pw2=" + (stems[w - 2] if w > 1 else "^"),
                   "nw=" + (stems[w + 1] if w + 1 < nw else "$"),
-                  "nw2=" + (stems[w + 2] if w + 2 < nw else "$")]
+                  "nw2=" + (stems[w + 2] if w + 2 < nw else "$"),
+                  "psh=" + (shapes[w - 1] if w else "^"),
+                  "nsh=" + (shapes[w + 1] if w + 1 < nw else "$")]
         else:
             f.append("space")
         if gaz[i]:
