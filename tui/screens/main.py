@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from functools import partial
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -144,7 +145,7 @@ class MainScreen(Screen):
         spans = self.store.spans(uid)
         view = self.text_view
         view.load(article.text, spans, self.labels, cursor=article.cursor)
-        view.border_title = safe(article.title or "(untitled)")
+        view.border_title = Text(safe(article.title or "(untitled)"))  # data, not markup
         self.table.set_spans(spans, article.text, self.colours)
         self.article_list.show_open(uid)
         view.focus()

@@ -1,0 +1,38 @@
+"""Fixtures for driving the reader: a seeded database file and an app on it."""
+
+from __future__ import annotations
+
+import pytest
+from textual.pilot import Pilot
+
+from store import Store
+from tui.app import HanmarkApp
+
+ANNOTATOR = "tester"
+
+
+@pytest.fixture
+def seeded(store: Store, seed_text: str) -> str:
+    """The seed article in the test database; returns its uid."""
+    uid, _ = store.add_article(seed_text, title="APEC seed", date="2025-11-01")
+    return uid
+
+
+def reader(store: Store) -> HanmarkApp:
+    return HanmarkApp(store, annotator=ANNOTATOR)
+
+
+async def settle(pilot: Pilot) -> None:
+    """Wait for the workers (Kiwi, suggestions) and the redraw that follows them."""
+    app = pilot.app
+    for _ in range(10):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if not any(worker.is_running for worker in app.workers):
+            return
+
+
+async def goto(pilot: Pilot, offset: int) -> None:
+    """Put the text cursor on ``offset`` (as many arrow presses would)."""
+    pilot.app.screen.text_view.move_to(offset)
+    await pilot.pause()
