@@ -74,3 +74,12 @@ def decide(store: Store, uid: str, cluster: Cluster, take: str) -> None:
     chosen = {"a": cluster.a, "b": cluster.b, "both": tuple(set(cluster.a) | set(cluster.b)),
               "neither": ()}[take]
     store.set_layer(uid, GOLD, cluster.start, cluster.end, sorted(chosen))
+
+
+def majority(layers: dict[str, list[Entity]]) -> list[Entity]:
+    """Spans that more than half of the annotators gave exactly (offsets and label)."""
+    counts: dict[Entity, int] = {}
+    for spans in layers.values():
+        for span in set(spans):
+            counts[span] = counts.get(span, 0) + 1
+    return sorted(span for span, n in counts.items() if n * 2 > len(layers))

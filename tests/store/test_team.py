@@ -165,3 +165,11 @@ def test_stats_text_shows_charts(merged) -> None:
     assert "Spans by label (5)" in result.output
     assert "Agreement (character kappa), by pair" in result.output
     assert "kim / lee" in result.output and "█" in result.output
+
+
+def test_majority_keeps_spans_most_annotators_gave() -> None:
+    from store.review import majority
+
+    layers = {"kim": KIM, "lee": LEE, "park": [(0, 3, "PS"), (8, 12, "OG")]}
+    assert majority(layers) == [(0, 3, "PS"), (8, 12, "OG")]
+    assert majority({"kim": KIM, "lee": LEE}) == [(0, 3, "PS")]
