@@ -130,3 +130,21 @@ def need_span(start: Any, end: Any, label: Any, line: int) -> Triple:
         raise RecordError(line, f"span {[start, end, label]!r} needs integer start/end"
                                 " and a label")
     return start, end, label
+
+
+def trim_spans(text: str, spans: list[tuple]) -> tuple[list[tuple], Counter]:
+    """Token formats: tokens never hold whitespace, so spans lose outer
+    whitespace, and whitespace-only spans are dropped (and counted)."""
+    kept: list[tuple] = []
+    dropped: Counter = Counter()
+    for row in spans:
+        start, end = row[2], row[3]
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start < end:
+            kept.append(row if (start, end) == row[2:4] else (*row[:2], start, end, *row[4:]))
+        else:
+            dropped[row[4]] += 1
+    return kept, dropped

@@ -13,7 +13,7 @@ from pathlib import Path
 from ..errors import HanmarkError
 from ..models import Article
 from ..store import Store
-from .common import ExportDoc, Range, Writer, keep_longest
+from .common import ExportDoc, Range, Writer, keep_longest, trim_spans
 from .iob import sentence_groups, token_ranges, word_cuts
 from .output import AtomicOutputs
 from .registry import FORMATS
@@ -52,7 +52,8 @@ class ExportReport:
         if len(self.parts) > 1:
             line += " Split: " + ", ".join(f"{p} {n}" for p, n in self.parts.items()) + "."
         if self.dropped:
-            line += (" Overlapping spans dropped (the format is flat; the longest was kept): "
+            line += (" Spans dropped (overlapping in a flat format, the longest kept; or only"
+                     " whitespace in a token format): "
                      + ", ".join(f"{label} {n}" for label, n in sorted(self.dropped.items()))
                      + ".")
         return line
@@ -168,6 +169,9 @@ def _docs(store: Store, options: ExportOptions, writer: type[Writer], segmenter:
             status=options.status, collection=options.collection,
             annotator=None if native else options.annotator or "",
             suggestions=options.include_suggestions):
+        if writer.tokens:
+            rows, dropped = trim_spans(article.text, rows)
+            report.dropped.update(dropped)
         if writer.flat:
             rows, dropped = keep_longest(rows)
             report.dropped.update(dropped)
