@@ -354,11 +354,11 @@ def _restore_native(store: Store, record: ArticleRecord, *, collection: str, ann
     article = Article(info["uid"], text, record.title or "", record.date, record.source,
                       record.url, record.collection or collection, info["status"],
                       record.meta, info["cursor"], info["created"], info["updated"])
-    spans = [Span(0, article.uid, s, e, label, p["annotator"], p["origin"], p["state"],
+    spans = [Span(p["id"] or 0, article.uid, s, e, label, p["annotator"], p["origin"], p["state"],
                   p["model"], p["confidence"], p["note"] or "", p["created"] or "",
                   p["updated"] or "")
              for (s, e, label), p in zip(record.spans, info["spans"], strict=True)]
-    if not store.restore(article, spans, actor=annotator):
+    if not store.restore(article, spans, actor=annotator, events=info["events"]):
         report.duplicates += 1
         return
     report.imported += 1

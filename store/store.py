@@ -34,6 +34,8 @@ ARTICLE_COLUMNS = (
 )
 _SPAN_SELECT = "SELECT " + ", ".join(f'"{c}"' for c in SPAN_COLUMNS) + " FROM spans"
 _ARTICLE_SELECT = "SELECT " + ", ".join(f'"{c}"' for c in ARTICLE_COLUMNS) + " FROM articles"
+_EVENT_SELECT = ("SELECT id, time, annotator, article, grp, action, span_id, before, after,"
+                 " target FROM events")
 UNDOABLE = ("create", "update", "delete", "status")
 
 
@@ -55,6 +57,12 @@ def _article(row: Sequence[Any]) -> Article:
     values = dict(zip(ARTICLE_COLUMNS, row, strict=True))
     values["meta"] = json.loads(values["meta"] or "{}")
     return Article(**values)
+
+
+def _event(row: Sequence[Any]) -> Event:
+    i, t, who, art, g, act, sid, b, a, tgt = row
+    return Event(i, t, who, art, g, act, sid,
+                 json.loads(b) if b else None, json.loads(a) if a else None, tgt)
 
 
 def _fts_phrase(query: str) -> str:
@@ -652,22 +660,19 @@ class Store:
         return self._replay(article, annotator, "redo")
 
     def events(self, article: str | None = None) -> list[Event]:
-        sql = ("SELECT id, time, annotator, article, grp, action, span_id, before, after, target"
-               " FROM events")
-        rows = self._rows(sql + (" WHERE article = ?" if article else "") + " ORDER BY id",
-                          (article,) if article else ())
-        return [
-            Event(i, t, who, art, g, act, sid,
-                  json.loads(b) if b else None, json.loads(a) if a else None, tgt)
-            for i, t, who, art, g, act, sid, b, a, tgt in rows
-        ]
+        rows = self._rows(_EVENT_SELECT + (" WHERE article = ?" if article else "")
+                          + " ORDER BY id", (article,) if article else ())
+        return [_event(row) for row in rows]
 
     # -- interchange formats (store/formats) -------------------------------------
 
-    def restore(self, article: Article, spans: Sequence[Span], *, actor: str) -> bool:
-        """Insert an article and its spans exactly as a native export wrote them
-        (status, cursor, times, provenance; span ids are new), logged as one bulk
-        event. False, and nothing written, if the article is already here."""
+    def restore(self, article: Article, spans: Sequence[Span], *, actor: str,
+                events: Sequence[Event] | None = None) -> bool:
+        """Insert an article, its spans and its event log exactly as a native
+        export wrote them (status, cursor, times, provenance). Span ids and
+        event groups are renumbered, inside the events too, so undo and each
+        annotator's status work in the copy; without ``events`` one bulk event
+        is logged. False, and nothing written, if the article is already here."""
         values = {**article.__dict__, "meta": json.dumps(article.meta, ensure_ascii=False)}
         with self.transaction():
             cur = self.conn.execute(
@@ -677,23 +682,49 @@ class Store:
             if cur.rowcount != 1:
                 return False
             labels = self.label_names()
-            for span in spans:
-                self._check_span(len(article.text), span.start, span.end, span.label, labels)
             cols = SPAN_COLUMNS[1:]
             names = ", ".join(f'"{c}"' for c in cols)
-            self.conn.executemany(
-                f"INSERT INTO spans({names}) VALUES ({', '.join('?' * len(cols))})",
-                [[getattr(s, c) for c in cols] for s in spans])
-            if spans:
-                self._log([("bulk", None, None, {"spans": len(spans)})], actor, article.uid)
+            insert = f"INSERT INTO spans({names}) VALUES ({', '.join('?' * len(cols))})"
+            ids: dict[int, int] = {}
+            for span in spans:
+                self._check_span(len(article.text), span.start, span.end, span.label, labels)
+                ids[span.id] = self.conn.execute(
+                    insert, [getattr(span, c) for c in cols]).lastrowid
+            if events is None:
+                if spans:
+                    self._log([("bulk", None, None, {"spans": len(spans)})], actor, article.uid)
+                return True
+            self._restore_events(article.uid, events, ids)
         return True
+
+    def _restore_events(self, article: str, events: Sequence[Event], ids: dict[int, int]) -> None:
+        free = self.conn.execute("SELECT coalesce(max(id), 0) FROM spans").fetchone()[0]
+        base = self.conn.execute("SELECT coalesce(max(grp), 0) FROM events").fetchone()[0]
+        groups: dict[int, int] = {}
+        rows = []
+        for event in events:
+            if event.span_id is not None and event.span_id not in ids:
+                free += 1  # a span deleted before the export keeps an id of its own
+                ids[event.span_id] = free
+            span_id = None if event.span_id is None else ids[event.span_id]
+            group = groups.setdefault(event.group, base + len(groups) + 1)
+            rows.append((event.time, event.annotator, article, group, event.action, span_id,
+                         *(None if state is None else json.dumps(
+                             {**state, "id": span_id} if "id" in state else state,
+                             ensure_ascii=False) for state in (event.before, event.after)),
+                         None if event.target is None else groups.get(event.target)))
+        self.conn.executemany(
+            "INSERT INTO events(time, annotator, article, grp, action, span_id, before, after,"
+            " target) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
     def iter_export(self, *, status: str | None = None, collection: str | None = None,
                     annotator: str | None = None, suggestions: bool = False,
-                    batch: int = 500) -> Iterator[tuple[Article, list[tuple]]]:
-        """Stream articles with their spans as raw rows (``SPAN_COLUMNS`` order),
-        one query per batch. With ``annotator``: that annotator's accepted spans
-        (plus pending suggestions with ``suggestions``); without: every span."""
+                    events: bool = False, batch: int = 500
+                    ) -> Iterator[tuple[Article, list[tuple], list[Event]]]:
+        """Stream articles with their spans as raw rows (``SPAN_COLUMNS`` order)
+        and, with ``events``, their event log; a few queries per batch. With
+        ``annotator``: that annotator's accepted spans (plus pending suggestions
+        with ``suggestions``); without: every span."""
         span_filter, span_params = "", []
         if annotator is not None:
             span_filter = " AND ((annotator = ? AND state = 'accepted')" + (
@@ -704,14 +735,18 @@ class Store:
             chunk = list(itertools.islice(articles, batch))
             if not chunk:
                 return
-            by_article: dict[str, list[tuple]] = {a.uid: [] for a in chunk}
-            for row in self._rows(
-                    _SPAN_SELECT + f" WHERE article IN ({', '.join('?' * len(chunk))})"
-                    + span_filter + " ORDER BY start, end, id",
-                    [*by_article, *span_params]):
-                by_article[row[1]].append(row)
+            marks = ", ".join("?" * len(chunk))
+            spans: dict[str, list[tuple]] = {a.uid: [] for a in chunk}
+            for row in self._rows(_SPAN_SELECT + f" WHERE article IN ({marks})" + span_filter
+                                  + " ORDER BY start, end, id", [*spans, *span_params]):
+                spans[row[1]].append(row)
+            logs: dict[str, list[Event]] = {a.uid: [] for a in chunk}
+            if events:
+                for row in self._rows(_EVENT_SELECT + f" WHERE article IN ({marks}) ORDER BY id",
+                                      list(logs)):
+                    logs[row[3]].append(_event(row))
             for article in chunk:
-                yield article, by_article[article.uid]
+                yield article, spans[article.uid], logs[article.uid]
 
     # -- analysis cache ---------------------------------------------------------
 

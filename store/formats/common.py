@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, TextIO
 
 from ..importer import ArticleRecord, RecordError, Source, stream_lines
-from ..models import Article
+from ..models import Article, Event
 
 Range = tuple[int, int]
 Triple = tuple[int, int, str]
@@ -27,6 +27,7 @@ class ExportDoc:
     spans: list[tuple]
     tokens: list[Range] | None = None
     sentences: list[Range] | None = None
+    events: list[Event] = field(default_factory=list)  # native format only
 
     @property
     def triples(self) -> list[Triple]:

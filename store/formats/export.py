@@ -165,17 +165,17 @@ def _docs(store: Store, options: ExportOptions, writer: type[Writer], segmenter:
           report: ExportReport) -> Iterator[ExportDoc]:
     native = options.fmt == "hanmark"
     batch: list[ExportDoc] = []
-    for article, rows in store.iter_export(
+    for article, rows, events in store.iter_export(
             status=options.status, collection=options.collection,
             annotator=None if native else options.annotator or "",
-            suggestions=options.include_suggestions):
+            suggestions=options.include_suggestions, events=native):
         if writer.tokens:
             rows, dropped = trim_spans(article.text, rows)
             report.dropped.update(dropped)
         if writer.flat:
             rows, dropped = keep_longest(rows)
             report.dropped.update(dropped)
-        batch.append(ExportDoc(article, rows))
+        batch.append(ExportDoc(article, rows, events=events))
         if len(batch) == BATCH:
             yield from _shape(batch, writer, options.tokens, segmenter)
             batch = []

@@ -2,16 +2,18 @@
 
 The first line declares the label set; then one article a line with every
 column (status, cursor, times, meta) and every span with its provenance.
-The event log is not exported: its span ids and undo groups only mean
-something inside the database that wrote them.
+Each article carries its event log too (who changed what, undo groups,
+each annotator's status); importing renumbers span ids and event groups so
+undo and agreement work in the copy.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from ..importer import ArticleRecord, LabelSet, RecordError, Source
-from ..models import ORIGINS, STATES, STATUSES, Label
+from ..models import ORIGINS, STATES, STATUSES, Event, Label
 from .common import ExportDoc, Writer, dumps, json_lines, need_span, need_text
 
 VERSION = 1
@@ -19,19 +21,21 @@ ARTICLE_FIELDS = ("uid", "text", "title", "date", "source", "url", "collection",
                   "meta", "cursor", "created", "updated")
 SPAN_FIELDS = ("start", "end", "label", "annotator", "origin", "state", "model", "confidence",
                "note", "created", "updated")
+EVENT_FIELDS = ("time", "annotator", "group", "action", "span_id", "before", "after", "target")
 WHAT = "hanmark JSONL"
 
 
 class NativeWriter(Writer):
     def start(self) -> None:
-        labels = [{"name": lab.name, "description": lab.description, "key": lab.key,
-                   "colour": lab.colour, "order": lab.order, "parent": lab.parent}
-                  for lab in self.labels]
+        labels = [dataclasses.asdict(lab) for lab in self.labels]
         self.out.write(dumps({"hanmark": VERSION, "labels": labels}) + "\n")
 
     def write(self, doc: ExportDoc) -> None:
         record = {name: getattr(doc.article, name) for name in ARTICLE_FIELDS}
-        record["spans"] = [dict(zip(SPAN_FIELDS, row[2:], strict=True)) for row in doc.spans]
+        record["spans"] = [{"id": row[0], **dict(zip(SPAN_FIELDS, row[2:], strict=True))}
+                           for row in doc.spans]
+        record["events"] = [{name: getattr(e, name) for name in EVENT_FIELDS}
+                            for e in doc.events]
         self.out.write(dumps(record) + "\n")
 
 
@@ -44,7 +48,19 @@ def _span(raw: Any, line: int) -> dict[str, Any]:
                                 " origin or state")
     if not isinstance(raw.get("annotator"), str):
         raise RecordError(line, "every span needs its annotator")
-    return {name: raw.get(name) for name in SPAN_FIELDS}
+    return {name: raw.get(name) for name in ("id", *SPAN_FIELDS)}
+
+
+def _events(raw: Any, uid: str, line: int) -> list[Event] | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, list) or not all(
+            isinstance(e, dict) and isinstance(e.get("group"), int)
+            and isinstance(e.get("action"), str) for e in raw):
+        raise RecordError(line, "'events' must be a list of {time, annotator, group, action, ...}")
+    return [Event(0, e.get("time") or "", e.get("annotator") or "", uid, e["group"], e["action"],
+                  e.get("span_id"), e.get("before"), e.get("after"), e.get("target"))
+            for e in raw]
 
 
 def _record(obj: dict, line: int) -> ArticleRecord:
@@ -64,7 +80,7 @@ def _record(obj: dict, line: int) -> ArticleRecord:
         spans=[(s["start"], s["end"], s["label"]) for s in provenance], line=line,
         native={"uid": obj["uid"], "status": obj["status"], "cursor": obj.get("cursor") or 0,
                 "created": obj.get("created") or "", "updated": obj.get("updated") or "",
-                "spans": provenance},
+                "spans": provenance, "events": _events(obj.get("events"), obj["uid"], line)},
     )
 
 
@@ -78,9 +94,8 @@ def _parse(obj: dict, line: int) -> ArticleRecord | LabelSet:
         labels = obj.get("labels")
         if obj["hanmark"] != VERSION or not isinstance(labels, list):
             raise RecordError(line, f"unsupported {WHAT} header (version {obj['hanmark']!r})")
-        return LabelSet([
-            Label(lab["name"], lab.get("description") or "", lab.get("key"),
-                  lab.get("colour") or "#888888", lab.get("order") or 0, lab.get("parent"))
-            for lab in labels if isinstance(lab, dict) and isinstance(lab.get("name"), str)
-        ])
+        known = {f.name for f in dataclasses.fields(Label)}
+        return LabelSet([Label(**{k: v for k, v in lab.items() if k in known})
+                         for lab in labels
+                         if isinstance(lab, dict) and isinstance(lab.get("name"), str)])
     return _record(obj, line)

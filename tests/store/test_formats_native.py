@@ -1,0 +1,81 @@
+"""Native hanmark JSONL: export then import gives an identical database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from store import Label, NewSpan, Store
+from store.formats.export import ExportOptions, export
+from store.importer import import_sources
+
+TEXTS = ["엔비디아와 삼성전자가 GPU 26만 장을 확보했다.", "이재명 대통령이 경주에서 말했다.",
+         "오늘은 아무 일도 없었다."]
+
+
+def _tables(store: Store) -> tuple[list, list, list]:
+    articles = store.conn.execute(
+        "SELECT uid, title, date, source, url, collection, text, status, meta, cursor, created,"
+        " updated FROM articles ORDER BY rowid").fetchall()
+    spans = store.conn.execute(
+        'SELECT article, start, "end", label, annotator, origin, state, model, confidence,'
+        " note, created, updated FROM spans ORDER BY article, start, \"end\", id").fetchall()
+    labels = store.conn.execute("SELECT * FROM labels ORDER BY name").fetchall()
+    return articles, spans, labels
+
+
+def _log(store: Store) -> list[tuple]:
+    """Each article's event log in order, without ids (a copy renumbers them)."""
+
+    def bare(state: dict | None) -> dict | None:
+        return state and {k: v for k, v in state.items() if k != "id"}
+
+    return sorted(((e.article, e.time, e.annotator, e.action, bare(e.before), bare(e.after),
+                    e.target is None) for e in store.events()), key=lambda e: e[0])
+
+
+def test_native_round_trip_is_identical(store: Store, tmp_path: Path) -> None:
+    store.add_label(Label("EV", "사건", "7", "#123456"))
+    a, _ = store.add_article(TEXTS[0], title="GPU", date="2025-11-01", source="연합",
+                             url="https://example.com/1", collection="news",
+                             meta={"id": 7, "tags": ["반도체"]})
+    b, _ = store.add_article(TEXTS[1], collection="news")
+    c, _ = store.add_article(TEXTS[2], collection="other")
+    store.label_range(a, 0, 4, "OG", annotator="kim", note="회사")
+    store.label_range(a, 6, 10, "OG", annotator="lee")
+    store.add_spans(a, [NewSpan(11, 14, "QT", "crf", origin="suggestion", state="suggested",
+                                model="crf-1", confidence=0.42)], actor="crf")
+    store.add_spans(b, [NewSpan(0, 3, "PS", "crf", origin="suggestion", state="suggested",
+                                model="crf-1", confidence=0.9),
+                        NewSpan(0, 6, "EV", "kim")], actor="crf")
+    store.remove_span(store.spans(b, states=["suggested"])[0].id, actor="kim")  # rejected
+    store.set_status(a, "done", "kim")
+    store.set_status(c, "skipped", "kim")
+    store.set_cursor(b, 5)
+    out = tmp_path / "all.jsonl"
+    report = export(store, ExportOptions("hanmark", out, status=None, annotator="kim"))
+    assert (report.articles, report.spans) == (3, 5)
+
+    with Store(tmp_path / "copy.db") as copy:
+        result = import_sources(copy, [str(out)], collection="ignored")
+        assert result.errors == [] and (result.imported, result.spans) == (3, 5)
+        assert _tables(copy) == _tables(store)
+        again = import_sources(copy, [str(out)])
+        assert again.duplicates == 3 and _tables(copy) == _tables(store)
+        assert _log(copy) == _log(store)
+        assert copy.done_by_annotator() == store.done_by_annotator()
+        for db in (store, copy):  # undo works in the copy as in the original
+            assert db.undo(a, "lee")
+        assert _tables(copy) == _tables(store)
+
+
+def test_native_refuses_hand_edited_text(store: Store, tmp_path: Path) -> None:
+    store.add_article(TEXTS[0], status="done")
+    out = tmp_path / "n.jsonl"
+    export(store, ExportOptions("hanmark", out))
+    lines = out.read_text(encoding="utf-8").splitlines()
+    out.write_text(lines[0] + "\n" + lines[1].replace("엔비디아", "엔디비아") + "\n",
+                   encoding="utf-8")
+    with Store(tmp_path / "b.db") as other:
+        [error] = import_sources(other, [str(out)]).errors
+        assert error.startswith(f"{out}:2: 'uid' does not match the text")
+        assert other.count_articles() == 0
