@@ -12,10 +12,12 @@ from collections.abc import Callable, Iterable
 from store import NewSpan, Span, Store
 
 from .analyzer import Analysis, analysis_for, cached_analysis, get_analyzer
+from .crf import CrfModel, default_model
 from .gazetteer import Gazetteer
 from .rules import Candidate, rule_candidates
 
 SUGGESTER = "hanmark"
+DEFAULT = "default"  # use the trained or shipped model
 LAYERS = ("gazetteer", "crf", "rules")
 # With a CRF loaded, only confident rules add to it (the CRF is more precise).
 RULES_WITH_CRF_MIN = 0.6
@@ -54,12 +56,13 @@ def _write(store: Store, uid: str, layers: dict[str, list[Candidate]]) -> int:
                    for name in LAYERS)
 
 
-def layers_for(analysis: Analysis, gazetteer: Gazetteer, model=None) -> tuple[
+def _model(model: CrfModel | None | str) -> CrfModel | None:
+    return default_model() if model == DEFAULT else model
+
+
+def layers_for(analysis: Analysis, gazetteer: Gazetteer, model: CrfModel | None) -> tuple[
         dict[str, list[Candidate]], float | None]:
     """Each layer's candidates for one text, and the model's uncertainty (None without one)."""
-    from .crf import default_model
-
-    model = model or default_model()
     layers = {"gazetteer": gazetteer.find_in(analysis), "rules": rule_candidates(analysis)}
     uncertainty = None
     if model is not None:
@@ -69,24 +72,30 @@ def layers_for(analysis: Analysis, gazetteer: Gazetteer, model=None) -> tuple[
 
 
 def suggest_article(store: Store, uid: str, *, analysis: Analysis | None = None,
-                    gazetteer: Gazetteer | None = None, model=None) -> int:
+                    gazetteer: Gazetteer | None = None,
+                    model: CrfModel | None | str = DEFAULT) -> int:
     """Compute and store suggestions for one article; return how many were added.
 
-    Also records the model's uncertainty for the article (active learning).
+    ``model`` is the default (trained or shipped) CRF unless given; None means
+    rules and gazetteer only. Also records the model's uncertainty for the
+    article (active learning).
     """
     analysis = analysis or analysis_for(store, uid)
-    layers, uncertainty = layers_for(analysis, gazetteer or live_gazetteer(store), model)
+    layers, uncertainty = layers_for(analysis, gazetteer or live_gazetteer(store),
+                                     _model(model))
     added = _write(store, uid, layers)
     if uncertainty is not None:
         store.set_uncertainty([(uid, uncertainty)])
     return added
 
 
-def suggest_all(store: Store, *, collection: str | None = None, model=None,
+def suggest_all(store: Store, *, collection: str | None = None,
+                model: CrfModel | None | str = DEFAULT,
                 progress: Callable[[int], None] | None = None, batch: int = 64) -> tuple[int, int]:
     """Suggest for every article of a collection, analysing uncached ones on
     Kiwi's threads in batches; returns ``(articles, suggestions added)``."""
     analyzer = get_analyzer()
+    model = _model(model)
     gazetteer = live_gazetteer(store)
     articles = added = 0
     chunk: list = []

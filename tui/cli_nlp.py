@@ -104,10 +104,10 @@ def train_command(ctx: click.Context, db: str | None, gold: tuple[str, ...], fmt
 def suggest_command(ctx: click.Context, db: str | None, collection: str | None,
                     model_file: str | None) -> None:
     """Pre-annotate articles with suggestions and rank them by model uncertainty."""
-    from nlp.suggest import suggest_all
+    from nlp.suggest import DEFAULT, suggest_all
 
     store = open_store(_db(ctx, db))
-    model = _load(model_file) if model_file else None
+    model = _load(model_file) if model_file else DEFAULT
     total = store.count_articles(collection=collection)
     with _progress("Suggesting", total) as advance:
         articles, added = suggest_all(store, collection=collection, model=model,

@@ -1,0 +1,61 @@
+"""Model files and training data: what `hanmark train` writes and reads back."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from nlp.analyzer import get_analyzer
+from nlp.crf import CrfModel
+from nlp.training import db_items
+from store import HanmarkError, Store
+
+TEXT = "이재명 대통령이 11월 1일 경주에서 젠슨 황 엔비디아 최고경영자를 만났다."
+
+
+def test_model_file_round_trip(tiny_model: CrfModel, tmp_path: Path) -> None:
+    path = tmp_path / "m.hmcrf"
+    tiny_model.save(path)
+    loaded = CrfModel.load(path)
+    analysis = get_analyzer().analyse(TEXT)
+    assert loaded.predict(analysis) == tiny_model.predict(analysis)
+    assert loaded.meta["training"] == {"gold_texts": 200}
+    found, uncertainty = loaded.predict(analysis)
+    assert found and all(0 < c.confidence <= 1 for c in found)
+    assert 0 <= uncertainty <= 1
+
+
+def _zip(path: Path, files: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in files.items():
+            zf.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize(("make", "message"), [
+    (lambda p: p / "missing.hmcrf", "No model file"),
+    (lambda p: (p / "x.hmcrf").write_bytes(b"not a zip") and p / "x.hmcrf",
+     "not a hanmark model"),
+    (lambda p: _zip(p / "x.hmcrf", {"crf.model": b"x"}), "not a hanmark model"),
+    (lambda p: _zip(p / "x.hmcrf", {"crf.model": b"x", "meta.json": json.dumps(
+        {"format": "spacy"}).encode()}), "not a hanmark CRF model"),
+    (lambda p: _zip(p / "x.hmcrf", {"crf.model": b"garbage", "meta.json": json.dumps(
+        {"format": "hanmark-crf", "version": 1, "features": "rich-1"}).encode()}), "damaged"),
+])
+def test_bad_model_files_are_one_sentence(tmp_path: Path, make, message: str) -> None:
+    with pytest.raises(HanmarkError, match=message):
+        CrfModel.load(make(tmp_path))
+
+
+def test_database_training_data_stops_where_reading_stopped(store: Store) -> None:
+    text = "이재명 대통령이 말했다. 그리고 김철수 씨가 왔다. 마지막 문장이다."
+    uid, _ = store.add_article(text)
+    store.label_range(uid, 0, 3, "PS", annotator="kim")
+    (item,) = db_items(store)
+    assert item.spans == ((0, 3, "PS"),)
+    assert text[:item.until] == "이재명 대통령이 말했다."  # 김철수 is unread, not "no entity"
+    store.set_status(uid, "done", "kim")
+    assert db_items(store)[0].until is None
