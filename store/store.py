@@ -727,7 +727,8 @@ class Store:
         with ``suggestions``); without: every span."""
         span_filter, span_params = "", []
         if annotator is not None:
-            span_filter = " AND ((annotator = ? AND state = 'accepted')" + (
+            # "+annotator": look spans up by article, not by the (unselective) annotator
+            span_filter = " AND ((+annotator = ? AND state = 'accepted')" + (
                 " OR state = 'suggested')" if suggestions else ")")
             span_params = [annotator]
         articles = self.iter_articles(status=status, collection=collection, batch=batch)
@@ -737,9 +738,12 @@ class Store:
                 return
             marks = ", ".join("?" * len(chunk))
             spans: dict[str, list[tuple]] = {a.uid: [] for a in chunk}
+            # index order (article, start); ties are put in order below, cheaper than SQL's sort
             for row in self._rows(_SPAN_SELECT + f" WHERE article IN ({marks})" + span_filter
-                                  + " ORDER BY start, end, id", [*spans, *span_params]):
+                                  + " ORDER BY article, start", [*spans, *span_params]):
                 spans[row[1]].append(row)
+            for rows in spans.values():
+                rows.sort(key=lambda r: (r[2], r[3], r[0]))  # start, end, id
             logs: dict[str, list[Event]] = {a.uid: [] for a in chunk}
             if events:
                 for row in self._rows(_EVENT_SELECT + f" WHERE article IN ({marks}) ORDER BY id",

@@ -1,7 +1,9 @@
 """hanmark JSONL: the native backup format, lossless.
 
-The first line declares the label set; then one article a line with every
-column (status, cursor, times, meta) and every span with its provenance.
+The first line declares the label set and the span fields; then one article
+a line with every column (status, cursor, times, meta) and every span with
+its provenance, as an array in the declared field order (a file of a
+million spans stays compact and fast to write).
 Each article carries its event log too (who changed what, undo groups,
 each annotator's status); importing renumbers span ids and event groups so
 undo and agreement work in the copy.
@@ -19,7 +21,7 @@ from .common import ExportDoc, Writer, dumps, json_lines, need_span, need_text
 VERSION = 1
 ARTICLE_FIELDS = ("uid", "text", "title", "date", "source", "url", "collection", "status",
                   "meta", "cursor", "created", "updated")
-SPAN_FIELDS = ("start", "end", "label", "annotator", "origin", "state", "model", "confidence",
+SPAN_FIELDS = ("id", "start", "end", "label", "annotator", "origin", "state", "model", "confidence",
                "note", "created", "updated")
 EVENT_FIELDS = ("time", "annotator", "group", "action", "span_id", "before", "after", "target")
 WHAT = "hanmark JSONL"
@@ -28,27 +30,29 @@ WHAT = "hanmark JSONL"
 class NativeWriter(Writer):
     def start(self) -> None:
         labels = [dataclasses.asdict(lab) for lab in self.labels]
-        self.out.write(dumps({"hanmark": VERSION, "labels": labels}) + "\n")
+        self.out.write(dumps({"hanmark": VERSION, "span_fields": SPAN_FIELDS,
+                              "labels": labels}) + "\n")
 
     def write(self, doc: ExportDoc) -> None:
         record = {name: getattr(doc.article, name) for name in ARTICLE_FIELDS}
-        record["spans"] = [{"id": row[0], **dict(zip(SPAN_FIELDS, row[2:], strict=True))}
-                           for row in doc.spans]
+        record["spans"] = [row[:1] + row[2:] for row in doc.spans]  # all but the article
         record["events"] = [{name: getattr(e, name) for name in EVENT_FIELDS}
                             for e in doc.events]
         self.out.write(dumps(record) + "\n")
 
 
-def _span(raw: Any, line: int) -> dict[str, Any]:
+def _span(raw: Any, fields: tuple[str, ...], line: int) -> dict[str, Any]:
+    if isinstance(raw, list) and len(raw) == len(fields):
+        raw = dict(zip(fields, raw, strict=True))
     if not isinstance(raw, dict):
-        raise RecordError(line, f"span {raw!r} must be an object")
+        raise RecordError(line, f"span {raw!r} must be an array of {', '.join(fields)}")
     need_span(raw.get("start"), raw.get("end"), raw.get("label"), line)
     if raw.get("origin") not in ORIGINS or raw.get("state") not in STATES:
         raise RecordError(line, f"span {raw.get('start')}-{raw.get('end')} has an unknown"
                                 " origin or state")
     if not isinstance(raw.get("annotator"), str):
         raise RecordError(line, "every span needs its annotator")
-    return {name: raw.get(name) for name in ("id", *SPAN_FIELDS)}
+    return {name: raw.get(name) for name in SPAN_FIELDS}
 
 
 def _events(raw: Any, uid: str, line: int) -> list[Event] | None:
@@ -63,7 +67,7 @@ def _events(raw: Any, uid: str, line: int) -> list[Event] | None:
             for e in raw]
 
 
-def _record(obj: dict, line: int) -> ArticleRecord:
+def _record(obj: dict, line: int, fields: tuple[str, ...]) -> ArticleRecord:
     if "hanmark" in obj:
         raise RecordError(line, "a second header line")  # labels come from the first only
     text = need_text(obj, line, WHAT)
@@ -72,7 +76,7 @@ def _record(obj: dict, line: int) -> ArticleRecord:
     spans = obj.get("spans")
     if not isinstance(spans, list):
         raise RecordError(line, f"'spans' must be a list; is this {WHAT}?")
-    provenance = [_span(raw, line) for raw in spans]
+    provenance = [_span(raw, fields, line) for raw in spans]
     meta = obj.get("meta") if isinstance(obj.get("meta"), dict) else {}
     return ArticleRecord(
         text=text, title=obj.get("title"), date=obj.get("date"), source=obj.get("source"),
@@ -86,16 +90,19 @@ def _record(obj: dict, line: int) -> ArticleRecord:
 
 def read(source: Source):
     """Articles restored as exported; the header's labels come first."""
-    return json_lines(source, _parse, WHAT)
+    fields = SPAN_FIELDS
 
+    def parse(obj: dict, line: int) -> ArticleRecord | LabelSet:
+        nonlocal fields
+        if line == 1 and "hanmark" in obj:
+            labels = obj.get("labels")
+            if obj["hanmark"] != VERSION or not isinstance(labels, list):
+                raise RecordError(line, f"unsupported {WHAT} header (version {obj['hanmark']!r})")
+            fields = tuple(obj.get("span_fields") or SPAN_FIELDS)
+            known = {f.name for f in dataclasses.fields(Label)}
+            return LabelSet([Label(**{k: v for k, v in lab.items() if k in known})
+                             for lab in labels
+                             if isinstance(lab, dict) and isinstance(lab.get("name"), str)])
+        return _record(obj, line, fields)
 
-def _parse(obj: dict, line: int) -> ArticleRecord | LabelSet:
-    if line == 1 and "hanmark" in obj:
-        labels = obj.get("labels")
-        if obj["hanmark"] != VERSION or not isinstance(labels, list):
-            raise RecordError(line, f"unsupported {WHAT} header (version {obj['hanmark']!r})")
-        known = {f.name for f in dataclasses.fields(Label)}
-        return LabelSet([Label(**{k: v for k, v in lab.items() if k in known})
-                         for lab in labels
-                         if isinstance(lab, dict) and isinstance(lab.get("name"), str)])
-    return _record(obj, line)
+    return json_lines(source, parse, WHAT)
