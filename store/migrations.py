@@ -116,8 +116,13 @@ M1_INITIAL = """
         ) WITHOUT ROWID;
         """ + _labels_sql(KLUE_LABELS)
 
+# Labels carry examples, which the label picker filters by (NIKL's 150 types).
+M2_LABEL_EXAMPLES = """
+        ALTER TABLE labels ADD COLUMN examples TEXT NOT NULL DEFAULT '';
+        """
+
 # Each entry is one SQL script; append, never edit one that has shipped.
-MIGRATIONS = [M1_INITIAL]
+MIGRATIONS = [M1_INITIAL, M2_LABEL_EXAMPLES]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -47,6 +47,7 @@ class Label:
     colour: str = "#888888"
     order: int = 0
     parent: str | None = None
+    examples: str = ""  # comma-separated, as in the NIKL tag set
 
 
 @dataclass(frozen=True)
