@@ -36,7 +36,7 @@ _SPAN_SELECT = "SELECT " + ", ".join(f'"{c}"' for c in SPAN_COLUMNS) + " FROM sp
 _ARTICLE_SELECT = "SELECT " + ", ".join(f'"{c}"' for c in ARTICLE_COLUMNS) + " FROM articles"
 _EVENT_SELECT = ("SELECT id, time, annotator, article, grp, action, span_id, before, after,"
                  " target FROM events")
-UNDOABLE = ("create", "update", "delete", "status")
+UNDOABLE = ("create", "update", "delete", "status", "label_rename")
 
 
 def now() -> str:
@@ -297,8 +297,8 @@ class Store:
     # -- labels ---------------------------------------------------------------
 
     def labels(self) -> list[Label]:
-        rows = self._rows("SELECT name, description, key, colour, sort_order, parent"
-                          " FROM labels ORDER BY sort_order, name")
+        rows = self._rows("SELECT name, description, key, colour, sort_order, parent,"
+                          " examples FROM labels ORDER BY sort_order, name")
         return [Label(*row) for row in rows]
 
     def add_label(self, label: Label) -> None:
@@ -310,9 +310,10 @@ class Store:
             order = label.order or (self._one("SELECT coalesce(max(sort_order), -1) + 1"
                                               " FROM labels")[0])
             self.conn.execute(
-                "INSERT INTO labels(name, description, key, colour, sort_order, parent)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (label.name, label.description, label.key, label.colour, order, label.parent),
+                "INSERT INTO labels(name, description, key, colour, sort_order, parent,"
+                " examples) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (label.name, label.description, label.key, label.colour, order, label.parent,
+                 label.examples),
             )
 
     def label_names(self) -> set[str]:
@@ -590,11 +591,12 @@ class Store:
     # -- undo / redo ------------------------------------------------------------
 
     def _stacks(self, article: str, annotator: str) -> tuple[list[int], list[int]]:
-        """Replay the event log into undo and redo stacks of group numbers."""
+        """Replay the event log into undo and redo stacks of group numbers
+        (``article`` None: label-set changes, see store/labels.py)."""
         undo: list[int] = []
         redo: list[int] = []
         for grp, action, target in self._rows(
-            "SELECT grp, min(action), min(target) FROM events WHERE article = ? AND annotator = ?"
+            "SELECT grp, min(action), min(target) FROM events WHERE article IS ? AND annotator = ?"
             " GROUP BY grp ORDER BY grp", (article, annotator)):
             if action == "undo":
                 if undo and undo[-1] == target:
