@@ -13,14 +13,10 @@ TEXTS = ["엔비디아와 삼성전자가 GPU 26만 장을 확보했다.", "이�
 
 
 def _tables(store: Store) -> tuple[list, list, list]:
-    articles = store.conn.execute(
-        "SELECT uid, title, date, source, url, collection, text, status, meta, cursor, created,"
-        " updated FROM articles ORDER BY rowid").fetchall()
-    spans = store.conn.execute(
-        'SELECT article, start, "end", label, annotator, origin, state, model, confidence,'
-        " note, created, updated FROM spans ORDER BY article, start, \"end\", id").fetchall()
-    labels = store.conn.execute("SELECT * FROM labels ORDER BY name").fetchall()
-    return articles, spans, labels
+    """Every article column, every span column but the id, every label."""
+    articles = list(store.iter_articles())
+    spans = [s.__dict__ | {"id": None} for a in articles for s in store.spans(a.uid)]
+    return articles, spans, store.labels()
 
 
 def _log(store: Store) -> list[tuple]:
