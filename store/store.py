@@ -33,7 +33,10 @@ ARTICLE_COLUMNS = (
     "meta", "cursor", "created", "updated",
 )
 _SPAN_SELECT = "SELECT " + ", ".join(f'"{c}"' for c in SPAN_COLUMNS) + " FROM spans"
-_ARTICLE_SELECT = "SELECT " + ", ".join(f'"{c}"' for c in ARTICLE_COLUMNS) + " FROM articles"
+# articles_fts holds the text (see the first migration); rows join on rowid.
+_ARTICLE_FIELDS = ", ".join("f.text" if c == "text" else f'a."{c}"' for c in ARTICLE_COLUMNS)
+_ARTICLE_FROM = " FROM articles a JOIN articles_fts f ON f.rowid = a.rowid"
+_ARTICLE_SELECT = "SELECT " + _ARTICLE_FIELDS + _ARTICLE_FROM
 _EVENT_SELECT = ("SELECT id, time, annotator, article, grp, action, span_id, before, after,"
                  " target FROM events")
 UNDOABLE = ("create", "update", "delete", "status", "label_rename")
@@ -157,18 +160,27 @@ class Store:
             raise HanmarkError(f"Unknown status {status!r}; use one of {', '.join(STATUSES)}.")
         uid = article_uid(text)
         stamp = now()
+        values = {"uid": uid, "text": text, "title": title, "date": date, "source": source,
+                  "url": url, "collection": collection or "default", "status": status,
+                  "meta": json.dumps(meta or {}, ensure_ascii=False), "cursor": 0,
+                  "created": stamp, "updated": stamp}
+        return uid, self._insert_article(values)
+
+    def _insert_article(self, values: dict[str, Any]) -> bool:
+        """Insert the article row and its text; False if the uid is already there."""
+        columns = [c for c in ARTICLE_COLUMNS if c != "text"]
         with self.transaction():
             cur = self.conn.execute(
-                "INSERT OR IGNORE INTO articles(uid, title, date, source, url, collection,"
-                " text, status, meta, created, updated)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (uid, title, date, source, url, collection or "default", text, status,
-                 json.dumps(meta or {}, ensure_ascii=False), stamp, stamp),
-            )
-        return uid, cur.rowcount == 1
+                f"INSERT OR IGNORE INTO articles({', '.join(columns)})"
+                f" VALUES ({', '.join('?' * len(columns))})", [values[c] for c in columns])
+            if cur.rowcount != 1:
+                return False
+            self.conn.execute("INSERT INTO articles_fts(rowid, title, text) VALUES (?, ?, ?)",
+                              (cur.lastrowid, values["title"], values["text"]))
+        return True
 
     def get_article(self, uid: str) -> Article:
-        row = self._one(_ARTICLE_SELECT + " WHERE uid = ?", (uid,))
+        row = self._one(_ARTICLE_SELECT + " WHERE a.uid = ?", (uid,))
         if row is None:
             raise HanmarkError(f"No article with id {uid}.")
         return _article(row)
@@ -178,28 +190,34 @@ class Store:
 
     def _article_filter(self, search: str | None, status: str | None,
                         collection: str | None) -> tuple[str, list[Any]]:
-        where, params = [], []
+        """``FROM ... WHERE ...`` for the list's filters, and its parameters.
+
+        A search drives the query from the text table, whose rows come in
+        rowid order, so the first page of a search that matches most of the
+        corpus is read without sorting it: through the trigram index for three
+        characters or more, by scanning (stopping at the page's end) for fewer.
+        """
+        source, where, params = " FROM articles a", [], []
+        if search:
+            source = " FROM articles_fts f JOIN articles a ON a.rowid = f.rowid"
+        if search and len(search) >= 3:
+            where.append("articles_fts MATCH ?")
+            params.append(_fts_phrase(search))
+        elif search:  # the trigram index needs three characters: scan, in rowid order
+            where.append("(instr(f.title, ?) > 0 OR instr(f.text, ?) > 0)")
+            params.extend([search, search])
         if status:
             where.append("a.status = ?")
             params.append(status)
         if collection:
             where.append("a.collection = ?")
             params.append(collection)
-        if search:
-            if len(search) >= 3:
-                where.append(
-                    "a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"
-                )
-                params.append(_fts_phrase(search))
-            else:  # the trigram index needs three characters; scan for shorter ones
-                where.append("(instr(a.title, ?) > 0 OR instr(a.text, ?) > 0)")
-                params.extend([search, search])
-        return (" WHERE " + " AND ".join(where)) if where else "", params
+        return source + ((" WHERE " + " AND ".join(where)) if where else ""), params
 
     def count_articles(self, *, search: str | None = None, status: str | None = None,
                        collection: str | None = None) -> int:
         clause, params = self._article_filter(search, status, collection)
-        return self._one(f"SELECT count(*) FROM articles a{clause}", params)[0]
+        return self._one(f"SELECT count(*){clause}", params)[0]
 
     def article_rows(self, *, search: str | None = None, status: str | None = None,
                      collection: str | None = None, order: str = "import",
@@ -207,17 +225,19 @@ class Store:
         """One page of the article list, for the list pane and ``hanmark articles``.
 
         ``order`` is ``import`` (as imported) or ``uncertainty`` (least
-        confident model suggestions first, for active learning).
+        confident model suggestions first, for active learning). Label counts
+        are computed for the page's rows only.
         """
         clause, params = self._article_filter(search, status, collection)
+        key = "f.rowid" if clause.startswith(" FROM articles_fts") else "a.rowid"
         order_sql = {
-            "import": "a.rowid",
-            "uncertainty": "a.uncertainty IS NULL, a.uncertainty DESC, a.rowid",
+            "import": key,
+            "uncertainty": f"a.uncertainty IS NULL, a.uncertainty DESC, {key}",
         }[order]
         rows = self._rows(
-            "SELECT a.rowid, a.uid, a.title, a.date, a.collection, a.status,"
-            " (SELECT count(*) FROM spans s WHERE s.article = a.uid AND s.state = 'accepted')"
-            f" FROM articles a{clause} ORDER BY {order_sql} LIMIT ? OFFSET ?",
+            "SELECT p.*, (SELECT count(*) FROM spans s WHERE s.article = p.uid"
+            " AND s.state = 'accepted') FROM (SELECT a.rowid, a.uid, a.title, a.date,"
+            f" a.collection, a.status{clause} ORDER BY {order_sql} LIMIT ? OFFSET ?) p",
             [*params, limit, offset],
         )
         return [ArticleRow(*row) for row in rows]
@@ -230,12 +250,13 @@ class Store:
                 yield self.get_article(uid)
             return
         clause, params = self._article_filter(None, status, collection)
+        clause = clause.removeprefix(" FROM articles a")
         last = 0
         while True:
             cond = (clause + " AND" if clause else " WHERE") + " a.rowid > ?"
             rows = self._rows(
-                "SELECT a.rowid, " + ", ".join(f'a."{c}"' for c in ARTICLE_COLUMNS)
-                + f" FROM articles a{cond} ORDER BY a.rowid LIMIT ?",
+                "SELECT a.rowid, " + _ARTICLE_FIELDS + _ARTICLE_FROM
+                + f"{cond} ORDER BY a.rowid LIMIT ?",
                 [*params, last, batch],
             )
             if not rows:
@@ -332,6 +353,13 @@ class Store:
             sql += f" AND state IN ({', '.join('?' * len(states))})"
             params.extend(states)
         return [_span(r) for r in self._rows(sql + " ORDER BY start, end, id", params)]
+
+    def spans_overlapping(self, article: str, start: int, end: int) -> list[Span]:
+        """The article's spans that overlap ``start:end``, in text order: after one
+        edit the reader re-reads only these, not all of a long article's spans."""
+        rows = self._rows(_SPAN_SELECT + " WHERE article = ? AND start < ? AND end > ?"
+                          " ORDER BY start, end, id", (article, end, start))
+        return [_span(r) for r in rows]
 
     def get_span(self, span_id: int) -> Span:
         row = self._one(_SPAN_SELECT + " WHERE id = ?", (span_id,))
@@ -442,8 +470,7 @@ class Store:
         with self.transaction():
             span = self.get_span(span_id)
             merged = {**span.__dict__, **changes}
-            text_len = self._one("SELECT length(text) FROM articles WHERE uid = ?",
-                                 (span.article,))[0]
+            text_len = len(self.get_article(span.article).text)
             self._check_span(text_len, merged["start"], merged["end"], merged["label"],
                              self.label_names())
             before, after = self._change(span_id, changes)
@@ -578,8 +605,9 @@ class Store:
     def labeled_forms(self) -> list[tuple[str, str, int]]:
         """``(surface, label, count)`` of every accepted span: the live gazetteer's source."""
         return self._rows(
-            "SELECT substr(a.text, s.start + 1, s.end - s.start) AS form, s.label, count(*)"
-            " FROM spans s JOIN articles a ON a.uid = s.article WHERE s.state = 'accepted'"
+            "SELECT substr(f.text, s.start + 1, s.end - s.start) AS form, s.label, count(*)"
+            " FROM spans s JOIN articles a ON a.uid = s.article"
+            " JOIN articles_fts f ON f.rowid = a.rowid WHERE s.state = 'accepted'"
             " GROUP BY form, s.label")
 
     def labeled_articles(self) -> list[str]:
@@ -677,11 +705,7 @@ class Store:
         is logged. False, and nothing written, if the article is already here."""
         values = {**article.__dict__, "meta": json.dumps(article.meta, ensure_ascii=False)}
         with self.transaction():
-            cur = self.conn.execute(
-                f"INSERT OR IGNORE INTO articles({', '.join(ARTICLE_COLUMNS)})"
-                f" VALUES ({', '.join('?' * len(ARTICLE_COLUMNS))})",
-                [values[c] for c in ARTICLE_COLUMNS])
-            if cur.rowcount != 1:
+            if not self._insert_article(values):
                 return False
             labels = self.label_names()
             cols = SPAN_COLUMNS[1:]
@@ -810,7 +834,7 @@ class Store:
         """Each article's text with every annotator's accepted spans, one article at a time."""
         marks = ", ".join("?" * len(annotators))
         for uid in uids:
-            text = self._one("SELECT text FROM articles WHERE uid = ?", (uid,))[0]
+            text = self.get_article(uid).text
             layers: dict[str, list[tuple[int, int, str]]] = {}
             for who, start, end, label in self._rows(
                 f"SELECT annotator, start, end, label FROM spans WHERE article = ?"
