@@ -221,13 +221,14 @@ def articles_command(ctx: click.Context, db: str | None, search: str | None,
 
 def _register() -> None:
     """Subcommands live in their own modules; they import this one, so add them last."""
+    from .cli_config import config_group
     from .cli_export import export_command
     from .cli_labels import labels_group
     from .cli_nlp import evaluate_command, suggest_command, train_command
     from .cli_team import agreement_command, merge_command
 
     for command in (merge_command, agreement_command, export_command, train_command,
-                    suggest_command, evaluate_command, labels_group):
+                    suggest_command, evaluate_command, labels_group, config_group):
         main.add_command(command)
 
 

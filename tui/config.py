@@ -1,0 +1,85 @@
+"""The user's settings file: ``config.toml`` in the user config folder.
+
+It holds defaults that sit below environment variables and command-line
+options (see settings.py): annotator, database, theme, keymap overrides
+(binding ids to keys, for ``App.set_keymap``) and label colours. A bad
+file is one sentence naming it, never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+
+from store import HanmarkError
+from store.colour import parse_colour
+
+EXAMPLE = """\
+# hanmark settings; environment variables and command-line options win.
+annotator = "minji"
+db = "~/news/hanmark.db"
+theme = "textual-light"
+
+[keymap]          # binding id = keys, as in the help screen (?)
+# next-span = "j"
+# undo = "ctrl+z,z"
+
+[label_colours]   # label = colour, drawn instead of the database's
+# PS = "#ffcc00"
+"""
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    annotator: str | None = None
+    db: str | None = None
+    theme: str | None = None
+    keymap: dict[str, str] = field(default_factory=dict)
+    label_colours: dict[str, str] = field(default_factory=dict)
+
+
+def config_path() -> Path:
+    """``$HANMARK_CONFIG``, else ``hanmark/config.toml`` in the user config folder."""
+    env = os.environ.get("HANMARK_CONFIG")
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_config_dir("hanmark", appauthor=False)) / "config.toml"
+
+
+def load_config(path: Path | None = None) -> Config:
+    """The settings in ``path`` (default ``config_path()``); none if there is no file."""
+    path = path or config_path()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Config(path)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise HanmarkError(f"{path}: cannot be read ({exc}).") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise HanmarkError(f"{path}: not valid TOML ({exc}).") from None
+    unknown = sorted(set(data) - {"annotator", "db", "theme", "keymap", "label_colours"})
+    if unknown:
+        raise HanmarkError(f"{path}: unknown setting {unknown[0]!r}; hanmark reads annotator, "
+                           "db, theme, [keymap] and [label_colours].")
+    for name in ("annotator", "db", "theme"):
+        if not isinstance(data.get(name, ""), str):
+            raise HanmarkError(f"{path}: {name} must be a string in quotes.")
+    tables = {name: _string_table(path, data, name) for name in ("keymap", "label_colours")}
+    try:
+        colours = {k: parse_colour(v) for k, v in tables["label_colours"].items()}
+    except HanmarkError as exc:
+        raise HanmarkError(f"{path}: [label_colours] {exc}") from None
+    return Config(path, data.get("annotator") or None, data.get("db") or None,
+                  data.get("theme") or None, tables["keymap"], colours)
+
+
+def _string_table(path: Path, data: dict, name: str) -> dict[str, str]:
+    table = data.get(name, {})
+    if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
+        raise HanmarkError(f"{path}: [{name}] must be a table of names = \"strings\".")
+    return table
