@@ -18,7 +18,7 @@ def tag_names(labels: list[str]) -> list[str]:
 
 
 def labels_path(path: Path) -> Path:
-    return path.with_name(path.name.split(".", 1)[0] + ".labels.json")
+    return path.with_name(path.stem + ".labels.json")
 
 
 class HfWriter(Writer):
