@@ -34,7 +34,6 @@ M1_INITIAL = """
             source TEXT,
             url TEXT,
             collection TEXT NOT NULL DEFAULT 'default',
-            text TEXT NOT NULL,
             status TEXT NOT NULL DEFAULT 'new'
                 CHECK (status IN ('new', 'in_progress', 'done', 'skipped')),
             meta TEXT NOT NULL DEFAULT '{}',
@@ -46,24 +45,10 @@ M1_INITIAL = """
         CREATE INDEX articles_status ON articles(status);
         CREATE INDEX articles_collection ON articles(collection);
 
-        CREATE VIRTUAL TABLE articles_fts USING fts5(
-            title, text, content='articles', content_rowid='rowid',
-            tokenize='trigram'
-        );
-        CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
-            INSERT INTO articles_fts(rowid, title, text)
-            VALUES (new.rowid, new.title, new.text);
-        END;
-        CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
-            INSERT INTO articles_fts(articles_fts, rowid, title, text)
-            VALUES ('delete', old.rowid, old.title, old.text);
-        END;
-        CREATE TRIGGER articles_au AFTER UPDATE OF title, text ON articles BEGIN
-            INSERT INTO articles_fts(articles_fts, rowid, title, text)
-            VALUES ('delete', old.rowid, old.title, old.text);
-            INSERT INTO articles_fts(rowid, title, text)
-            VALUES (new.rowid, new.title, new.text);
-        END;
+        -- The text lives only here, keyed by articles.rowid: list rows stay
+        -- small (paging 100,000 articles reads kilobytes, not the corpus),
+        -- and the trigram index finds any substring of three characters.
+        CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, tokenize='trigram');
 
         CREATE TABLE labels (
             name TEXT PRIMARY KEY,
