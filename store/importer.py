@@ -26,6 +26,7 @@ from .textclean import Changes, clean, clean_with_offsets, decode
 
 TEXT_SUFFIXES = (".txt", ".md")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
+HTML_SUFFIXES = (".html", ".htm")  # saved news pages (store/html.py)
 DATE_PREFIX_RE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\s+")
 SENTENCE_END_RE = re.compile(r"(?<=[.!?。])[\"'”’)]*\s")
 TITLE_MAX = 80
@@ -255,10 +256,11 @@ def expand_paths(paths: Iterable[str]) -> Iterator[str | Path]:
         if path.is_dir() and any(path.glob("*.ann")):
             yield path  # a brat folder is one source
         elif path.is_dir():
+            suffixes = TEXT_SUFFIXES + JSONL_SUFFIXES + HTML_SUFFIXES
             found = sorted(p for p in path.rglob("*")
-                           if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES + JSONL_SUFFIXES)
+                           if p.is_file() and p.suffix.lower() in suffixes)
             if not found:
-                raise HanmarkError(f"{path}: folder has no .txt, .md or .jsonl files.")
+                raise HanmarkError(f"{path}: folder has no .txt, .md, .jsonl or .html files.")
             yield from found
         elif path.exists():
             yield path

@@ -8,7 +8,8 @@ import sys
 import pytest
 
 
-@pytest.mark.parametrize("module", ["store", "store.importer", "nlp", "nlp.analyzer"])
+@pytest.mark.parametrize("module", ["store", "store.importer", "store.labels",
+                                    "store.html", "nlp", "nlp.analyzer"])
 def test_layer_does_not_import_textual(module: str) -> None:
     code = (
         f"import sys, {module}\n"

@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from .. import html
 from ..errors import HanmarkError
 from ..importer import JSONL_SUFFIXES, Reader, RecordError, Source, read_jsonl, read_text_file
 from . import brat, conll, doccano, hf, klue, labelstudio, native, spacy
@@ -30,12 +31,14 @@ FORMATS = {f.name: f for f in (
     Format("conll", conll.WHAT, conll.read, conll.ConllWriter),
     Format("klue", klue.WHAT, klue.read, klue.KlueWriter),
     Format("hf", "Hugging Face token classification JSONL", None, hf.HfWriter),
+    Format("html", html.WHAT, html.read_html, None),
     Format("text", "plain text", read_text_file, None, atomic=False),
     Format("jsonl", "JSON lines", read_jsonl, None, atomic=False),
 )}
 IMPORT_FORMATS = [name for name, f in FORMATS.items() if f.read is not None]
 EXPORT_FORMATS = [name for name, f in FORMATS.items() if f.writer is not None]
 SUFFIXES = {".txt": "text", ".md": "text", ".json": "labelstudio", ".tsv": "klue",
+            ".html": "html", ".htm": "html",
             ".conll": "conll", ".iob": "conll", ".iob2": "conll", ".bio": "conll"}
 
 
@@ -71,6 +74,8 @@ def detect(name: str, head: bytes, folder: bool = False) -> str:
     for suffix, fmt in SUFFIXES.items():
         if lower.endswith(suffix):
             return fmt
+    if html.looks_like_html(head):
+        return "html"
     if first.startswith("["):
         return "labelstudio"
     if first.startswith("## "):

@@ -123,7 +123,7 @@ def test_missing_path_and_empty_folder(store: Store, tmp_path: Path) -> None:
     with pytest.raises(HanmarkError, match="no such file or folder"):
         import_sources(store, [str(tmp_path / "missing.txt")])
     (tmp_path / "empty").mkdir()
-    with pytest.raises(HanmarkError, match="folder has no .txt, .md or .jsonl files"):
+    with pytest.raises(HanmarkError, match="folder has no .txt, .md, .jsonl or .html files"):
         import_sources(store, [str(tmp_path / "empty")])
 
 
