@@ -85,8 +85,8 @@ def keep_longest(spans: list[tuple]) -> tuple[list[tuple], Counter]:
     return kept, dropped
 
 
-def dumps(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False)
+# One encoder for every record: json.dumps with options builds a new one per call.
+dumps: Callable[[Any], str] = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def json_lines(source: Source, parse: Callable[[dict, int], ArticleRecord],

@@ -34,7 +34,7 @@ class NativeWriter(Writer):
                               "labels": labels}) + "\n")
 
     def write(self, doc: ExportDoc) -> None:
-        record = {name: getattr(doc.article, name) for name in ARTICLE_FIELDS}
+        record = dict(vars(doc.article))  # the Article's fields are ARTICLE_FIELDS, in order
         record["spans"] = [row[:1] + row[2:] for row in doc.spans]  # all but the article
         record["events"] = [{name: getattr(e, name) for name in EVENT_FIELDS}
                             for e in doc.events]
