@@ -17,6 +17,7 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -77,10 +78,21 @@ class Store:
 
     def __init__(self, path: str | Path, *, create: bool = True, readonly: bool = False):
         self.path = Path(path)
-        self.db, self.readonly = open_database(self.path, create=create, readonly=readonly)
-        self.conn: sqlite3.Connection = self.db.conn
+        self.conn, self.readonly = open_database(self.path, create=create, readonly=readonly)
         self._lock = threading.RLock()
         self._depth = 0
+
+    @cached_property
+    def db(self):
+        """The connection as a ``sqlite_utils.Database``, for introspection and ad hoc use.
+
+        Imported on first use: hot paths use the connection directly, with
+        explicit ``BEGIN IMMEDIATE`` transactions that sqlite-utils' own
+        ``with conn:`` blocks would commit early.
+        """
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
 
     def close(self) -> None:
         self.conn.close()
