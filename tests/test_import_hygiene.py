@@ -9,7 +9,8 @@ import pytest
 
 
 @pytest.mark.parametrize("module", ["store", "store.importer", "store.labels",
-                                    "store.html", "nlp", "nlp.analyzer"])
+                                    "store.html", "nlp", "nlp.analyzer", "nlp.suggest",
+                                    "nlp.training"])
 def test_layer_does_not_import_textual(module: str) -> None:
     code = (
         f"import sys, {module}\n"
