@@ -7,7 +7,7 @@ boxes over the same characters. Nothing is suggested over an accepted label.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from store import NewSpan, Span, Store
 
@@ -89,11 +89,24 @@ def suggest_article(store: Store, uid: str, *, analysis: Analysis | None = None,
     return added
 
 
+def _analysed(store: Store, articles: list, analyzer) -> Iterator[tuple]:
+    """Each article with its analysis: cached ones read back, the others from
+    Kiwi's threads as they finish (so Kiwi works while the CRF tags)."""
+    cached = {a.uid: cached_analysis(store, a.uid, a.text, analyzer) for a in articles}
+    fresh = analyzer.analyse_many([a.text for a in articles if cached[a.uid] is None])
+    for article in articles:
+        analysis = cached[article.uid]
+        if analysis is None:
+            analysis = next(fresh)
+            store.put_analyses([(article.uid, analyzer.version, analysis.to_json())])
+        yield article, analysis
+
+
 def suggest_all(store: Store, *, collection: str | None = None,
                 model: CrfModel | None | str = DEFAULT,
-                progress: Callable[[int], None] | None = None, batch: int = 64) -> tuple[int, int]:
-    """Suggest for every article of a collection, analysing uncached ones on
-    Kiwi's threads in batches; returns ``(articles, suggestions added)``."""
+                progress: Callable[[int], None] | None = None, batch: int = 256) -> tuple[int, int]:
+    """Suggest for every article of a collection and record each one's uncertainty;
+    returns ``(articles, suggestions added)``."""
     analyzer = get_analyzer()
     model = _model(model)
     gazetteer = live_gazetteer(store)
@@ -102,22 +115,16 @@ def suggest_all(store: Store, *, collection: str | None = None,
 
     def flush() -> None:
         nonlocal articles, added
-        todo = [a for a in chunk if cached_analysis(store, a.uid, a.text, analyzer) is None]
-        fresh = dict(zip([a.uid for a in todo], analyzer.analyse_many([a.text for a in todo]),
-                         strict=True))
-        if fresh:
-            store.put_analyses([(uid, analyzer.version, a.to_json()) for uid, a in fresh.items()])
         scores = []
-        for art in chunk:
-            analysis = fresh.get(art.uid) or cached_analysis(store, art.uid, art.text, analyzer)
+        for article, analysis in _analysed(store, chunk, analyzer):
             layers, uncertainty = layers_for(analysis, gazetteer, model)
-            added += _write(store, art.uid, layers)
+            added += _write(store, article.uid, layers)
             if uncertainty is not None:
-                scores.append((art.uid, uncertainty))
+                scores.append((article.uid, uncertainty))
+            if progress:
+                progress(1)
         store.set_uncertainty(scores)
         articles += len(chunk)
-        if progress:
-            progress(len(chunk))
         chunk.clear()
 
     for article in store.iter_articles(collection=collection):

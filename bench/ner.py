@@ -1,0 +1,103 @@
+"""NER benchmark: a plain character n-gram CRF (the baseline) and hanmark's CRF,
+trained and scored on the same KLUE-NER split in the same run.
+
+    python bench/ner.py                      # train both on the first 3,500, score on the rest
+    python bench/ner.py --full-train-time    # also time training on all 4,000 sentences
+
+Prints entity micro/macro F1, per-label F1 and character F1 (as `hanmark
+evaluate` computes them), training seconds, and end-to-end throughput: raw
+text to entities, Kiwi analysis (2 threads) included for hanmark's model.
+The shipped default model is scored too when it exists; it is trained on the
+same first 3,500 sentences (see README), so the last 500 are unseen by it.
+Figures are noisy on a shared machine: compare the rows of one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from nlp.analyzer import Analysis, get_analyzer  # noqa: E402
+from nlp.crf import DEFAULT_PATH, CrfModel, TrainingItem, train  # noqa: E402
+from nlp.evaluate import score  # noqa: E402
+from nlp.gold import LABELS, read_gold  # noqa: E402
+
+KLUE = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "klue-ner" / (
+    "klue-ner-v1.1_dev_first4000.tsv")
+
+
+def throughput(model: CrfModel, texts: list[str], *, kiwi: bool, rounds: int = 2) -> float:
+    """Sentences per second from raw text to entities."""
+    analyzer = get_analyzer()
+    started = time.perf_counter()
+    for _ in range(rounds):
+        if kiwi:  # streamed: Kiwi's threads analyse while the CRF tags
+            analyses = analyzer.analyse_many(texts)
+        else:  # the baseline reads characters only: no analysis needed
+            analyses = (Analysis(t, (), ()) for t in texts)
+        for analysis in analyses:
+            model.predict(analysis, split=False)
+    return rounds * len(texts) / (time.perf_counter() - started)
+
+
+def row(name: str, result: dict, train_s: float | None, speed: float) -> str:
+    per = result["per_label"]
+    labels = " ".join(f"{per.get(label, {}).get('f1', 0):.3f}" for label in LABELS)
+    secs = f"{train_s:7.1f}" if train_s is not None else "      -"
+    return (f"{name:<10} {result['entity']['f1']:.4f}  {result['entity_macro_f1']:.4f}  "
+            f"{labels}  {result['char_f1']:.4f}  {secs}  {speed:8.0f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", default=str(KLUE), help="KLUE-NER TSV file")
+    parser.add_argument("--train", type=int, default=3500, help="train on the first N sentences")
+    parser.add_argument("--full-train-time", action="store_true",
+                        help="also time training hanmark's CRF on every sentence")
+    args = parser.parse_args()
+
+    examples = list(read_gold(args.data, "klue"))
+    train_part, test_part = examples[:args.train], examples[args.train:]
+    analyzer = get_analyzer()
+    analyzer.warm_up()
+    started = time.perf_counter()
+    analyses = list(analyzer.analyse_many([ex.text for ex in examples]))
+    kiwi_rate = len(examples) / (time.perf_counter() - started)
+    print(f"{len(train_part)} training / {len(test_part)} held-out sentences; "
+          f"Kiwi alone: {kiwi_rate:,.0f} sentences/s")
+
+    items = [TrainingItem(a, ex.spans) for a, ex in zip(analyses, train_part, strict=False)]
+    test_analyses = analyses[args.train:]
+    test_texts = [ex.text for ex in test_part]
+    lines = []
+    for name, feature_set in (("baseline", "chars-1"), ("hanmark", "rich-1")):
+        started = time.perf_counter()
+        model = train(items, feature_set=feature_set)
+        train_s = time.perf_counter() - started
+        result = score((ex.text, ex.spans, model.tag_sentence(a))
+                       for ex, a in zip(test_part, test_analyses, strict=True))
+        speed = throughput(model, test_texts, kiwi=feature_set != "chars-1")
+        lines.append(row(name, result, train_s, speed))
+    if DEFAULT_PATH.is_file():
+        shipped = CrfModel.load(DEFAULT_PATH)
+        result = score((ex.text, ex.spans, shipped.tag_sentence(a))
+                       for ex, a in zip(test_part, test_analyses, strict=True))
+        lines.append(row("shipped", result, None, throughput(shipped, test_texts, kiwi=True)))
+    print(f"{'model':<10} {'micro':<6}  {'macro':<6}  "
+          + " ".join(f"{label:<5}" for label in LABELS)
+          + f"  {'char':<6}  {'train s':>7}  {'sent/s':>8}")
+    print("\n".join(lines))
+    if args.full_train_time:
+        all_items = [TrainingItem(a, ex.spans) for a, ex in zip(analyses, examples, strict=True)]
+        started = time.perf_counter()
+        train(all_items)
+        print(f"training hanmark's CRF on all {len(all_items)} sentences: "
+              f"{time.perf_counter() - started:.1f} s (Kiwi analysis not included)")
+
+
+if __name__ == "__main__":
+    main()
