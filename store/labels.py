@@ -44,12 +44,14 @@ def check_name(name: str) -> str:
     return name
 
 
+LABEL_KEYS = "123456789"  # the reader's label keys; other keys already have jobs there
+
+
 def check_key(key: str | None) -> str | None:
-    """A label key is one character the reader binds (``1``-``9`` for most sets)."""
     if key in (None, ""):
         return None
-    if not isinstance(key, str) or len(key) != 1 or key.isspace():
-        raise HanmarkError(f"The key {key!r} is not one character.")
+    if not isinstance(key, str) or len(key) != 1 or key not in LABEL_KEYS:
+        raise HanmarkError(f"The key {key!r} is not one of 1-9 (the reader's label keys).")
     return key
 
 
@@ -243,9 +245,9 @@ def nikl150() -> list[Label]:
 
 def read_doccano_config(path: str | Path) -> list[Label]:
     """Labels from a doccano label configuration (a JSON list of ``text``,
-    ``backgroundColor``, ``suffixKey``...). A ``suffixKey`` with no
-    ``prefixKey`` becomes the label's key; modifier combinations have no
-    equivalent in hanmark and are left out."""
+    ``backgroundColor``, ``suffixKey``...). A digit ``suffixKey`` with no
+    ``prefixKey`` becomes the label's key; other keys and modifier
+    combinations have no equivalent in the reader and are left out."""
     where = str(path)
     not_config = HanmarkError(f"{where} is not a doccano label configuration "
                               "(a JSON list of labels with 'text').")
@@ -261,6 +263,7 @@ def read_doccano_config(path: str | Path) -> list[Label]:
     labels = []
     for item in data:
         key = item.get("suffixKey") if item.get("prefixKey") in (None, "") else None
+        key = key if isinstance(key, str) and key in LABEL_KEYS else None
         labels.append(Label(item["text"], "", key, item.get("backgroundColor") or "#888888"))
     try:
         return check_set(labels)

@@ -658,6 +658,10 @@ class Store:
                               (state["status"], article))
             return ("status", None, before, state)
         before = self._snapshot(span_id)
+        if state is not None and not self._one("SELECT 1 FROM labels WHERE name = ?",
+                                               (state["label"],)):
+            raise HanmarkError(f"This step had a {state['label']} span, a label since removed; "
+                               f"'hanmark labels add {state['label']}' brings it back.")
         if state is None:
             self.conn.execute("DELETE FROM spans WHERE id = ?", (span_id,))
         elif before is None:

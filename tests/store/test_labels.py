@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from store import Store
+from store import HanmarkError, Store
 from store.colour import contrast, text_colour_for
 from store.labels import nikl150, recent_labels
 from tests.conftest import SHARED_DATA
@@ -75,7 +75,8 @@ def test_add_edit_and_list(run, db_path: Path) -> None:
     (("add", "NEW", "--key", "1"), "The key 1 is used by both PS and NEW."),
     (("add", "NEW", "--colour", "blueish"), "NEW's colour 'blueish' is not a colour"),
     (("add", "TWO WORDS"), "'TWO WORDS' is not a label name"),
-    (("add", "NEW", "--key", "ab"), "The key 'ab' is not one character."),
+    (("add", "NEW", "--key", "ab"), "The key 'ab' is not one of 1-9"),
+    (("add", "NEW", "--key", "x"), "The key 'x' is not one of 1-9"),
     (("add", "NEW", "--parent", "NOPE"), "NEW's parent NOPE is not a label."),
     (("edit", "LC", "--key", "1"), "The key 1 is used by both PS and LC."),
     (("edit", "NOPE", "--key", "9"), "There is no label named NOPE."),
@@ -192,8 +193,8 @@ def test_doccano_config_import_and_export_round_trip(run, db_path: Path,
     ('{"labels": []}', "is not a doccano label configuration"),
     ("not json", "is not a doccano label configuration"),
     ('[{"text": "A"}, {"text": "A"}]', "The label A appears twice."),
-    ('[{"text": "A", "suffixKey": "q"}, {"text": "B", "suffixKey": "q"}]',
-     "The key q is used by both A and B."),
+    ('[{"text": "A", "suffixKey": "8"}, {"text": "B", "suffixKey": "8"}]',
+     "The key 8 is used by both A and B."),
     ('[{"text": "A", "backgroundColor": "not-a-colour"}]',
      "A's colour 'not-a-colour' is not a colour"),
     ('[{"text": "NEW", "suffixKey": "1"}]', "The key 1 is used by both PS and NEW."),
@@ -227,3 +228,31 @@ def test_text_on_any_label_colour_reaches_wcag_contrast(rgb: int) -> None:
 def test_text_colour_is_black_on_light_and_white_on_dark() -> None:
     assert text_colour_for("#ffff00") == "#000000"
     assert text_colour_for("blue") == "#ffffff"
+
+
+def test_keys_move_between_labels_and_doccano_letter_keys_are_left_out(
+        run, db_path: Path, tmp_path: Path) -> None:
+    assert run("labels", "edit", "PS", "--key", "").exit_code == 0
+    assert run("labels", "edit", "LC", "--key", "1").exit_code == 0
+    config = tmp_path / "keys.json"
+    config.write_text('[{"text": "PRODUCT", "suffixKey": "p"},'
+                      ' {"text": "TECH", "prefixKey": "ctrl", "suffixKey": "7"}]', "utf-8")
+    assert run("labels", "import", str(config)).exit_code == 0
+    with Store(db_path) as store:
+        keys = {lab.name: lab.key for lab in store.labels()}
+    assert (keys["PS"], keys["LC"], keys["PRODUCT"], keys["TECH"]) == (None, "1", None, None)
+
+
+def test_undo_never_brings_back_a_span_of_a_removed_label(run, db_path: Path,
+                                                          labeled: str) -> None:
+    with Store(db_path) as store:
+        store.undo(labeled, "minji")  # the LC span goes; redo would bring it back
+    assert run("labels", "remove", "LC").output == "Removed LC; it had no spans.\n"
+    with Store(db_path) as store:
+        with pytest.raises(HanmarkError, match="a label since removed; 'hanmark labels add LC'"):
+            store.redo(labeled, "minji")
+        assert [s.label for s in store.spans(labeled)] == ["OG", "OG"]
+    run("labels", "add", "LC")
+    with Store(db_path) as store:
+        assert store.redo(labeled, "minji")
+        assert [s.label for s in store.spans(labeled)] == ["OG", "OG", "LC"]
