@@ -8,15 +8,21 @@ file is one sentence naming it, never a traceback.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
 
 from store import HanmarkError
 from store.colour import parse_colour
+
+if TYPE_CHECKING:  # the CLI reads settings on every command; Textual loads only for the app
+    from textual.app import App
 
 EXAMPLE = """\
 # hanmark settings; environment variables and command-line options win.
@@ -76,6 +82,32 @@ def load_config(path: Path | None = None) -> Config:
         raise HanmarkError(f"{path}: [label_colours] {exc}") from None
     return Config(path, data.get("annotator") or None, data.get("db") or None,
                   data.get("theme") or None, tables["keymap"], colours)
+
+
+def apply_config(app: App, config: Config) -> None:
+    """Give the app the file's theme and key overrides (before ``run``)."""
+    if config.theme:
+        if config.theme not in app.available_themes:
+            raise HanmarkError(f"{config.path}: there is no theme {config.theme!r}; choose one of "
+                               f"{', '.join(sorted(app.available_themes))}.")
+        app.theme = config.theme
+    if config.keymap:
+        app.set_keymap(config.keymap)
+
+
+_THEME_LINE = re.compile(r"^theme\s*=.*$", re.M)
+
+
+def save_theme(theme: str, path: Path | None = None) -> None:
+    """Remember a theme picked in the app (ctrl+p, theme) for next time; the
+    rest of the file, comments included, stays as it was."""
+    path = path or config_path()
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    head, table, rest = text.partition("\n[")  # top-level keys come before any table
+    line = f"theme = {json.dumps(theme)}"
+    head = _THEME_LINE.sub(line, head) if _THEME_LINE.search(head) else f"{line}\n{head}"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(head + table + rest, encoding="utf-8")
 
 
 def _string_table(path: Path, data: dict, name: str) -> dict[str, str]:

@@ -6,10 +6,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from textual.app import App
+from textual.binding import Binding
 
 from store import HanmarkError, Store
 from tui.cli import main
-from tui.config import load_config
+from tui.config import apply_config, load_config, save_theme
 
 
 @pytest.fixture
@@ -86,3 +88,37 @@ def test_a_missing_file_means_defaults(config: Path) -> None:
     loaded = load_config()
     assert (loaded.annotator, loaded.db, loaded.theme, loaded.keymap) == (None, None, None, {})
     assert "does not exist yet" in CliRunner().invoke(main, ["config", "show"]).output
+
+
+class KeyApp(App):
+    BINDINGS = [Binding("n", "count", "Next span", id="next-span")]
+    presses = 0
+
+    def action_count(self) -> None:
+        self.presses += 1
+
+
+async def test_theme_and_keymap_reach_the_app(config: Path) -> None:
+    write(config, 'theme = "textual-light"\n[keymap]\nnext-span = "j"\n')
+    app = KeyApp()
+    apply_config(app, load_config())
+    async with app.run_test() as pilot:
+        await pilot.press("j", "j", "n")
+        assert app.presses == 2  # j does what n did, and n no longer does
+        assert app.theme == "textual-light" and not app.current_theme.dark
+
+
+def test_unknown_theme_is_one_sentence(config: Path) -> None:
+    write(config, 'theme = "solarised"\n')
+    with pytest.raises(HanmarkError, match=r"there is no theme 'solarised'; choose one of .*nord"):
+        apply_config(KeyApp(), load_config())
+
+
+def test_a_theme_picked_in_the_app_is_remembered(config: Path) -> None:
+    write(config, '# my settings\nannotator = "minji"\ntheme = "nord"\n\n[keymap]\nundo = "z"\n')
+    save_theme("dracula")
+    assert config.read_text("utf-8") == (
+        '# my settings\nannotator = "minji"\ntheme = "dracula"\n\n[keymap]\nundo = "z"\n')
+    config.unlink()
+    save_theme("textual-light")
+    assert load_config().theme == "textual-light"
