@@ -34,7 +34,6 @@ def fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 class BratWriter(Writer):
     folder = True
-    suffix = ""
 
     def write(self, doc: ExportDoc) -> None:
         text = doc.article.text

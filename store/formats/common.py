@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, ClassVar, TextIO
 
 from ..importer import ArticleRecord, RecordError, Source, stream_lines
-from ..models import Article, Event
+from ..models import Article, Event, Label
 
 Range = tuple[int, int]
 Triple = tuple[int, int, str]
@@ -43,13 +43,12 @@ class ExportDoc:
 class Writer:
     """Streams ``ExportDoc``s into one file (or, with ``folder``, one folder)."""
 
-    suffix: ClassVar[str] = ".jsonl"
     folder: ClassVar[bool] = False
     flat: ClassVar[bool] = False  # cannot hold overlapping spans
     tokens: ClassVar[bool] = False  # needs tokens that spans land on
     sentences: ClassVar[bool] = False  # one record per sentence
 
-    def __init__(self, out: TextIO | Path, labels: list[str]):
+    def __init__(self, out: TextIO | Path, labels: list[Label]):
         self.out = out
         self.labels = labels
 
@@ -63,7 +62,7 @@ class Writer:
         """Write what comes after the last record."""
 
     @classmethod
-    def side_files(cls, path: Path, labels: list[str]) -> dict[Path, str]:
+    def side_files(cls, path: Path, labels: list[Label]) -> dict[Path, str]:
         """Files written beside the output (e.g. a label list)."""
         return {}
 

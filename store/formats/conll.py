@@ -21,7 +21,6 @@ DOCSTART = "-DOCSTART-"
 
 
 class ConllWriter(Writer):
-    suffix = ".conll"
     flat = True
     tokens = True
     sentences = True

@@ -29,7 +29,6 @@ def markup(chars: str, spans: list[tuple[int, int, str]]) -> str:
 
 
 class KlueWriter(Writer):
-    suffix = ".tsv"
     flat = True
     sentences = True
 

@@ -18,7 +18,6 @@ WHAT = "Label Studio JSON"
 
 
 class LabelStudioWriter(Writer):
-    suffix = ".json"
 
     def start(self) -> None:
         self.out.write("[")

@@ -2,8 +2,8 @@
 
 The first line declares the label set and the span fields; then one article
 a line with every column (status, cursor, times, meta) and every span with
-its provenance, as an array in the declared field order (a file of a
-million spans stays compact and fast to write).
+its provenance and every event of its log, as arrays in the declared field
+order (a file of a million spans stays compact and fast to write).
 Each article carries its event log too (who changed what, undo groups,
 each annotator's status); importing renumbers span ids and event groups so
 undo and agreement work in the copy.
@@ -31,13 +31,13 @@ class NativeWriter(Writer):
     def start(self) -> None:
         labels = [dataclasses.asdict(lab) for lab in self.labels]
         self.out.write(dumps({"hanmark": VERSION, "span_fields": SPAN_FIELDS,
-                              "labels": labels}) + "\n")
+                              "event_fields": EVENT_FIELDS, "labels": labels}) + "\n")
 
     def write(self, doc: ExportDoc) -> None:
         record = dict(vars(doc.article))  # the Article's fields are ARTICLE_FIELDS, in order
         record["spans"] = [row[:1] + row[2:] for row in doc.spans]  # all but the article
-        record["events"] = [{name: getattr(e, name) for name in EVENT_FIELDS}
-                            for e in doc.events]
+        record["events"] = [(e.time, e.annotator, e.group, e.action, e.span_id, e.before,
+                             e.after, e.target) for e in doc.events]  # EVENT_FIELDS
         self.out.write(dumps(record) + "\n")
 
 
@@ -55,19 +55,25 @@ def _span(raw: Any, fields: tuple[str, ...], line: int) -> dict[str, Any]:
     return {name: raw.get(name) for name in SPAN_FIELDS}
 
 
-def _events(raw: Any, uid: str, line: int) -> list[Event] | None:
+def _events(raw: Any, uid: str, fields: tuple[str, ...], line: int) -> list[Event] | None:
     if raw is None:
         return None
-    if not isinstance(raw, list) or not all(
-            isinstance(e, dict) and isinstance(e.get("group"), int)
-            and isinstance(e.get("action"), str) for e in raw):
-        raise RecordError(line, "'events' must be a list of {time, annotator, group, action, ...}")
-    return [Event(0, e.get("time") or "", e.get("annotator") or "", uid, e["group"], e["action"],
-                  e.get("span_id"), e.get("before"), e.get("after"), e.get("target"))
-            for e in raw]
+    if not isinstance(raw, list):
+        raise RecordError(line, "'events' must be a list")
+    events = []
+    for item in raw:
+        event = dict(zip(fields, item, strict=True)) if isinstance(item, list) and len(
+            item) == len(fields) else item
+        if not (isinstance(event, dict) and isinstance(event.get("group"), int)
+                and isinstance(event.get("action"), str)):
+            raise RecordError(line, f"event {item!r} must be an array of {', '.join(fields)}")
+        events.append(Event(0, event.get("time") or "", event.get("annotator") or "", uid,
+                            event["group"], event["action"], event.get("span_id"),
+                            event.get("before"), event.get("after"), event.get("target")))
+    return events
 
 
-def _record(obj: dict, line: int, fields: tuple[str, ...]) -> ArticleRecord:
+def _record(obj: dict, line: int, fields: dict[str, tuple[str, ...]]) -> ArticleRecord:
     if "hanmark" in obj:
         raise RecordError(line, "a second header line")  # labels come from the first only
     text = need_text(obj, line, WHAT)
@@ -76,7 +82,7 @@ def _record(obj: dict, line: int, fields: tuple[str, ...]) -> ArticleRecord:
     spans = obj.get("spans")
     if not isinstance(spans, list):
         raise RecordError(line, f"'spans' must be a list; is this {WHAT}?")
-    provenance = [_span(raw, fields, line) for raw in spans]
+    provenance = [_span(raw, fields["span"], line) for raw in spans]
     meta = obj.get("meta") if isinstance(obj.get("meta"), dict) else {}
     return ArticleRecord(
         text=text, title=obj.get("title"), date=obj.get("date"), source=obj.get("source"),
@@ -84,21 +90,22 @@ def _record(obj: dict, line: int, fields: tuple[str, ...]) -> ArticleRecord:
         spans=[(s["start"], s["end"], s["label"]) for s in provenance], line=line,
         native={"uid": obj["uid"], "status": obj["status"], "cursor": obj.get("cursor") or 0,
                 "created": obj.get("created") or "", "updated": obj.get("updated") or "",
-                "spans": provenance, "events": _events(obj.get("events"), obj["uid"], line)},
+                "spans": provenance,
+                "events": _events(obj.get("events"), obj["uid"], fields["event"], line)},
     )
 
 
 def read(source: Source):
     """Articles restored as exported; the header's labels come first."""
-    fields = SPAN_FIELDS
+    fields = {"span": SPAN_FIELDS, "event": EVENT_FIELDS}
 
     def parse(obj: dict, line: int) -> ArticleRecord | LabelSet:
-        nonlocal fields
         if line == 1 and "hanmark" in obj:
             labels = obj.get("labels")
             if obj["hanmark"] != VERSION or not isinstance(labels, list):
                 raise RecordError(line, f"unsupported {WHAT} header (version {obj['hanmark']!r})")
-            fields = tuple(obj.get("span_fields") or SPAN_FIELDS)
+            for kind in fields:
+                fields[kind] = tuple(obj.get(f"{kind}_fields") or fields[kind])
             known = {f.name for f in dataclasses.fields(Label)}
             return LabelSet([Label(**{k: v for k, v in lab.items() if k in known})
                              for lab in labels
