@@ -8,6 +8,7 @@ and the status line says "saved".
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from functools import partial
 
 from rich.text import Text
@@ -19,7 +20,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input
 
 from nlp.analyzer import analysis_for
-from nlp.suggest import propagate_label, suggest_article
 from store import HanmarkError, Store
 from store.models import Article, Label, Span
 
@@ -49,6 +49,12 @@ ARTICLE_ACTIONS = {"label", "accept", "accept_all", "remove", "next_span", "undo
                    "done", "skip", "copy", "copy_article", "note", "boundary"}
 
 
+def own_store(store: Store) -> Store:
+    """A second connection for a worker thread: a long query there never makes the
+    screen wait for the shared connection's lock (WAL lets both read at once)."""
+    return Store(store.path, readonly=store.readonly)
+
+
 def copy_to_clipboard(app, text: str) -> str:
     """Copy with pyperclip; without a clipboard program, fall back to OSC 52.
 
@@ -58,10 +64,10 @@ def copy_to_clipboard(app, text: str) -> str:
 
     try:
         pyperclip.copy(text)
-        return "system clipboard"
+        return "the system clipboard"
     except pyperclip.PyperclipException:
         app.copy_to_clipboard(text)
-        return "terminal clipboard (OSC 52; no clipboard program found)"
+        return "OSC 52 (no clipboard program found; the terminal must allow it)"
 
 
 class MainScreen(Screen):
@@ -96,6 +102,7 @@ class MainScreen(Screen):
         self.labels: list[Label] = store.labels()
         self.colours = {label.name: label.colour for label in self.labels}
         self.article: Article | None = None
+        self.spans: list[Span] = []
         self._cursor_timer = None
 
     def compose(self) -> ComposeResult:
@@ -126,7 +133,7 @@ class MainScreen(Screen):
         return self.query_one(StatusLine)
 
     def on_mount(self) -> None:
-        self.query_one(Legend).show_labels(self.labels)
+        self.query_one(Legend).labels = self.labels
         self.article_list.reload()
         first = self.store.next_article(None) or self.article_list.row(0)
         if first is None:
@@ -142,22 +149,25 @@ class MainScreen(Screen):
         self.save_cursor()
         article = self.store.get_article(uid)
         self.article = article
-        spans = self.store.spans(uid)
+        self.spans = self.store.spans(uid)
         view = self.text_view
-        view.load(article.text, spans, self.labels, cursor=article.cursor)
+        view.load(article.text, self.spans, self.labels, cursor=article.cursor)
         view.border_title = Text(safe(article.title or "(untitled)"))  # data, not markup
-        self.table.set_spans(spans, article.text, self.colours)
+        self.table.set_spans(self.spans, article.text, self.colours)
         self.article_list.show_open(uid)
         view.focus()
-        self.status.say(f"{article.status} · {len(view.spans)} spans · analysing morphemes…"
-                        f" (cursor moves by character until then) · annotator {self.annotator}")
-        self.analyse(uid)
+        self.status.set_info(f"analysing morphemes (moving by character) · {self.annotator}")
+        self.call_after_refresh(self.analyse, uid)  # paint first: parsing holds the GIL
 
-    @work(thread=True, exclusive=True, group="analysis", exit_on_error=False)
+    # Workers get a fixed description: the default one is the repr of the
+    # arguments, and the repr of an analysis of a long article takes 0.1 s.
+    @work(thread=True, exclusive=True, group="analysis", exit_on_error=False,
+          description="analyse article")
     def analyse(self, uid: str) -> None:
         """Load Kiwi (first time only) and analyse the article off the UI thread."""
         try:
-            analysis = analysis_for(self.store, uid)
+            with own_store(self.store) as store:
+                analysis = analysis_for(store, uid)
         except HanmarkError as exc:
             self.post_message(ArticleAnalysed(uid, None, str(exc)))
             return
@@ -169,30 +179,40 @@ class MainScreen(Screen):
         if message.analysis is None:
             self.status.say(f"No morphemes ({message.error}); the cursor moves by character.",
                             warn=True)
+            self.status.set_info(f"no morphemes · {self.annotator}")
             return
         view = self.text_view
         view.set_analysis(message.analysis)
         tokens = message.analysis.tokens
         if self.article.cursor == 0 and tokens and view.cursor < tokens[0].start:
             view.move_to(tokens[0].start)  # a fresh article: start on its first morpheme
-        self.status.say(f"morphemes ready · annotator {self.annotator}")
+        self.status.set_info(f"morphemes ready · {self.annotator}")
         self.suggest(message.uid, message.analysis)
 
-    @work(thread=True, exclusive=True, group="suggest", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="suggest", exit_on_error=False,
+          description="suggest entities")
     def suggest(self, uid: str, analysis) -> None:
-        count = suggest_article(self.store, uid, analysis=analysis)
+        from nlp.suggest import suggest_article  # loads rules and the CRF: not at start-up
+
+        with own_store(self.store) as store:
+            count = suggest_article(store, uid, analysis=analysis)
         self.post_message(SuggestionsMade([uid], count))
 
-    @work(thread=True, group="propagate", exit_on_error=False)
+    @work(thread=True, group="propagate", exit_on_error=False, description="propagate label")
     def propagate(self, span: Span, analysis) -> None:
-        uids = propagate_label(self.store, span, analysis=analysis)
+        from nlp.suggest import propagate_label
+
+        with own_store(self.store) as store:
+            uids = propagate_label(store, span, analysis=analysis)
         self.post_message(SuggestionsMade(uids, len(uids)))
 
     def on_suggestions_made(self, message: SuggestionsMade) -> None:
         if self.article is not None and self.article.uid in message.uids:
             self.refresh_spans()
+            pending = sum(s.state == "suggested" for s in self.spans)
+            self.status.set_info(f"{pending} suggestions · {self.annotator}")
         if message.uids:
-            self.article_list.reload()
+            self.article_list.refresh_rows()
 
     @on(ArticleChosen)
     def chosen(self, message: ArticleChosen) -> None:
@@ -223,19 +243,27 @@ class MainScreen(Screen):
 
     # -- after every write ----------------------------------------------------
 
-    def refresh_spans(self) -> None:
-        spans = self.store.spans(self.article.uid)
-        self.text_view.set_spans(spans)
-        self.table.set_spans(spans, self.article.text, self.colours)
+    def refresh_spans(self, where: tuple[int, int] | None = None) -> None:
+        """Re-read the spans from the store: all of them, or only those overlapping
+        ``where`` (one edit's reach), which keeps a key press quick on long articles."""
+        uid = self.article.uid
+        if where is None:
+            self.spans = self.store.spans(uid)
+        else:
+            start, end = where
+            kept = [s for s in self.spans if not (s.start < end and s.end > start)]
+            fresh = self.store.spans_overlapping(uid, start, end)
+            self.spans = sorted(kept + fresh, key=lambda s: (s.start, s.end, s.id))
+        self.text_view.set_spans(self.spans)
+        self.table.set_spans(self.spans, self.article.text, self.colours)
         span = self.text_view.span_at(self.text_view.cursor)
         if span is not None:
             self.table.select_span(span.id)
 
-    def committed(self, message: str) -> None:
+    def committed(self, message: str, where: tuple[int, int] | None = None) -> None:
         """The store has committed a change: redraw from it and say so."""
-        self.refresh_spans()
-        self.article_list.reload()
-        self.save_cursor()
+        self.refresh_spans(where)
+        self.article_list.refresh_rows()
         self.status.say(message, saved=True)
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
@@ -275,8 +303,10 @@ class MainScreen(Screen):
         label = self.labels[position - 1].name
         view, uid = self.text_view, self.article.uid
         span = self.target_span() if view.selection is None else None
+        where = None
         try:
             if span is not None:
+                where = (span.start, span.end)
                 changes = {"label": label}
                 if span.state == "suggested":
                     changes.update(state="accepted", annotator=self.annotator)
@@ -286,13 +316,14 @@ class MainScreen(Screen):
                 if rng is None:
                     self.status.say("Nothing to label here: move onto a word.", warn=True)
                     return
+                where = rng
                 span = self.store.label_range(uid, *rng, label, annotator=self.annotator)
         except HanmarkError as exc:
             self.status.say(str(exc), warn=True)
             return
         view.set_selection(None)
-        self.committed(f"{self.surface(span.start, span.end)} → {label}")
-        self.propagate(span, view.analysis)
+        self.committed(f"{self.surface(span.start, span.end)} → {label}", where)
+        self.call_after_refresh(self.propagate, span, view.analysis)  # after the repaint
 
     def action_accept(self) -> None:
         span = self.target_span()
@@ -300,7 +331,8 @@ class MainScreen(Screen):
             self.status.say("No suggestion under the cursor.", warn=True)
             return
         self.store.accept([span.id], annotator=self.annotator)
-        self.committed(f"accepted {self.surface(span.start, span.end)} as {span.label}")
+        self.committed(f"accepted {self.surface(span.start, span.end)} as {span.label}",
+                       (span.start, span.end))
 
     def action_accept_all(self) -> None:
         pending = [s.id for s in self.text_view.spans if s.state == "suggested"]
@@ -314,7 +346,8 @@ class MainScreen(Screen):
             return
         rejected = self.store.remove_span(span.id, actor=self.annotator)
         verb = "rejected" if rejected is not None else "removed"
-        self.committed(f"{verb} {self.surface(span.start, span.end)} ({span.label})")
+        self.committed(f"{verb} {self.surface(span.start, span.end)} ({span.label})",
+                       (span.start, span.end))
 
     def action_next_span(self, direction: int) -> None:
         view = self.text_view
@@ -354,7 +387,7 @@ class MainScreen(Screen):
             self.committed(f"marked {status}; no article left that is not done or skipped")
             return
         self.open_article(following)
-        self.article_list.reload()
+        self.article_list.reload()  # the status column and a status filter changed
         self.status.say(f"marked the last article {status}; opened the next", saved=True)
 
     def action_done(self) -> None:
@@ -377,7 +410,7 @@ class MainScreen(Screen):
             return
         text = self.article.text[rng[0]:rng[1]]
         how = copy_to_clipboard(self.app, text)
-        self.status.say(f"copied {len(text)} characters to the {how}")
+        self.status.say(f"copied {len(text)} characters via {how}")
 
     def action_copy_article(self) -> None:
         record = {
@@ -386,7 +419,7 @@ class MainScreen(Screen):
                        "annotator": s.annotator} for s in self.text_view.spans],
         }
         how = copy_to_clipboard(self.app, json.dumps(record, ensure_ascii=False))
-        self.status.say(f"copied the article and {len(record['spans'])} spans as JSON to the {how}")
+        self.status.say(f"copied the article as JSON via {how}")
 
     def action_note(self) -> None:
         span = self.target_span()
@@ -400,7 +433,7 @@ class MainScreen(Screen):
         if note is None or note == span.note:
             return
         self.store.update_span(span.id, actor=self.annotator, note=note)
-        self.committed(f"note on {self.surface(span.start, span.end)}")
+        self.committed(f"note on {self.surface(span.start, span.end)}", (span.start, span.end))
 
     def action_boundary(self, side: str, unit: str, delta: int) -> None:
         view = self.text_view
@@ -423,15 +456,20 @@ class MainScreen(Screen):
         except HanmarkError as exc:
             self.status.say(str(exc), warn=True)
             return
-        self.committed(f"{span.label} is now {self.surface(start, end)}")
+        self.committed(f"{span.label} is now {self.surface(start, end)}",
+                       (min(start, span.start), max(end, span.end)))
 
     # -- the command palette and the help screen --------------------------------
 
     def binding_sections(self) -> list[tuple[str, object, list[Binding]]]:
         """Each pane's name, the node its actions run on, and its bindings."""
+        named = {f"label-{n}": f"Label {label.name} {label.description}".strip()
+                 for n, label in enumerate(self.labels[:9], start=1)}
+        mine = [replace(b, description=named[b.id]) if b.id in named else b
+                for b in self.BINDINGS]
         return [
             ("app", self.app, self.app.BINDINGS),
-            ("reader", self, self.BINDINGS),
+            ("reader", self, mine),
             ("text", self.text_view, TextView.BINDINGS),
             ("list", self.article_list, ArticleList.BINDINGS),
             ("tables", self.table, VirtualTable.BINDINGS),

@@ -59,6 +59,11 @@ class ArticleList(VirtualTable):
         self.border_title = title
         self.reset()
 
+    def refresh_rows(self) -> None:
+        """Rows changed but not their number (a label count): refetch the visible page."""
+        self._pages.clear()
+        self.refresh()
+
     def set_filter(self, **changes: str | None) -> None:
         for name, value in changes.items():
             setattr(self, name, value or None)

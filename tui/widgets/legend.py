@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.reactive import reactive
 from textual.widgets import Static
 
 from store.models import Label
@@ -10,7 +11,7 @@ from store.models import Label
 from .text_view import label_styles
 
 
-def legend_text(labels: list[Label]) -> Text:
+def legend_text(labels: list[Label], *, compact: bool = False) -> Text:
     styles = label_styles(labels)
     text = Text()
     for position, label in enumerate(labels[:9], start=1):
@@ -18,7 +19,7 @@ def legend_text(labels: list[Label]) -> Text:
         text.append(f"{position}", style="bold")
         text.append(" ")
         text.append(f" {label.name} ", style=accepted)
-        if label.description:
+        if label.description and not compact:
             text.append(f" {label.description}")
         text.append("  ")
     if labels:
@@ -31,9 +32,18 @@ def legend_text(labels: list[Label]) -> Text:
 
 
 class Legend(Static):
+    """Label descriptions are left out when the terminal is narrow, to keep one line."""
+
     DEFAULT_CSS = """
     Legend { height: auto; padding: 0 1; background: $panel; }
     """
+    labels: reactive[list[Label]] = reactive(list, always_update=True)
 
-    def show_labels(self, labels: list[Label]) -> None:
-        self.update(legend_text(labels))
+    def watch_labels(self) -> None:
+        self._show()
+
+    def on_resize(self) -> None:
+        self._show()
+
+    def _show(self) -> None:
+        self.update(legend_text(self.labels, compact=self.size.width < 100))

@@ -1,7 +1,9 @@
-"""One line that says what just happened, and "saved" once the store has committed it."""
+"""One line: what just happened (with "saved" once the store has committed it) on
+the left, the reader's state (analysis, annotator) on the right."""
 
 from __future__ import annotations
 
+from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
@@ -11,10 +13,26 @@ class StatusLine(Static):
     StatusLine { height: 1; padding: 0 1; background: $boost; }
     """
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.message = Text()
+        self.info = Text()
+
     def say(self, message: str, *, saved: bool = False, warn: bool = False) -> None:
         """Show ``message`` (plain text, never markup), after a green "saved" when committed."""
-        text = Text(no_wrap=True, overflow="ellipsis")
+        self.message = Text(no_wrap=True, overflow="ellipsis")
         if saved:
-            text.append("saved ", style="bold green")
-        text.append(message, style="yellow" if warn else "")
-        self.update(text)
+            self.message.append("saved ", style="bold green")
+        self.message.append(message, style="yellow" if warn else "")
+        self._show()
+
+    def set_info(self, info: str) -> None:
+        self.info = Text(info, style="dim", no_wrap=True, overflow="ellipsis")
+        self._show()
+
+    def _show(self) -> None:
+        grid = Table.grid(expand=True)
+        grid.add_column(ratio=1, no_wrap=True)
+        grid.add_column(justify="right", no_wrap=True)
+        grid.add_row(self.message, self.info)
+        self.update(grid)
