@@ -145,3 +145,32 @@ def test_read_only_file_opens_read_only_and_says_so() -> None:
         assert db_path.read_bytes() == before
     finally:
         shutil.rmtree(folder)
+
+
+EXPORTER = textwrap.dedent("""
+    import sys
+    from tui.cli import main
+    sys.argv = ["hanmark", "export", "--db", sys.argv[1], "--format", "doccano", "--out",
+                sys.argv[2], "--status", "all", "--annotator", "kim", "--force"]
+    main()
+""")
+
+
+def test_killed_export_leaves_the_previous_file(db_path: Path, tmp_path: Path) -> None:
+    with Store(db_path) as store, store.transaction():
+        for i in range(20_000):
+            uid, _ = store.add_article(f"{i}번 {TEXT}")
+            store.label_range(uid, 0, 1, "PS", annotator="kim")
+    out = tmp_path / "data.jsonl"
+    out.write_text("previous export\n", encoding="utf-8")
+    child = _spawn(EXPORTER, str(db_path), str(out))
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and child.poll() is None:
+        partial = [p for p in tmp_path.iterdir() if p != out and p.stat().st_size > 0]
+        if partial:  # the export is being written: kill it now
+            break
+        time.sleep(0.005)
+    child.send_signal(signal.SIGKILL)
+    child.communicate()
+    assert child.returncode == -signal.SIGKILL  # killed mid-way, not finished
+    assert out.read_text(encoding="utf-8") == "previous export\n"
