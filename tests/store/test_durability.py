@@ -174,3 +174,30 @@ def test_killed_export_leaves_the_previous_file(db_path: Path, tmp_path: Path) -
     child.communicate()
     assert child.returncode == -signal.SIGKILL  # killed mid-way, not finished
     assert out.read_text(encoding="utf-8") == "previous export\n"
+
+
+SUGGESTER = textwrap.dedent("""
+    import sys
+    from tui.cli import main
+    sys.argv = ["hanmark", "suggest", "--db", sys.argv[1]]
+    main()
+""")
+
+
+def test_batch_suggest_in_another_process_while_labeling(db_path: Path) -> None:
+    with Store(db_path) as store:
+        uids = [store.add_article(f"{i}번째 기사: 삼성전자와 엔비디아가 경주에서 만났다. " * 5)[0]
+                for i in range(40)]
+        suggester = _spawn(SUGGESTER, str(db_path))
+        labeled = 0
+        while suggester.poll() is None:
+            uid = uids[labeled % len(uids)]
+            store.label_range(uid, 0, 2, "QT", annotator="kim")
+            labeled += 1
+        out, err = suggester.communicate(timeout=120)
+        assert suggester.returncode == 0, err
+        assert "locked" not in out + err
+        assert labeled > 5
+        mine = [s for uid in uids for s in store.spans(uid, annotator="kim")]
+        assert len(mine) == min(labeled, len(uids))  # each label replaced its own overlap
+        assert sum(len(store.spans(uid, states=("suggested",))) for uid in uids) > 40
