@@ -54,25 +54,33 @@ def build(path: Path, n: int, spans: int, size: int) -> int:
     return total
 
 
-def baseline(db: Path, out: Path) -> float:
+def timed(work) -> tuple[float, float]:
+    """Wall and CPU seconds of ``work()`` (CPU time is steadier on a shared machine)."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    work()
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def baseline(db: Path, out: Path) -> tuple[float, float]:
     """The floor: the same article and span rows the store reads, through json.dumps."""
     conn = sqlite3.connect(db)
-    start = time.perf_counter()
-    with out.open("w", encoding="utf-8") as handle:
-        for select in (_ARTICLE_SELECT, _SPAN_SELECT):
-            for row in conn.execute(select):
-                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-    elapsed = time.perf_counter() - start
+
+    def work() -> None:
+        with out.open("w", encoding="utf-8") as handle:
+            for select in (_ARTICLE_SELECT, _SPAN_SELECT):
+                for row in conn.execute(select):
+                    handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+    elapsed = timed(work)
     conn.close()
     return elapsed
 
 
-def hanmark_export(db: Path, out: Path, fmt: str, collection: str | None = None) -> float:
+def hanmark_export(db: Path, out: Path, fmt: str,
+                   collection: str | None = None) -> tuple[float, float]:
     store = Store(db)
-    start = time.perf_counter()
-    export(store, ExportOptions(fmt, out, status="done", collection=collection,
-                                annotator="kim", force=True))
-    elapsed = time.perf_counter() - start
+    elapsed = timed(lambda: export(store, ExportOptions(
+        fmt, out, status="done", collection=collection, annotator="kim", force=True)))
     store.close()
     return elapsed
 
@@ -107,18 +115,23 @@ def main() -> None:
         n_spans = build(db, args.articles, args.spans, args.size)
         n = args.articles
         print(f"built {n} articles, {n_spans} spans in {time.perf_counter() - start:.0f} s")
-        times: dict[str, list[float]] = {"base": [], "hanmark": [], "doccano": []}
+        times: dict[str, list[tuple[float, float]]] = {"base": [], "hanmark": [], "doccano": []}
         for _ in range(args.repeat):  # interleaved, so drift on a shared machine hits all
             times["base"].append(baseline(db, workdir / "base.jsonl"))
             for fmt in ("hanmark", "doccano"):
                 times[fmt].append(hanmark_export(db, workdir / f"{fmt}.jsonl", fmt))
-        base = statistics.median(times["base"])
+        def median(name: str, which: int) -> float:
+            return statistics.median(t[which] for t in times[name])
+
+        base, base_cpu = median("base", 0), median("base", 1)
         print(f"export of {n} articles with {n_spans} spans (median of {args.repeat}):")
-        print(f"  bare SELECT + json.dumps  {n / base:9.0f} articles/s  ({base:.2f} s)")
+        print(f"  bare SELECT + json.dumps  {n / base:9.0f} articles/s  ({base:.2f} s wall,"
+              f" {base_cpu:.2f} s CPU)")
         for fmt in ("hanmark", "doccano"):
-            ours = statistics.median(times[fmt])
-            print(f"  hanmark export {fmt:<9}  {n / ours:9.0f} articles/s  ({ours:.2f} s)"
-                  f"  ratio {base / ours:.2f} (target >= 0.5)")
+            ours, cpu = median(fmt, 0), median(fmt, 1)
+            print(f"  hanmark export {fmt:<9}  {n / ours:9.0f} articles/s  ({ours:.2f} s wall,"
+                  f" {cpu:.2f} s CPU)  ratio {base / ours:.2f} wall, {base_cpu / cpu:.2f} CPU"
+                  " (target >= 0.5)")
         small = child_peak_rss(db, "small", workdir)
         large = child_peak_rss(db, None, workdir)
         print(f"peak RSS exporting hanmark JSONL: {n // 10} articles {small / 1024:.0f} MiB,"

@@ -101,6 +101,7 @@ def plain_segmenter(articles: list[Article]) -> list[tuple[list[Range], list[int
 
 def export(store: Store, options: ExportOptions, *, segmenter: Segmenter = plain_segmenter,
            progress: Callable[[int], None] | None = None) -> ExportReport:
+    """Write the chosen articles in ``options.fmt``; nothing is left behind if it fails."""
     fmt = FORMATS[options.fmt]
     if fmt.writer is None:
         raise HanmarkError(f"hanmark cannot write {fmt.title}.")
