@@ -34,6 +34,6 @@ class CursorMoved(Message):
 class SuggestionsMade(Message):
     """The suggester wrote new suggestions for the articles ``uids``."""
 
-    def __init__(self, uids: list[str], count: int):
+    def __init__(self, uids: list[str]):
         super().__init__()
-        self.uids, self.count = uids, count
+        self.uids = uids

@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input
+from textual.worker import Worker, WorkerState
 
 from nlp.analyzer import analysis_for
 from store import HanmarkError, Store
@@ -76,7 +77,7 @@ class MainScreen(Screen):
         Binding("shift+tab", "app.focus_previous", "Previous pane", show=False,
                 id="focus-previous"),
         Binding("slash", "search", "Search", id="search"),
-        *(Binding(str(n), f"label({n})", "Label 1-9" if n == 1 else f"Label {n}",
+        *(Binding(str(n), f"label({n})", "Label" if n == 1 else f"Label {n}",
                   show=n == 1, key_display="1-9" if n == 1 else None, id=f"label-{n}")
           for n in range(1, 10)),
         Binding("enter,space", "accept", "Accept", id="accept"),
@@ -195,8 +196,8 @@ class MainScreen(Screen):
         from nlp.suggest import suggest_article  # loads rules and the CRF: not at start-up
 
         with own_store(self.store) as store:
-            count = suggest_article(store, uid, analysis=analysis)
-        self.post_message(SuggestionsMade([uid], count))
+            suggest_article(store, uid, analysis=analysis)
+        self.post_message(SuggestionsMade([uid]))
 
     @work(thread=True, group="propagate", exit_on_error=False, description="propagate label")
     def propagate(self, span: Span, analysis) -> None:
@@ -204,7 +205,7 @@ class MainScreen(Screen):
 
         with own_store(self.store) as store:
             uids = propagate_label(store, span, analysis=analysis)
-        self.post_message(SuggestionsMade(uids, len(uids)))
+        self.post_message(SuggestionsMade(uids))
 
     def on_suggestions_made(self, message: SuggestionsMade) -> None:
         if self.article is not None and self.article.uid in message.uids:
@@ -213,6 +214,12 @@ class MainScreen(Screen):
             self.status.set_info(f"{pending} suggestions · {self.annotator}")
         if message.uids:
             self.article_list.refresh_rows()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """One place for worker failures: say so and carry on (labels are unaffected)."""
+        if event.state == WorkerState.ERROR:
+            self.status.say(f"{event.worker.description} failed: {event.worker.error}",
+                            warn=True)
 
     @on(ArticleChosen)
     def chosen(self, message: ArticleChosen) -> None:
@@ -263,7 +270,8 @@ class MainScreen(Screen):
     def committed(self, message: str, where: tuple[int, int] | None = None) -> None:
         """The store has committed a change: redraw from it and say so."""
         self.refresh_spans(where)
-        self.article_list.refresh_rows()
+        accepted = sum(s.state == "accepted" for s in self.spans)
+        self.article_list.set_label_count(self.article.uid, accepted)
         self.status.say(message, saved=True)
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:

@@ -5,6 +5,8 @@ Nothing is built per article, so 100,000 articles scroll as fast as ten.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
@@ -60,9 +62,17 @@ class ArticleList(VirtualTable):
         self.reset()
 
     def refresh_rows(self) -> None:
-        """Rows changed but not their number (a label count): refetch the visible page."""
+        """Rows changed but not their number (other articles' counts): refetch pages."""
         self._pages.clear()
         self.refresh()
+
+    def set_label_count(self, uid: str, n_labels: int) -> None:
+        """The open article's label count changed: update its row without a query."""
+        for rows in self._pages.values():
+            for i, row in enumerate(rows):
+                if row.uid == uid and row.n_labels != n_labels:
+                    rows[i] = replace(row, n_labels=n_labels)
+                    self.refresh()
 
     def set_filter(self, **changes: str | None) -> None:
         for name, value in changes.items():
