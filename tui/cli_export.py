@@ -51,3 +51,7 @@ def export_command(ctx: click.Context, db: str | None, fmt: str, out: Path, stat
     with _progress("Exporting", total) as advance:
         report = export(store, options, segmenter=kiwi_segmenter(store), progress=advance)
     click.echo(report.summary())
+    if not report.spans and fmt != "hanmark":
+        click.secho(f"No labels of {options.annotator} in the chosen articles: --status all "
+                    "includes unfinished ones, --annotator import the imported labels.",
+                    fg="yellow", err=True)
