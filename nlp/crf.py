@@ -23,10 +23,11 @@ import pycrfsuite
 
 from store import HanmarkError
 
-from .analyzer import Analysis
+from .analyzer import Analysis, get_analyzer
 from .features import char_features, rich_features
 from .gazetteer import Gazetteer
 from .gold import spans_to_tags, tags_to_spans
+from .lexicon import expand, prototypes
 from .rules import Candidate
 
 FORMAT = "hanmark-crf"
@@ -35,7 +36,7 @@ FEATURE_SETS = ("rich-1", "chars-1")
 DEFAULT_PATH = Path(__file__).resolve().parent / "models" / "default.hmcrf"
 # Where `hanmark train` writes by default; suggestions prefer it to the shipped model.
 USER_PATH = Path(platformdirs.user_data_dir("hanmark", appauthor=False)) / "model.hmcrf"
-DEFAULT_PARAMS = {"c1": 0.05, "c2": 0.1, "max_iterations": 150,
+DEFAULT_PARAMS = {"c1": 0.05, "c2": 0.1, "max_iterations": 100,
                   "feature.possible_transitions": True}
 GAZ_MIN_SHARE = 0.6
 FOLDS = 5
@@ -65,6 +66,7 @@ class CrfModel:
         self.gazetteer = Gazetteer.from_pairs(self.meta.get("gazetteer", []),
                                               min_share=GAZ_MIN_SHARE)
         self.feature_set = self.meta.get("features", "rich-1")
+        self.lexicon: dict[str, str] = self.meta.get("lexicon", {})
 
     @property
     def name(self) -> str:
@@ -117,7 +119,7 @@ class CrfModel:
     def features(self, analysis: Analysis, live: Gazetteer | None = None) -> list[list[str]]:
         if self.feature_set == "chars-1":
             return char_features(analysis.text)
-        return rich_features(analysis, self.gazetteer_matches(analysis, live))
+        return rich_features(analysis, self.gazetteer_matches(analysis, live), self.lexicon)
 
     def predict(self, analysis: Analysis, live: Gazetteer | None = None, *,
                 split: bool = True) -> tuple[list[Candidate], float]:
@@ -244,10 +246,12 @@ def train(items: Sequence[TrainingItem], *, feature_set: str = "rich-1",
     rich = feature_set == "rich-1"
     fold_gaz = _gazetteers(items, folds) if rich else []
     full_gaz = training_gazetteer(items) if rich else Gazetteer()
+    lex = expand(prototypes((it.analysis, it.spans) for it in items),
+                 get_analyzer().kiwi) if rich else {}
     for i, item in enumerate(items):
         analysis = item.analysis
         if rich:
-            feats = rich_features(analysis, fold_gaz[i % folds].find_in(analysis))
+            feats = rich_features(analysis, fold_gaz[i % folds].find_in(analysis), lex)
         else:
             feats = char_features(analysis.text)
         tags = spans_to_tags(len(analysis.text), list(item.spans))
@@ -263,7 +267,7 @@ def train(items: Sequence[TrainingItem], *, feature_set: str = "rich-1",
         data = Path(target).read_bytes()
     meta = {
         "format": FORMAT, "version": FORMAT_VERSION, "features": feature_set,
-        "params": params, "training": summary or {},
+        "params": params, "training": summary or {}, "lexicon": lex,
         "gazetteer": [[form, label, n] for form, counts in sorted(full_gaz.counts.items())
                       for label, n in counts.items()],
     }

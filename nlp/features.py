@@ -113,8 +113,10 @@ def _stem_shapes(analysis: Analysis, words: list[tuple[int, int, int, bool]]) ->
     return shapes
 
 
-def rich_features(analysis: Analysis, gazetteer: Sequence[Candidate] = ()) -> list[list[str]]:
-    """Features for every character of the analysed text."""
+def rich_features(analysis: Analysis, gazetteer: Sequence[Candidate] = (),
+                  lexicon: dict[str, str] | None = None) -> list[list[str]]:
+    """Features for every character of the analysed text; ``lexicon`` gives
+    morphemes' classes from Kiwi's embeddings (nlp/lexicon.py)."""
     text = analysis.text
     n = len(text)
     pad = _PAD * 3 + text + _PAD * 3
@@ -122,6 +124,8 @@ def rich_features(analysis: Analysis, gazetteer: Sequence[Candidate] = ()) -> li
     first, all_tags = _morpheme_layers(analysis)
     tokens = analysis.tokens
     surf = [text[t.start:t.end] + "/" + t.tag for t in tokens]
+    lex = lexicon or {}
+    classes = [lex.get(t.form + "/" + t.tag, "") for t in tokens]
     words = _words(analysis)
     stems = [text[s:e] for s, _, e, _ in words]
     shapes = _stem_shapes(analysis, words)
@@ -159,6 +163,12 @@ def rich_features(analysis: Analysis, gazetteer: Sequence[Candidate] = ()) -> li
                   "pmf=" + (surf[k - 1] if k else "^"),
                   "nmf=" + (surf[k + 1] if k + 1 < len(tokens) else "$"),
                   "mc=" + pos + c[3] + tag]
+            if classes[k]:
+                f += ["x=" + classes[k], "xp=" + pos + classes[k][:2]]
+            if k + 1 < len(tokens) and classes[k + 1]:
+                f.append("nx=" + classes[k + 1][:2])
+            if k and classes[k - 1]:
+                f.append("px=" + classes[k - 1][:2])
         w = word_of[i]
         if w >= 0:
             s, e, stem_end, particle = words[w]

@@ -45,7 +45,7 @@ def _load(path: str | None):
                                             "the user data folder, which suggestions then use).")
 @click.option("--c1", default=None, type=float, help="L1 regularisation (default 0.05).")
 @click.option("--c2", default=None, type=float, help="L2 regularisation (default 0.1).")
-@click.option("--iterations", default=None, type=int, help="L-BFGS iterations (default 150).")
+@click.option("--iterations", default=None, type=int, help="L-BFGS iterations (default 100).")
 @click.pass_context
 @friendly
 def train_command(ctx: click.Context, db: str | None, gold: tuple[str, ...], fmt: str,
