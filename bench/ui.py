@@ -1,6 +1,6 @@
 """The reader's speed, headless (Textual Pilot), against a bare app in the same run.
 
-    python bench/ui.py [--articles 100000] [--runs 15] [--keys 60]
+    python bench/ui.py [--articles 100000] [--runs 15] [--keys 90] [--reuse DIR]
 
 1. Start to the first painted screen: hanmark on a database holding the seed
    article against a bare Textual app with one Static widget; runs
@@ -137,9 +137,14 @@ def build(folder: Path, n_articles: int) -> tuple[Path, Path, str, str]:
 
 
 async def main(args: argparse.Namespace) -> None:
-    folder = Path(tempfile.mkdtemp(prefix="hanmark-bench-"))
-    print(f"building {folder} ({args.articles} list articles) ...")
-    seed_db, big_db, big_uid, small_uid = build(folder, args.articles)
+    if args.reuse:
+        seed_db, big_db = Path(args.reuse) / "seed.db", Path(args.reuse) / "big.db"
+        with Store(big_db) as store:
+            big_uid, small_uid = (row.uid for row in store.article_rows(limit=2))
+    else:
+        folder = Path(tempfile.mkdtemp(prefix="hanmark-bench-"))
+        print(f"building {folder} ({args.articles} list articles) ...")
+        seed_db, big_db, big_uid, small_uid = build(folder, args.articles)
     get_analyzer().warm_up()
     import nlp.suggest
 
@@ -221,4 +226,5 @@ if __name__ == "__main__":
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--keys", type=int, default=90)
+    parser.add_argument("--reuse", metavar="DIR", help="a folder an earlier run built")
     asyncio.run(main(parser.parse_args()))

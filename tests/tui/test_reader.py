@@ -17,7 +17,8 @@ def mine(store: Store, uid: str) -> list[tuple[int, int, str, str]]:
     return [(s.start, s.end, s.label, s.state) for s in store.spans(uid, annotator=ANNOTATOR)]
 
 
-async def test_selection_by_morpheme_leaves_the_particle_out(store, seeded, seed_text):
+async def test_selection_by_morpheme_leaves_the_particle_out(store, seeded, seed_text,
+                                                            no_suggestions):
     start = seed_text.index("엔비디아와")
     async with reader(store).run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -29,7 +30,8 @@ async def test_selection_by_morpheme_leaves_the_particle_out(store, seeded, seed
     assert all(s.end != start + 5 for s in store.spans(seeded, annotator=ANNOTATOR))
 
 
-async def test_label_key_tags_the_morpheme_and_relabels_a_span(store, seeded, seed_text):
+async def test_label_key_tags_the_morpheme_and_relabels_a_span(store, seeded, seed_text,
+                                                               no_suggestions):
     start = seed_text.index("경북")
     async with reader(store).run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -42,7 +44,8 @@ async def test_label_key_tags_the_morpheme_and_relabels_a_span(store, seeded, se
     assert not any(s[2] == "PS" and s[0] == start for s in mine(store, seeded))
 
 
-async def test_moves_go_by_morpheme_and_character_keys_fix_boundaries(store, seeded, seed_text):
+async def test_moves_go_by_morpheme_and_character_keys_fix_boundaries(store, seeded, seed_text,
+                                                                      no_suggestions):
     start = seed_text.index("이재명")
     async with reader(store).run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -77,7 +80,8 @@ async def test_accept_reject_and_accept_all(store, seeded):
     assert "suggested" not in states.values()
 
 
-async def test_undo_redo_survive_a_restart(db_path: Path, store, seeded, seed_text):
+async def test_undo_redo_survive_a_restart(db_path: Path, store, seeded, seed_text,
+                                           no_suggestions):
     start = seed_text.index("경주")
     async with reader(store).run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -135,26 +139,29 @@ async def test_list_search_filter_and_enter(store, seeded):
         assert listing.status == "new" and listing.row_count == 1  # the seed is in progress
 
 
-async def test_table_and_cursor_follow_each_other(store, seeded, seed_text):
-    start = seed_text.index("경북")
+async def test_table_and_cursor_follow_each_other(store, seeded, seed_text, no_suggestions):
+    start, later = seed_text.index("경북"), seed_text.index("경주")
     async with reader(store).run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         screen = pilot.app.screen
+        await goto(pilot, later)
+        await pilot.press("2")
         await goto(pilot, start)
         await pilot.press("2")
-        await goto(pilot, start + 1)
-        assert screen.table.current_span().start == start
+        await goto(pilot, later + 1)
+        assert screen.table.current_span().start == later
         await pilot.press("tab")
         assert pilot.app.focused is screen.table
-        await pilot.press("down")
-        assert screen.text_view.cursor == screen.table.current_span().start > start
-        await pilot.press("up", "e", *"검토", "enter")
+        await pilot.press("up")
+        assert screen.text_view.cursor == screen.table.current_span().start == start
+        await pilot.press("e", *"검토", "enter")
         await settle(pilot)
     assert [s.note for s in store.spans(seeded, annotator=ANNOTATOR) if s.start == start] == [
         "검토"]
 
 
-async def test_copy_uses_pyperclip_or_says_it_fell_back(store, seeded, seed_text, monkeypatch):
+async def test_copy_uses_pyperclip_or_says_it_fell_back(store, seeded, seed_text, monkeypatch,
+                                                       no_suggestions):
     copied = []
     monkeypatch.setattr(pyperclip, "copy", copied.append)
     async with reader(store).run_test(size=(120, 40)) as pilot:

@@ -34,7 +34,7 @@ from ..widgets.text_view import Selection, TextView
 from ..widgets.virtual_table import VirtualTable
 from .note import NoteScreen
 
-CURSOR_SAVE_DELAY = 1.0
+CURSOR_SAVE_INTERVAL = 1.0  # seconds; the cursor is also saved on leaving and on quit
 BOUNDARY_KEYS = [  # key, side, unit, delta, description
     ("left_square_bracket", "start", "char", -1, "Start ← char"),
     ("right_square_bracket", "start", "char", 1, "Start → char"),
@@ -104,7 +104,6 @@ class MainScreen(Screen):
         self.colours = {label.name: label.colour for label in self.labels}
         self.article: Article | None = None
         self.spans: list[Span] = []
-        self._cursor_timer = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -134,6 +133,7 @@ class MainScreen(Screen):
         return self.query_one(StatusLine)
 
     def on_mount(self) -> None:
+        self.set_interval(CURSOR_SAVE_INTERVAL, self.save_cursor)
         self.query_one(Legend).labels = self.labels
         self.article_list.reload()
         first = self.store.next_article(None) or self.article_list.row(0)
@@ -231,9 +231,6 @@ class MainScreen(Screen):
         span = self.text_view.span_at(message.offset)
         if span is not None:
             self.table.select_span(span.id)
-        if self._cursor_timer is not None:
-            self._cursor_timer.stop()
-        self._cursor_timer = self.set_timer(CURSOR_SAVE_DELAY, self.save_cursor)
 
     @on(VirtualTable.RowHighlighted, "#spans")
     def row_highlighted(self, message: VirtualTable.RowHighlighted) -> None:
@@ -246,7 +243,7 @@ class MainScreen(Screen):
         if self.article is not None and not self.store.readonly:
             if self.text_view.cursor != self.article.cursor:
                 self.store.set_cursor(self.article.uid, self.text_view.cursor)
-                self.article = self.store.get_article(self.article.uid)
+                self.article = replace(self.article, cursor=self.text_view.cursor)
 
     # -- after every write ----------------------------------------------------
 
@@ -376,7 +373,6 @@ class MainScreen(Screen):
         if not done:
             self.status.say(f"Nothing to {direction}.")
             return
-        self.article = self.store.get_article(self.article.uid)
         self.committed(f"{direction} done" if direction == "redo" else "undone")
 
     def action_undo(self) -> None:

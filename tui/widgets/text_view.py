@@ -194,7 +194,9 @@ class TextView(ScrollView, can_focus=True):
             sel = Selection(*unit, by_morpheme=True)
         start, end = sel.start, sel.end
         if sel.by_morpheme and self.analysis is not None:
-            inside = [t for t in self.analysis.tokens if start <= t.start and t.end <= end]
+            tokens = self.analysis.tokens
+            first = bisect_left(self._tok_starts, start)
+            inside = [t for t in tokens[first:bisect_left(self._tok_starts, end)] if t.end <= end]
             while len(inside) > 1 and inside[-1].tag.startswith(PARTICLE_TAGS):
                 inside.pop()
             if inside:
@@ -240,9 +242,11 @@ class TextView(ScrollView, can_focus=True):
     # -- cursor and selection -------------------------------------------------
 
     def move_to(self, offset: int, *, quiet: bool = False) -> None:
+        """Move the cursor, redrawing only the lines it left and entered (or scrolling)."""
+        self.refresh_line(self.line_of(self.cursor))
         self.cursor = max(0, min(offset, len(self.text)))
+        self.refresh_line(self.line_of(self.cursor))
         self._scroll_to_cursor()
-        self.refresh()
         if not quiet:
             self.post_message(CursorMoved(self.cursor))
 
