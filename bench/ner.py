@@ -44,6 +44,35 @@ def throughput(model: CrfModel, texts: list[str], *, kiwi: bool, rounds: int = 2
     return rounds * len(texts) / (time.perf_counter() - started)
 
 
+def latency(model: CrfModel) -> str:
+    """What the reader waits for: suggestions on opening the seed article (its
+    analysis cached) and the live gazetteer after one label."""
+    import tempfile
+
+    from nlp.analyzer import analysis_for
+    from nlp.suggest import propagate_label, suggest_article
+    from store import Store
+
+    seed = next((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
+    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "bench.db") as store:
+        uid, _ = store.add_article(seed.read_text(encoding="utf-8").strip())
+        for i in range(20):  # other articles that mention the labeled form
+            store.add_article(f"{i}번째 기사: 엔비디아와 삼성전자가 협력한다.")
+        analysis_for(store, uid)  # cached, as when the reader opens it
+        started = time.perf_counter()
+        suggest_article(store, uid, model=model)
+        opened = time.perf_counter() - started
+        text = store.get_article(uid).text
+        start = text.index("엔비디아")
+        span = store.label_range(uid, start, start + 4, "OG", annotator="bench")
+        started = time.perf_counter()
+        changed = propagate_label(store, span, analysis=analysis_for(store, uid))
+        labeled = time.perf_counter() - started
+    return (f"seed article ({len(text):,} characters, analysis cached): suggestions in "
+            f"{opened * 1000:.0f} ms; after a label, the gazetteer updated {len(changed)} "
+            f"articles in {labeled * 1000:.0f} ms")
+
+
 def row(name: str, result: dict, train_s: float | None, speed: float) -> str:
     per = result["per_label"]
     labels = " ".join(f"{per.get(label, {}).get('f1', 0):.3f}" for label in LABELS)
@@ -91,6 +120,8 @@ def main() -> None:
           + " ".join(f"{label:<5}" for label in LABELS)
           + f"  {'char':<6}  {'train s':>7}  {'sent/s':>8}")
     print("\n".join(lines))
+    if DEFAULT_PATH.is_file():
+        print(latency(CrfModel.load(DEFAULT_PATH)))
     if args.full_train_time:
         all_items = [TrainingItem(a, ex.spans) for a, ex in zip(analyses, examples, strict=True)]
         started = time.perf_counter()

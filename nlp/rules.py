@@ -10,6 +10,7 @@ from noun, number and symbol morphemes only.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .analyzer import Analysis, Token
@@ -225,16 +226,37 @@ def _join_names(candidates: list[Candidate], text: str) -> list[Candidate]:
     return out
 
 
-def _consistent(candidates: list[Candidate], text: str) -> list[Candidate]:
-    """One label per surface form within a text: the most confident one's."""
-    best: dict[str, Candidate] = {}
+def strip_glued(candidates: list[Candidate], text: str) -> list[Candidate]:
+    """Drop a particle from a span (엔비디아와) when the bare form is a span elsewhere."""
+    forms = {text[c.start:c.end] for c in candidates}
+    out = []
     for cand in candidates:
         form = text[cand.start:cand.end]
-        if form not in best or cand.confidence > best[form].confidence:
-            best[form] = cand
-    return [Candidate(c.start, c.end, best[text[c.start:c.end]].label,
-                      max(c.confidence, best[text[c.start:c.end]].confidence))
-            for c in candidates]
+        if len(form) > 2 and form[-1] in GLUED_PARTICLES and form[:-1] in forms:
+            cand = Candidate(cand.start, cand.end - 1, cand.label, cand.confidence)
+        out.append(cand)
+    return out
+
+
+def harmonise(candidates: list[Candidate], text: str, *, total: bool = False,
+              voters: Sequence[Candidate] = ()) -> list[Candidate]:
+    """One label per surface form within a text, as a reader expects: the label
+    of the most confident occurrence, or with ``total`` the label whose
+    occurrences add up to the most confidence (a model's votes). ``voters``
+    (another layer's candidates) vote too but are not returned."""
+    votes: dict[str, dict[str, float]] = {}
+    for cand in [*candidates, *voters]:
+        form = votes.setdefault(text[cand.start:cand.end], {})
+        old = form.get(cand.label, 0.0)
+        form[cand.label] = old + cand.confidence if total else max(old, cand.confidence)
+    out = []
+    for cand in candidates:
+        form = votes[text[cand.start:cand.end]]
+        label = max(form, key=form.__getitem__)
+        confidence = cand.confidence if label == cand.label else form[label] / (
+            sum(form.values()) if total else 1.0)
+        out.append(Candidate(cand.start, cand.end, label, round(min(confidence, 1.0), 3)))
+    return out
 
 
 def rule_candidates(analysis: Analysis) -> list[Candidate]:
@@ -243,7 +265,7 @@ def rule_candidates(analysis: Analysis) -> list[Candidate]:
     found = _numbers(analysis, tokens)
     names = [c for c in (_name_label(analysis, tokens, i, j) for i, j in _noun_runs(tokens))
              if c is not None]
-    found.extend(_consistent(_join_names(names, analysis.text), analysis.text))
+    found.extend(harmonise(_join_names(names, analysis.text), analysis.text))
     found.extend(_acronyms(analysis, tokens))
     return resolve(found)
 

@@ -14,7 +14,7 @@ from store import NewSpan, Span, Store
 from .analyzer import Analysis, analysis_for, cached_analysis, get_analyzer
 from .crf import CrfModel, default_model
 from .gazetteer import Gazetteer
-from .rules import Candidate, rule_candidates
+from .rules import Candidate, harmonise, rule_candidates, strip_glued
 
 SUGGESTER = "hanmark"
 DEFAULT = "default"  # use the trained or shipped model
@@ -65,8 +65,10 @@ def layers_for(analysis: Analysis, gazetteer: Gazetteer, model: CrfModel | None)
     """Each layer's candidates for one text, and the model's uncertainty (None without one)."""
     layers = {"gazetteer": gazetteer.find_in(analysis), "rules": rule_candidates(analysis)}
     uncertainty = None
-    if model is not None:
-        layers["crf"], uncertainty = model.predict(analysis, gazetteer)
+    if model is not None:  # the rules vote on the label of each form the model found
+        found, uncertainty = model.predict(analysis, gazetteer)
+        layers["crf"] = harmonise(strip_glued(found, analysis.text), analysis.text,
+                                  total=True, voters=layers["rules"])
         layers["rules"] = [c for c in layers["rules"] if c.confidence >= RULES_WITH_CRF_MIN]
     return layers, uncertainty
 
