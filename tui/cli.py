@@ -64,14 +64,15 @@ def open_store(db: str | None, *, readonly: bool = False) -> Store:
 
 
 db_option = click.option("--db", "db", metavar="PATH",
-                         help="Database file (default: $HANMARK_DB, else hanmark.db in the "
-                              "user data folder).")
+                         help="Database file (default: $HANMARK_DB, else the settings file's "
+                              "db, else hanmark.db in the user data folder).")
 
 
 @click.group(invoke_without_command=True)
 @db_option
 @click.option("--annotator", metavar="NAME",
-              help="Who is labeling (default: $HANMARK_ANNOTATOR, else the login name).")
+              help="Who is labeling (default: $HANMARK_ANNOTATOR, else the settings file's "
+                   "annotator, else the login name).")
 @click.version_option(package_name="hanmark")
 @click.pass_context
 @friendly
@@ -122,7 +123,8 @@ def _label_map(_ctx: click.Context, _param: click.Parameter,
 def import_command(ctx: click.Context, paths: tuple[str, ...], db: str | None,
                    collection: str, annotator: str, strict: bool, fmt: str | None,
                    label_map: dict[str, str], add_labels: bool, keep_good: bool) -> None:
-    """Import articles: .txt/.md files (one article each), folders, .jsonl, or - for stdin;
+    """Import articles: .txt/.md files and saved .html news pages (one article each), folders,
+    .jsonl, or - for stdin;
     spaCy, doccano, Label Studio, brat, CoNLL, KLUE and hanmark files (see --format)."""
     store = open_store(_db(ctx, db))
     with _progress("Importing", len(paths)) as advance:
