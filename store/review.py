@@ -83,3 +83,17 @@ def majority(layers: dict[str, list[Entity]]) -> list[Entity]:
         for span in set(spans):
             counts[span] = counts.get(span, 0) + 1
     return sorted(span for span, n in counts.items() if n * 2 > len(layers))
+
+
+def majority_rows(rows: list[tuple]) -> list[tuple]:
+    """Raw span rows (``SPAN_COLUMNS`` order) reduced to the majority of their
+    annotators' accepted spans, one row per span, annotator named "majority"."""
+    layers: dict[str, list[Entity]] = {}
+    first: dict[Entity, tuple] = {}
+    for row in rows:
+        _, _, start, end, label, who, _, state = row[:8]
+        if state != "accepted" or who == GOLD:
+            continue
+        layers.setdefault(who, []).append((start, end, label))
+        first.setdefault((start, end, label), row)
+    return [first[span][:5] + ("majority",) + first[span][6:] for span in majority(layers)]

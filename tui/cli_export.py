@@ -32,12 +32,15 @@ from .settings import resolve_annotator
               help="Seed of the split (the same seed gives the same split).")
 @click.option("--tokens", type=click.Choice(TOKEN_MODES), default="morpheme",
               show_default=True, help="Tokens of the token formats (spacy, conll, hf).")
+@click.option("--merge", type=click.Choice(["majority"]),
+              help="Write the spans most annotators gave (instead of one annotator's).")
 @click.option("--force", is_flag=True, help="Overwrite existing output files.")
 @click.pass_context
 @friendly
 def export_command(ctx: click.Context, db: str | None, fmt: str, out: Path, status: str,
                    collection: str | None, annotator: str | None, include_suggestions: bool,
-                   split: str | None, seed: int, tokens: str, force: bool) -> None:
+                   split: str | None, seed: int, tokens: str, merge: str | None,
+                   force: bool) -> None:
     """Export labeled articles: hanmark, spacy, doccano, labelstudio, brat, conll, klue, hf."""
     from nlp.export_tokens import kiwi_segmenter
 
@@ -45,7 +48,7 @@ def export_command(ctx: click.Context, db: str | None, fmt: str, out: Path, stat
         fmt=fmt, out=out, status=None if status == "all" else status, collection=collection,
         annotator=resolve_annotator(annotator or (ctx.obj or {}).get("annotator")),
         include_suggestions=include_suggestions, split=parse_split(split) if split else None,
-        seed=seed, tokens=tokens, force=force)
+        seed=seed, tokens=tokens, force=force, merge=merge)
     store = open_store(_db(ctx, db))
     total = store.count_articles(status=options.status, collection=collection)
     with _progress("Exporting", total) as advance:

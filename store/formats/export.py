@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..errors import HanmarkError
 from ..models import Article
+from ..review import majority_rows
 from ..store import Store
 from .common import ExportDoc, Range, Writer, keep_longest, trim_spans
 from .iob import sentence_groups, token_ranges, word_cuts
@@ -36,6 +37,7 @@ class ExportOptions:
     seed: int = 0
     tokens: str = "morpheme"
     force: bool = False
+    merge: str | None = None  # "majority": spans most annotators gave, instead of one's
 
 
 @dataclass
@@ -166,10 +168,13 @@ def _docs(store: Store, options: ExportOptions, writer: type[Writer], segmenter:
           report: ExportReport) -> Iterator[ExportDoc]:
     native = options.fmt == "hanmark"
     batch: list[ExportDoc] = []
+    merged = options.merge == "majority"
     for article, rows, events in store.iter_export(
             status=options.status, collection=options.collection,
-            annotator=None if native else options.annotator or "",
+            annotator=None if native or merged else options.annotator or "",
             suggestions=options.include_suggestions, events=native):
+        if merged:
+            rows = majority_rows(rows)
         if writer.tokens:
             rows, dropped = trim_spans(article.text, rows)
             report.dropped.update(dropped)

@@ -173,3 +173,21 @@ def test_majority_keeps_spans_most_annotators_gave() -> None:
     layers = {"kim": KIM, "lee": LEE, "park": [(0, 3, "PS"), (8, 12, "OG")]}
     assert majority(layers) == [(0, 3, "PS"), (8, 12, "OG")]
     assert majority({"kim": KIM, "lee": LEE}) == [(0, 3, "PS")]
+
+
+def test_export_gold_and_majority(tmp_path: Path) -> None:
+    db = tmp_path / "team.db"
+    uid = _session(db, "kim", KIM)
+    _session(db, "lee", LEE)
+    _session(db, "park", [(0, 3, "PS"), (8, 12, "OG")])
+    with Store(db) as store:
+        store.set_layer(uid, "gold", 0, len(TEXT), [(0, 3, "PS"), (5, 12, "OG")])
+    runner = CliRunner()
+    for args, expected in ((["--merge", "majority"], [[0, 3, "PS"], [8, 12, "OG"]]),
+                           (["--annotator", "gold"], [[0, 3, "PS"], [5, 12, "OG"]])):
+        out = tmp_path / f"{args[1]}.jsonl"
+        result = runner.invoke(main, ["export", "--db", str(db), "--format", "doccano",
+                                      "--out", str(out), *args])
+        assert result.exit_code == 0, result.output
+        [line] = out.read_text(encoding="utf-8").splitlines()
+        assert json.loads(line)["label"] == expected
