@@ -48,14 +48,17 @@ def list_command(ctx: click.Context, db: str | None, as_json: bool) -> None:
     from rich.text import Text
 
     from .colours import label_style
+    from .config import load_config
 
+    colours = load_config().label_colours  # the user's own colours win on screen
     table = Table(title=_plural(len(labels), "label"), expand=True)
     for column in ("key", "name", "parent", "spans"):
         table.add_column(column, no_wrap=True, min_width=len(column))
     table.add_column("description", no_wrap=True, overflow="ellipsis", ratio=1)
     for lab in labels:
-        table.add_row(lab.key or "", Text(f" {lab.name} ", style=label_style(lab.colour)),
-                      lab.parent or "", str(counts.get(lab.name, 0)),
+        style = label_style(colours.get(lab.name, lab.colour))
+        table.add_row(lab.key or "", Text(f" {lab.name} ", style=style), lab.parent or "",
+                      str(counts.get(lab.name, 0)),
                       Text(lab.description) + Text(f"  {lab.examples}", style="dim"))
     Console().print(table)
 
