@@ -197,8 +197,17 @@ def stream_lines(source: Source) -> tuple[Iterator[tuple[int, str | RecordError]
     return lines(), encoding
 
 
-def read_jsonl(source: Source) -> tuple[Iterator[ArticleRecord | RecordError], str]:
-    """One article per line: ``text`` required; title, date, source, url, id, spans optional."""
+def _hint(what: str | None) -> str:
+    return f"; is this {what}?" if what else ""
+
+
+def json_lines(source: Source, parse: Callable[[dict, int], ArticleRecord],
+               what: str | None = None) -> tuple[Iterator[ArticleRecord | RecordError], str]:
+    """Records of a JSON-lines format, one object a line, parsed by ``parse``.
+
+    ``what`` names the format in error messages, as a hint when a file was
+    taken for the wrong one.
+    """
     numbered, encoding = stream_lines(source)
 
     def records() -> Iterator[ArticleRecord | RecordError]:
@@ -211,31 +220,43 @@ def read_jsonl(source: Source) -> tuple[Iterator[ArticleRecord | RecordError], s
             try:
                 obj = json.loads(raw)
             except json.JSONDecodeError as exc:
-                yield RecordError(number, f"not valid JSON ({exc.msg} at column {exc.colno})")
+                yield RecordError(number, f"not valid JSON ({exc.msg} at column {exc.colno})"
+                                          + _hint(what))
                 continue
             if not isinstance(obj, dict):
-                yield RecordError(number, "each line must be a JSON object")
-                continue
-            text = obj.get("text")
-            if not isinstance(text, str) or not text.strip():
-                yield RecordError(number, "missing or empty 'text'")
+                yield RecordError(number, "each line must be a JSON object" + _hint(what))
                 continue
             try:
-                spans = _parse_spans(obj.get("spans", []), number)
+                yield parse(obj, number)
             except RecordError as exc:
                 yield exc
-                continue
-            meta = obj.get("meta") if isinstance(obj.get("meta"), dict) else {}
-            if obj.get("id") is not None:
-                meta = {**meta, "id": obj["id"]}
-            fields = {k: obj.get(k) for k in ("title", "date", "source", "url", "collection")}
-            bad = [k for k, v in fields.items() if v is not None and not isinstance(v, str)]
-            if bad:
-                yield RecordError(number, f"field {bad[0]!r} must be a string")
-                continue
-            yield ArticleRecord(text=text, meta=meta, spans=spans, line=number, **fields)
 
     return records(), encoding
+
+
+def need_text(obj: dict, line: int, what: str | None = None) -> str:
+    text = obj.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise RecordError(line, "missing or empty 'text'" + _hint(what))
+    return text
+
+
+def _parse_plain(obj: dict, line: int) -> ArticleRecord:
+    text = need_text(obj, line)
+    spans = _parse_spans(obj.get("spans", []), line)
+    meta = obj.get("meta") if isinstance(obj.get("meta"), dict) else {}
+    if obj.get("id") is not None:
+        meta = {**meta, "id": obj["id"]}
+    fields = {k: obj.get(k) for k in ("title", "date", "source", "url", "collection")}
+    bad = [k for k, v in fields.items() if v is not None and not isinstance(v, str)]
+    if bad:
+        raise RecordError(line, f"field {bad[0]!r} must be a string")
+    return ArticleRecord(text=text, meta=meta, spans=spans, line=line, **fields)
+
+
+def read_jsonl(source: Source) -> tuple[Iterator[ArticleRecord | RecordError], str]:
+    """One article per line: ``text`` required; title, date, source, url, id, spans optional."""
+    return json_lines(source, _parse_plain)
 
 
 Reader = Callable[[Source], tuple[Iterator, str]]

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, TextIO
 
-from ..importer import ArticleRecord, RecordError, Source, stream_lines
+from ..importer import RecordError
 from ..models import Article, Event, Label
 
 Range = tuple[int, int]
@@ -86,42 +86,6 @@ def keep_longest(spans: list[tuple]) -> tuple[list[tuple], Counter]:
 
 # One encoder for every record: json.dumps with options builds a new one per call.
 dumps: Callable[[Any], str] = json.JSONEncoder(ensure_ascii=False).encode
-
-
-def json_lines(source: Source, parse: Callable[[dict, int], ArticleRecord],
-               what: str) -> tuple[Iterator[ArticleRecord | RecordError], str]:
-    """Records of a JSON-lines format, one object a line, parsed by ``parse``."""
-    numbered, encoding = stream_lines(source)
-
-    def records() -> Iterator[ArticleRecord | RecordError]:
-        for number, raw in numbered:
-            if isinstance(raw, RecordError):
-                yield raw
-                continue
-            if not raw.strip():
-                continue
-            try:
-                obj = json.loads(raw)
-            except json.JSONDecodeError as exc:
-                yield RecordError(number, f"not valid JSON ({exc.msg} at column {exc.colno});"
-                                          f" is this {what}?")
-                continue
-            if not isinstance(obj, dict):
-                yield RecordError(number, f"each line of {what} must be a JSON object")
-                continue
-            try:
-                yield parse(obj, number)
-            except RecordError as exc:
-                yield exc
-
-    return records(), encoding
-
-
-def need_text(obj: dict, line: int, what: str) -> str:
-    text = obj.get("text")
-    if not isinstance(text, str) or not text.strip():
-        raise RecordError(line, f"missing or empty 'text'; is this {what}?")
-    return text
 
 
 def need_span(start: Any, end: Any, label: Any, line: int) -> Triple:

@@ -7,8 +7,8 @@ newer ``entities`` form (``start_offset``/``end_offset``) is read too.
 
 from __future__ import annotations
 
-from ..importer import ArticleRecord, RecordError, Source
-from .common import ExportDoc, Writer, dumps, json_lines, need_span, need_text
+from ..importer import ArticleRecord, RecordError, Source, json_lines, need_text
+from .common import ExportDoc, Writer, dumps, need_span
 
 WHAT = "doccano JSONL"
 

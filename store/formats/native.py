@@ -14,9 +14,9 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from ..importer import ArticleRecord, LabelSet, RecordError, Source
+from ..importer import ArticleRecord, LabelSet, RecordError, Source, json_lines, need_text
 from ..models import ORIGINS, STATES, STATUSES, Event, Label
-from .common import ExportDoc, Writer, dumps, json_lines, need_span, need_text
+from .common import ExportDoc, Writer, dumps, need_span
 
 VERSION = 1
 ARTICLE_FIELDS = ("uid", "text", "title", "date", "source", "url", "collection", "status",

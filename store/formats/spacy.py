@@ -8,8 +8,8 @@ Entities are flat (``Doc.ents``): overlapping spans are reduced first.
 
 from __future__ import annotations
 
-from ..importer import ArticleRecord, RecordError, Source
-from .common import ExportDoc, Range, Writer, dumps, json_lines, need_span, need_text
+from ..importer import ArticleRecord, RecordError, Source, json_lines, need_text
+from .common import ExportDoc, Range, Writer, dumps, need_span
 
 WHAT = "spaCy/Prodigy JSONL"
 
