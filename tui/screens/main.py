@@ -211,7 +211,7 @@ class MainScreen(Screen):
         if self.article is not None and self.article.uid in message.uids:
             self.refresh_spans()
             pending = sum(s.state == "suggested" for s in self.spans)
-            self.status.set_info(f"{pending} suggestions · {self.annotator}")
+            self.status.set_info(f"{pending} suggestion{'s' * (pending != 1)} · {self.annotator}")
         if message.uids:
             self.article_list.refresh_rows()
 
@@ -258,7 +258,7 @@ class MainScreen(Screen):
             kept = [s for s in self.spans if not (s.start < end and s.end > start)]
             fresh = self.store.spans_overlapping(uid, start, end)
             self.spans = sorted(kept + fresh, key=lambda s: (s.start, s.end, s.id))
-        self.text_view.set_spans(self.spans)
+        self.text_view.set_spans(self.spans, where)
         self.table.set_spans(self.spans, self.article.text, self.colours)
         span = self.text_view.span_at(self.text_view.cursor)
         if span is not None:

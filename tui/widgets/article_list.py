@@ -68,11 +68,11 @@ class ArticleList(VirtualTable):
 
     def set_label_count(self, uid: str, n_labels: int) -> None:
         """The open article's label count changed: update its row without a query."""
-        for rows in self._pages.values():
+        for page, rows in self._pages.items():
             for i, row in enumerate(rows):
                 if row.uid == uid and row.n_labels != n_labels:
                     rows[i] = replace(row, n_labels=n_labels)
-                    self.refresh()
+                    self.refresh_row(page * PAGE + i)
 
     def set_filter(self, **changes: str | None) -> None:
         for name, value in changes.items():

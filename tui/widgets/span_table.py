@@ -31,7 +31,9 @@ class SpanTable(VirtualTable):
         self.spans = [s for s in spans if s.state != "rejected"]
         self._row_of = {s.id: i for i, s in enumerate(self.spans)}
         self.text, self.colours = text, colours
-        self.border_title = f"Spans ({len(self.spans)})"
+        title = f"Spans ({len(self.spans)})"
+        if self.border_title != title:  # a new title costs a layout pass
+            self.border_title = title
         self.reset()
 
     def cells(self, index: int) -> list[Cell]:

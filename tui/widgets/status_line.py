@@ -3,7 +3,6 @@ the left, the reader's state (analysis, annotator) on the right."""
 
 from __future__ import annotations
 
-from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
@@ -31,8 +30,12 @@ class StatusLine(Static):
         self._show()
 
     def _show(self) -> None:
-        grid = Table.grid(expand=True)
-        grid.add_column(ratio=1, no_wrap=True)
-        grid.add_column(justify="right", no_wrap=True)
-        grid.add_row(self.message, self.info)
-        self.update(grid)
+        room = max(self.content_region.width - self.info.cell_len - 1, 0)
+        line = self.message.copy()
+        line.truncate(room, overflow="ellipsis", pad=True)
+        line.append(" ")
+        line.append_text(self.info)
+        self.update(line)
+
+    def on_resize(self) -> None:
+        self._show()

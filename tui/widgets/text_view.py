@@ -113,11 +113,16 @@ class TextView(ScrollView, can_focus=True):
         self.scroll_to(y=0, animate=False, immediate=True)
         self.move_to(min(max(cursor, 0), max(len(text) - 1, 0)))
 
-    def set_spans(self, spans: list[Span]) -> None:
+    def set_spans(self, spans: list[Span], where: tuple[int, int] | None = None) -> None:
+        """New spans; redraw the lines of ``where`` (the range an edit touched) or all."""
         self.spans = [s for s in spans if s.state != "rejected"]
         self._span_starts = [s.start for s in self.spans]
         self._longest = max((s.end - s.start for s in self.spans), default=0)
-        self.refresh()
+        if where is None:
+            self.refresh()
+        else:
+            first = self.line_of(where[0])
+            self.refresh_lines(first, self.line_of(max(where[1] - 1, where[0])) - first + 1)
 
     def set_analysis(self, analysis: Analysis) -> None:
         self.analysis = analysis

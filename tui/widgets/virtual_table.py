@@ -8,6 +8,7 @@ rows on screen and nothing else.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rich.cells import set_cell_size
 from rich.segment import Segment
@@ -112,19 +113,20 @@ class VirtualTable(ScrollView, can_focus=True):
 
     # -- drawing ------------------------------------------------------------
 
-    def _widths(self) -> list[int]:
+    @lru_cache(maxsize=4)  # noqa: B019 (a few widths per table, for the table's life)
+    def _widths(self, width: int) -> list[int]:
         fixed = sum(c.width for c in self.COLUMNS) + len(self.COLUMNS) - 1
         flex = [c for c in self.COLUMNS if not c.width]
-        share = max((self.size.width - fixed) // max(len(flex), 1), self.MIN_FLEX)
+        share = max((width - fixed) // max(len(flex), 1), self.MIN_FLEX)
         return [c.width or share for c in self.COLUMNS]
 
     def _strip(self, cells: list[Cell], style: Style) -> Strip:
         segments = []
-        for (text, cell_style), cells_wide in zip(cells, self._widths(), strict=True):
-            shown = set_cell_size(safe(text), cells_wide)
+        width = self.size.width
+        for (text, cell_style), cells_wide in zip(cells, self._widths(width), strict=True):
+            shown = set_cell_size(safe(text), cells_wide) + " "
             segments.append(Segment(shown, style + cell_style if cell_style else style))
-            segments.append(Segment(" ", style))
-        return Strip(segments).adjust_cell_length(self.size.width, style)
+        return Strip(segments).adjust_cell_length(width, style)
 
     def render_line(self, y: int) -> Strip:
         base = self.rich_style
@@ -138,6 +140,9 @@ class VirtualTable(ScrollView, can_focus=True):
         if index == self.cursor_row:
             style += Style(reverse=True) if self.has_focus else Style(bgcolor="grey30")
         return self._strip(self.cells(index), style)
+
+    def refresh_row(self, index: int) -> None:
+        self.refresh_line(index + 1)  # line 0 is the header
 
     def on_focus(self) -> None:
         self.refresh()
