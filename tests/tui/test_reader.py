@@ -235,3 +235,29 @@ async def test_help_lists_every_key_and_the_palette_runs_actions(store, seeded):
         await settle(pilot)
     assert not store.spans(seeded, states=("suggested",))
     assert store.spans(seeded, annotator=ANNOTATOR)
+
+
+async def test_the_list_pages_through_thousands_of_articles(store, seeded):
+    with store.transaction():
+        for i in range(3000):
+            store.add_article(f"{i}번째 기사: 네이버가 발표했다.", title=f"기사 {i:04d}")
+    async with reader(store).run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("shift+tab", "end")
+        shown = screen_text(pilot.app)
+        assert "기사 2999" in shown and "Articles (3001)" in shown
+        assert len(pilot.app.screen.query("*")) < 60  # no widget per article
+        await pilot.press("enter")
+        assert pilot.app.screen.article.title == "기사 2999"
+
+
+async def test_keys_can_be_remapped_by_binding_id(store, seeded, seed_text, no_suggestions):
+    start = seed_text.index("경주")
+    async with reader(store).run_test(size=(120, 40)) as pilot:
+        pilot.app.set_keymap({"undo": "z", "label-2": "l"})
+        await settle(pilot)
+        await goto(pilot, start)
+        await pilot.press("l")
+        assert (start, start + 2, "LC", "accepted") in mine(store, seeded)
+        await pilot.press("z")
+        assert mine(store, seeded) == []

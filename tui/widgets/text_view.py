@@ -59,7 +59,7 @@ class TextView(ScrollView, can_focus=True):
     """Cursor, selection and spans over one article's text."""
 
     DEFAULT_CSS = """
-    TextView { scrollbar-gutter: stable; height: 1fr; }
+    TextView { scrollbar-gutter: stable; height: 1fr; overflow-x: hidden; }
     """
     BINDINGS = [
         Binding("left", "step(-1)", "Prev morpheme", show=False, id="text.left"),

@@ -35,7 +35,7 @@ class VirtualTable(ScrollView, can_focus=True):
     """Rows come from ``row_count`` and ``cells(index)``; the cursor is a row index."""
 
     DEFAULT_CSS = """
-    VirtualTable { height: 1fr; }
+    VirtualTable { height: 1fr; overflow-x: hidden; }
     """
     BINDINGS = [
         Binding("up", "move(-1)", "Up", show=False, id="table.up"),
