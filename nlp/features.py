@@ -113,6 +113,58 @@ def _stem_shapes(analysis: Analysis, words: list[tuple[int, int, int, bool]]) ->
     return shapes
 
 
+def _morpheme_features(text: str, analysis: Analysis, lexicon: dict[str, str]
+                       ) -> tuple[list[list[str]], list[str]]:
+    """Features shared by every character of a morpheme, and each one's class."""
+    tokens = analysis.tokens
+    last = len(tokens) - 1
+    surf = [text[t.start:t.end] + "/" + t.tag for t in tokens]
+    classes = [lexicon.get(t.form + "/" + t.tag, "") for t in tokens]
+    shared = []
+    for k, tok in enumerate(tokens):
+        f = ["m=" + tok.tag, "mf=" + surf[k],
+             "pm=" + (tokens[k - 1].tag if k else "^"),
+             "nm=" + (tokens[k + 1].tag if k < last else "$"),
+             "pmf=" + (surf[k - 1] if k else "^"),
+             "nmf=" + (surf[k + 1] if k < last else "$")]
+        if classes[k]:
+            f.append("x=" + classes[k])
+        if k < last and classes[k + 1]:
+            f.append("nx=" + classes[k + 1][:2])
+        if k and classes[k - 1]:
+            f.append("px=" + classes[k - 1][:2])
+        shared.append(f)
+    return shared, classes
+
+
+def _word_features(text: str, analysis: Analysis, words: list[tuple[int, int, int, bool]]
+                   ) -> list[list[str]]:
+    """Features shared by every character of an eojeol: its stem, its neighbours."""
+    stems = [text[s:e] for s, _, e, _ in words]
+    shapes = _stem_shapes(analysis, words)
+    last = len(words) - 1
+    shared = []
+    for w, (s, e, _, _) in enumerate(words):
+        stem = stems[w]
+        shared.append([
+            "w2=" + text[s:s + 2], "wl=" + text[e - 1],
+            "st=" + stem, "sl=" + stem[-1:], "sl2=" + stem[-2:], "sh=" + shapes[w],
+            "pw=" + (stems[w - 1] if w else "^"),
+            "pw2=" + (stems[w - 2] if w > 1 else "^"),
+            "nw=" + (stems[w + 1] if w < last else "$"),
+            "nw2=" + (stems[w + 2] if w + 1 < last else "$"),
+            "psh=" + (shapes[w - 1] if w else "^"),
+            "nsh=" + (shapes[w + 1] if w < last else "$")])
+    return shared
+
+
+def _position(i: int, start: int, end: int) -> str:
+    """B/I/E/S: where character ``i`` sits in ``start:end``."""
+    if i == start:
+        return "S" if end - start == 1 else "B"
+    return "E" if i == end - 1 else "I"
+
+
 def rich_features(analysis: Analysis, gazetteer: Sequence[Candidate] = (),
                   lexicon: dict[str, str] | None = None) -> list[list[str]]:
     """Features for every character of the analysed text; ``lexicon`` gives
@@ -123,12 +175,9 @@ def rich_features(analysis: Analysis, gazetteer: Sequence[Candidate] = (),
     types = _PAD * 2 + "".join(char_type(c) for c in text) + _PAD * 2
     first, all_tags = _morpheme_layers(analysis)
     tokens = analysis.tokens
-    surf = [text[t.start:t.end] + "/" + t.tag for t in tokens]
-    lex = lexicon or {}
-    classes = [lex.get(t.form + "/" + t.tag, "") for t in tokens]
+    morph, classes = _morpheme_features(text, analysis, lexicon or {})
     words = _words(analysis)
-    stems = [text[s:e] for s, _, e, _ in words]
-    shapes = _stem_shapes(analysis, words)
+    word = _word_features(text, analysis, words)
     gaz = [""] * n
     for cand in gazetteer:
         gaz[cand.start] = "B" + cand.label
@@ -138,7 +187,6 @@ def rich_features(analysis: Analysis, gazetteer: Sequence[Candidate] = (),
     for w, (s, e, _, _) in enumerate(words):
         for i in range(s, e):
             word_of[i] = w
-    nw = len(words)
     out = []
     for i in range(n):
         p = i + 3
@@ -154,36 +202,17 @@ def rich_features(analysis: Analysis, gazetteer: Sequence[Candidate] = (),
         k = first[i]
         if k >= 0:
             tok = tokens[k]
-            tag = tok.tag
-            pos = ("S" if tok.end - tok.start == 1 else "B") if i == tok.start else (
-                "E" if i == tok.end - 1 else "I")
-            f += ["m=" + tag, "mf=" + surf[k], "mp=" + pos + tag, "ma=" + all_tags[i],
-                  "pm=" + (tokens[k - 1].tag if k else "^"),
-                  "nm=" + (tokens[k + 1].tag if k + 1 < len(tokens) else "$"),
-                  "pmf=" + (surf[k - 1] if k else "^"),
-                  "nmf=" + (surf[k + 1] if k + 1 < len(tokens) else "$"),
-                  "mc=" + pos + c[3] + tag]
+            pos = _position(i, tok.start, tok.end)
+            f += morph[k]
+            f += ["mp=" + pos + tok.tag, "ma=" + all_tags[i], "mc=" + pos + c[3] + tok.tag]
             if classes[k]:
-                f += ["x=" + classes[k], "xp=" + pos + classes[k][:2]]
-            if k + 1 < len(tokens) and classes[k + 1]:
-                f.append("nx=" + classes[k + 1][:2])
-            if k and classes[k - 1]:
-                f.append("px=" + classes[k - 1][:2])
+                f.append("xp=" + pos + classes[k][:2])
         w = word_of[i]
         if w >= 0:
             s, e, stem_end, particle = words[w]
-            wpos = ("S" if e - s == 1 else "B") if i == s else ("E" if i == e - 1 else "I")
-            stem = stems[w]
-            f += ["wp=" + wpos, "w2=" + text[s:s + 2], "wl=" + text[e - 1],
-                  "st=" + stem, "sl=" + stem[-1:], "sl2=" + stem[-2:],
-                  "in=" + ("1" if i < stem_end else "0") + ("J" if particle else ""),
-                  "sh=" + shapes[w],
-                  "pw=" + (stems[w - 1] if w else "^"),
-                  "pw2=" + (stems[w - 2] if w > 1 else "^"),
-                  "nw=" + (stems[w + 1] if w + 1 < nw else "$"),
-                  "nw2=" + (stems[w + 2] if w + 2 < nw else "$"),
-                  "psh=" + (shapes[w - 1] if w else "^"),
-                  "nsh=" + (shapes[w + 1] if w + 1 < nw else "$")]
+            f += word[w]
+            f += ["wp=" + _position(i, s, e),
+                  "in=" + ("1" if i < stem_end else "0") + ("J" if particle else "")]
         else:
             f.append("space")
         if gaz[i]:

@@ -92,16 +92,17 @@ def suggest_article(store: Store, uid: str, *, analysis: Analysis | None = None,
 
 
 def _analysed(store: Store, articles: list, analyzer) -> Iterator[tuple]:
-    """Each article with its analysis: cached ones read back, the others from
-    Kiwi's threads as they finish (so Kiwi works while the CRF tags)."""
+    """Each article with its analysis: cached ones read back, the others
+    analysed together on Kiwi's threads (and cached)."""
     cached = {a.uid: cached_analysis(store, a.uid, a.text, analyzer) for a in articles}
-    fresh = analyzer.analyse_many([a.text for a in articles if cached[a.uid] is None])
+    todo = [a for a in articles if cached[a.uid] is None]
+    fresh = list(analyzer.analyse_many([a.text for a in todo]))
+    if fresh:
+        store.put_analyses([(a.uid, analyzer.version, analysis.to_json())
+                            for a, analysis in zip(todo, fresh, strict=True)])
+        cached.update({a.uid: analysis for a, analysis in zip(todo, fresh, strict=True)})
     for article in articles:
-        analysis = cached[article.uid]
-        if analysis is None:
-            analysis = next(fresh)
-            store.put_analyses([(article.uid, analyzer.version, analysis.to_json())])
-        yield article, analysis
+        yield article, cached[article.uid]
 
 
 def suggest_all(store: Store, *, collection: str | None = None,
