@@ -129,7 +129,7 @@ async def test_list_search_filter_and_enter(store, seeded):
         assert pilot.app.focused is listing
         await pilot.press("slash", *"성남에", "enter")
         assert listing.row_count == 1
-        assert "search: 성남에" in screen_text(pilot.app)
+        assert "Articles (1) /성남에" in screen_text(pilot.app)
         await pilot.press("enter")
         assert pilot.app.screen.article.uid == other
         assert pilot.app.focused is pilot.app.screen.text_view

@@ -210,8 +210,6 @@ class MainScreen(Screen):
     def on_suggestions_made(self, message: SuggestionsMade) -> None:
         if self.article is not None and self.article.uid in message.uids:
             self.refresh_spans()
-            pending = sum(s.state == "suggested" for s in self.spans)
-            self.status.set_info(f"{pending} suggestion{'s' * (pending != 1)} · {self.annotator}")
         if message.uids:
             self.article_list.refresh_rows()
 
@@ -260,6 +258,8 @@ class MainScreen(Screen):
             self.spans = sorted(kept + fresh, key=lambda s: (s.start, s.end, s.id))
         self.text_view.set_spans(self.spans, where)
         self.table.set_spans(self.spans, self.article.text, self.colours)
+        pending = sum(s.state == "suggested" for s in self.spans)
+        self.status.set_info(f"{pending} suggestion{'s' * (pending != 1)} · {self.annotator}")
         span = self.text_view.span_at(self.text_view.cursor)
         if span is not None:
             self.table.select_span(span.id)
@@ -455,8 +455,11 @@ class MainScreen(Screen):
         start, end = view.nudged((span.start, span.end), side, unit, delta)
         if (start, end) == (span.start, span.end):
             return
+        changes = {"start": start, "end": end}
+        if span.state == "suggested":  # a corrected suggestion is the person's label now
+            changes.update(state="accepted", annotator=self.annotator)
         try:
-            self.store.update_span(span.id, actor=self.annotator, start=start, end=end)
+            self.store.update_span(span.id, actor=self.annotator, **changes)
         except HanmarkError as exc:
             self.status.say(str(exc), warn=True)
             return

@@ -52,12 +52,10 @@ class ArticleList(VirtualTable):
         self._pages.clear()
         self._count = self.store.count_articles(search=self.search, status=self.status,
                                                 collection=self.collection)
-        title = Text(f"Articles ({self._count})")
-        for name, value in (("status", self.status), ("in", self.collection),
-                            ("search", self.search)):
+        title = Text(f"Articles ({self._count})")  # then the filters: /search status @collection
+        for prefix, value in (("/", self.search), ("", self.status), ("@", self.collection)):
             if value:
-                title.append(f" {name}: ")
-                title.append(value, style="bold")
+                title.append(f" {prefix}{value}", style="bold")
         self.border_title = title
         self.reset()
 

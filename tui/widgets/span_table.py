@@ -13,7 +13,7 @@ class SpanTable(VirtualTable):
     """Rows are the article's live spans (rejected suggestions are hidden)."""
 
     COLUMNS = (Column("text", 0), Column("label", 5), Column("state", 9),
-               Column("annotator", 9), Column("note", 12))
+               Column("annotator", 8), Column("note", 12))
     MIN_FLEX = 10
 
     def __init__(self, **kwargs):
