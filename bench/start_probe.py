@@ -1,6 +1,9 @@
 """Time from process start to the first painted screen, for bench/ui.py.
 
-    python bench/start_probe.py bare|hanmark [DB]
+    python bench/start_probe.py bare|app|hanmark [DB]
+
+``app`` opens the store and the app directly; ``hanmark`` goes through the
+command's module (tui.cli) as the ``hanmark`` command does.
 
 Prints seconds since the parent's clock reading (passed in HANMARK_T0) at the
 first screen update, then exits. Only the app under test is imported, so the
@@ -30,9 +33,15 @@ def main() -> None:
     else:
         sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
         from tui.app import HanmarkApp
-        from tui.cli import open_store
 
-        app = HanmarkApp(open_store(sys.argv[2]), "bench")
+        if kind == "app":
+            from store import Store
+
+            app = HanmarkApp(Store(sys.argv[2]), "bench")
+        else:
+            from tui.cli import open_store
+
+            app = HanmarkApp(open_store(sys.argv[2]), "bench")
     display = app._display
 
     def first(screen, renderable):
