@@ -106,37 +106,63 @@ def _analysed(store: Store, articles: list, analyzer) -> Iterator[tuple]:
 
 
 def suggest_all(store: Store, *, collection: str | None = None,
-                model: CrfModel | None | str = DEFAULT,
+                model: CrfModel | None | str = DEFAULT, workers: int | None = None,
                 progress: Callable[[int], None] | None = None, batch: int = 256) -> tuple[int, int]:
     """Suggest for every article of a collection and record each one's uncertainty;
-    returns ``(articles, suggestions added)``."""
+    returns ``(articles, suggestions added)``.
+
+    ``workers`` processes share the work (default: 2 when there are at least
+    ``parallel.MIN_TEXTS`` articles and a model, else this process alone).
+    """
+    from . import parallel
+
     analyzer = get_analyzer()
     model = _model(model)
     gazetteer = live_gazetteer(store)
+    if workers is None:
+        many = store.count_articles(collection=collection) >= parallel.MIN_TEXTS
+        workers = 2 if many and model is not None else 1
+    chunks = _batched(store.iter_articles(collection=collection), batch)
     articles = added = 0
-    chunk: list = []
 
-    def flush() -> None:
+    def save(chunk: list, results: Iterable[tuple]) -> None:
         nonlocal articles, added
-        scores = []
-        for article, analysis in _analysed(store, chunk, analyzer):
-            layers, uncertainty = layers_for(analysis, gazetteer, model)
+        scores, fresh = [], []
+        for article, (data, layers, uncertainty) in zip(chunk, results, strict=True):
+            if data is not None:
+                fresh.append((article.uid, analyzer.version, data))
             added += _write(store, article.uid, layers)
             if uncertainty is not None:
                 scores.append((article.uid, uncertainty))
-            if progress:
-                progress(1)
+        store.put_analyses(fresh)
         store.set_uncertainty(scores)
         articles += len(chunk)
-        chunk.clear()
+        if progress:
+            progress(len(chunk))
 
-    for article in store.iter_articles(collection=collection):
-        chunk.append(article)
-        if len(chunk) >= batch:
-            flush()
-    if chunk:
-        flush()
+    if workers > 1 and model is not None:
+        with parallel.Pool(model, gazetteer, workers) as pool:
+            for window in _batched(chunks, 4 * workers):  # bounded: memory stays flat
+                items = [[(a.text, store.get_analysis(a.uid, analyzer.version)) for a in chunk]
+                         for chunk in window]
+                for chunk, results in zip(window, pool.map(items), strict=True):
+                    save(chunk, results)
+        return articles, added
+    for chunk in chunks:
+        save(chunk, [(None, *layers_for(analysis, gazetteer, model))
+                     for _, analysis in _analysed(store, chunk, analyzer)])
     return articles, added
+
+
+def _batched(items: Iterable, size: int) -> Iterator[list]:
+    chunk: list = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def propagate_label(store: Store, span: Span, *, analysis: Analysis | None = None,

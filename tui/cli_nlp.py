@@ -99,10 +99,12 @@ def train_command(ctx: click.Context, db: str | None, gold: tuple[str, ...], fmt
 @click.option("--collection", metavar="NAME", help="Only articles of this collection.")
 @click.option("--model", "model_file", metavar="PATH",
               help="Model file (default: the trained or shipped model).")
+@click.option("--workers", type=click.IntRange(1, 64), metavar="N",
+              help="Processes to share the work (default: 2 for 2,000 articles or more).")
 @click.pass_context
 @friendly
 def suggest_command(ctx: click.Context, db: str | None, collection: str | None,
-                    model_file: str | None) -> None:
+                    model_file: str | None, workers: int | None) -> None:
     """Pre-annotate articles with suggestions and rank them by model uncertainty."""
     from nlp.suggest import DEFAULT, suggest_all
 
@@ -111,7 +113,7 @@ def suggest_command(ctx: click.Context, db: str | None, collection: str | None,
     total = store.count_articles(collection=collection)
     with _progress("Suggesting", total) as advance:
         articles, added = suggest_all(store, collection=collection, model=model,
-                                      progress=advance)
+                                      workers=workers, progress=advance)
     click.echo(f"{added} suggestion{'s' * (added != 1)} added in {articles} "
                f"article{'s' * (articles != 1)}.")
 

@@ -94,3 +94,17 @@ def test_suggest_all_ranks_articles_by_uncertainty(store: Store, tiny_model: Crf
     scores = {uid: tiny_model.predict(analysis_for(store, uid))[1] for uid in uids}
     ranked = [row.uid for row in store.article_rows(order="uncertainty")]
     assert ranked == sorted(uids, key=lambda u: -scores[u])
+
+
+def test_worker_processes_suggest_the_same(tmp_path, tiny_model: CrfModel) -> None:
+    texts = ["이재명 대통령이 경주에서 말했다.", "삼성전자와 엔비디아가 11월 1일 만났다.",
+             "관객 175만명이 오후 3시에 몰렸다."]
+    found = []
+    for workers in (1, 2):
+        with Store(tmp_path / f"w{workers}.db") as store:
+            uids = [store.add_article(t)[0] for t in texts]
+            assert suggest_all(store, model=tiny_model, workers=workers, batch=2)[0] == 3
+            found.append([[(s.start, s.end, s.label, s.model, s.confidence)
+                           for s in store.spans(uid)] for uid in uids])
+            assert store.unanalysed(get_analyzer().version) == []  # analyses were cached
+    assert found[0] == found[1] and any(found[0])

@@ -1,0 +1,74 @@
+"""Suggestion layers for many texts on several processes.
+
+Feature extraction and crfsuite run in Python and hold the GIL, so one
+process tops out near Kiwi's own speed; each worker here runs its own Kiwi
+(one thread) and model on a share of the texts. Workers are spawned (not
+forked: Kiwi's threads may be running in the parent) and load Kiwi and the
+model once, about two seconds, so this pays off for large batches only.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+from .analyzer import Analysis, Analyzer
+from .crf import CrfModel
+from .gazetteer import Gazetteer
+
+# Below this many texts the workers' start-up costs more than it saves.
+MIN_TEXTS = 2000
+
+_state: dict[str, Any] = {}
+
+
+def _init(data: bytes, meta: dict, pairs: list[tuple[str, str, int]]) -> None:
+    _state["analyzer"] = Analyzer(num_workers=1)
+    _state["model"] = CrfModel(data, meta)
+    _state["gazetteer"] = Gazetteer.from_pairs(pairs)
+
+
+def _run(items: list[tuple[str, str | None]]) -> list[tuple[str | None, dict, float | None]]:
+    """For ``(text, cached analysis JSON or None)``: the fresh analysis JSON
+    (None when cached), the layers and the uncertainty."""
+    from .suggest import layers_for
+
+    analyzer: Analyzer = _state["analyzer"]
+    todo = [text for text, cached in items if cached is None]
+    fresh = iter(analyzer.analyse_many(todo))
+    out = []
+    for text, cached in items:
+        if cached is None:
+            analysis = next(fresh)
+            data = analysis.to_json()
+        else:
+            analysis, data = Analysis.from_json(text, cached), None
+        layers, uncertainty = layers_for(analysis, _state["gazetteer"], _state["model"])
+        out.append((data, layers, uncertainty))
+    return out
+
+
+class Pool:
+    """Worker processes that compute suggestion layers, in input order."""
+
+    def __init__(self, model: CrfModel, gazetteer: Gazetteer, workers: int = 2):
+        pairs = [(form, label, n) for form, counts in gazetteer.counts.items()
+                 for label, n in counts.items()]
+        self._executor = ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+            initializer=_init, initargs=(model.data, model.meta, pairs))
+
+    def map(self, chunks: Iterable[list[tuple[str, str | None]]]
+            ) -> Iterator[list[tuple[str | None, dict, float | None]]]:
+        return self._executor.map(_run, chunks)
+
+    def close(self) -> None:
+        self._executor.shutdown()
+
+    def __enter__(self) -> Pool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
