@@ -261,3 +261,14 @@ async def test_keys_can_be_remapped_by_binding_id(store, seeded, seed_text, no_s
         assert (start, start + 2, "LC", "accepted") in mine(store, seeded)
         await pilot.press("z")
         assert mine(store, seeded) == []
+
+
+async def test_a_read_only_database_says_so_instead_of_crashing(db_path, store, seeded, seed_text):
+    with Store(db_path, readonly=True) as readonly:
+        async with reader(readonly).run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await goto(pilot, seed_text.index("경주"))
+            await pilot.press("2", "u", "d")
+            assert "read-only" in screen_text(pilot.app)
+            assert pilot.app.is_running
+    assert store.spans(seeded, annotator=ANNOTATOR) == []

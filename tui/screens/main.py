@@ -8,8 +8,10 @@ and the status line says "saved".
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import replace
-from functools import partial
+from functools import partial, wraps
+from typing import Any
 
 from rich.text import Text
 from textual import on, work
@@ -48,6 +50,21 @@ BOUNDARY_KEYS = [  # key, side, unit, delta, description
 # Actions on the open article: off while the article list or an input has the focus.
 ARTICLE_ACTIONS = {"label", "accept", "accept_all", "remove", "next_span", "undo", "redo",
                    "done", "skip", "copy", "copy_article", "note", "boundary"}
+
+
+def reports_errors(action: Callable) -> Callable:
+    """A write the store refuses (read-only file, a locked database, a removed label)
+    is said on the status line; the app carries on."""
+
+    @wraps(action)
+    def wrapper(self: MainScreen, *args: Any) -> Any:
+        try:
+            return action(self, *args)
+        except HanmarkError as exc:
+            self.status.say(str(exc), warn=True)
+            return None
+
+    return wrapper
 
 
 def own_store(store: Store) -> Store:
@@ -301,6 +318,7 @@ class MainScreen(Screen):
         self.article_list.set_filter(search=event.value.strip())
         self.article_list.focus()
 
+    @reports_errors
     def action_label(self, position: int) -> None:
         if position > len(self.labels):
             self.status.say(f"No label in position {position}.", warn=True)
@@ -308,28 +326,23 @@ class MainScreen(Screen):
         label = self.labels[position - 1].name
         view, uid = self.text_view, self.article.uid
         span = self.target_span() if view.selection is None else None
-        where = None
-        try:
-            if span is not None:
-                where = (span.start, span.end)
-                changes = {"label": label}
-                if span.state == "suggested":
-                    changes.update(state="accepted", annotator=self.annotator)
-                span = self.store.update_span(span.id, actor=self.annotator, **changes)
-            else:
-                rng = view.labelled_range()
-                if rng is None:
-                    self.status.say("Nothing to label here: move onto a word.", warn=True)
-                    return
-                where = rng
-                span = self.store.label_range(uid, *rng, label, annotator=self.annotator)
-        except HanmarkError as exc:
-            self.status.say(str(exc), warn=True)
-            return
+        if span is not None:
+            where = (span.start, span.end)
+            changes = {"label": label}
+            if span.state == "suggested":
+                changes.update(state="accepted", annotator=self.annotator)
+            span = self.store.update_span(span.id, actor=self.annotator, **changes)
+        else:
+            where = view.labelled_range()
+            if where is None:
+                self.status.say("Nothing to label here: move onto a word.", warn=True)
+                return
+            span = self.store.label_range(uid, *where, label, annotator=self.annotator)
         view.set_selection(None)
         self.committed(f"{self.surface(span.start, span.end)} → {label}", where)
         self.call_after_refresh(self.propagate, span, view.analysis)  # after the repaint
 
+    @reports_errors
     def action_accept(self) -> None:
         span = self.target_span()
         if span is None or span.state != "suggested":
@@ -339,11 +352,13 @@ class MainScreen(Screen):
         self.committed(f"accepted {self.surface(span.start, span.end)} as {span.label}",
                        (span.start, span.end))
 
+    @reports_errors
     def action_accept_all(self) -> None:
         pending = [s.id for s in self.text_view.spans if s.state == "suggested"]
         accepted = self.store.accept(pending, annotator=self.annotator)
         self.committed(f"accepted {len(accepted)} suggestions")
 
+    @reports_errors
     def action_remove(self) -> None:
         span = self.target_span()
         if span is None:
@@ -368,6 +383,7 @@ class MainScreen(Screen):
             return
         view.move_to(target)
 
+    @reports_errors
     def _replay(self, direction: str) -> None:
         done = getattr(self.store, direction)(self.article.uid, self.annotator)
         if not done:
@@ -381,6 +397,7 @@ class MainScreen(Screen):
     def action_redo(self) -> None:
         self._replay("redo")
 
+    @reports_errors
     def _finish(self, status: str) -> None:
         uid = self.article.uid
         self.save_cursor()
@@ -433,12 +450,14 @@ class MainScreen(Screen):
         about = f"Note on {self.article.text[span.start:span.end]} ({span.label})"
         self.app.push_screen(NoteScreen(about, span.note), partial(self._save_note, span))
 
+    @reports_errors
     def _save_note(self, span: Span, note: str | None) -> None:
         if note is None or note == span.note:
             return
         self.store.update_span(span.id, actor=self.annotator, note=note)
         self.committed(f"note on {self.surface(span.start, span.end)}", (span.start, span.end))
 
+    @reports_errors
     def action_boundary(self, side: str, unit: str, delta: int) -> None:
         view = self.text_view
         sel = view.selection
@@ -458,11 +477,7 @@ class MainScreen(Screen):
         changes = {"start": start, "end": end}
         if span.state == "suggested":  # a corrected suggestion is the person's label now
             changes.update(state="accepted", annotator=self.annotator)
-        try:
-            self.store.update_span(span.id, actor=self.annotator, **changes)
-        except HanmarkError as exc:
-            self.status.say(str(exc), warn=True)
-            return
+        self.store.update_span(span.id, actor=self.annotator, **changes)
         self.committed(f"{span.label} is now {self.surface(start, end)}",
                        (min(start, span.start), max(end, span.end)))
 
