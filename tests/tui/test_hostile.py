@@ -52,8 +52,8 @@ async def test_raw_escapes_stored_through_the_api_never_reach_the_terminal(store
     assert "␛]52;c;ZXZpbA==␇" in shown  # the clipboard write is drawn, not sent
 
 
-async def test_offsets_hold_across_emoji_astral_nfd_and_jamo(store: Store,
-                                                            tmp_path: Path) -> None:
+async def test_offsets_hold_across_emoji_astral_nfd_and_jamo(store: Store, tmp_path: Path,
+                                                            no_suggestions) -> None:
     text = "🎉 𠀀 " + unicodedata.normalize("NFD", "엔비디아와") + " \u1100\u119e 경주에서"
     path = tmp_path / "wide.txt"
     path.write_text(text, encoding="utf-8")
