@@ -7,6 +7,7 @@ never show a traceback.
 from __future__ import annotations
 
 import functools
+import importlib
 import json
 import sys
 from collections.abc import Callable
@@ -16,8 +17,6 @@ from typing import Any
 import click
 
 from store import HanmarkError, Store
-from store.formats.registry import IMPORT_FORMATS, parse_label_map
-from store.importer import import_sources
 
 from .settings import resolve_annotator, resolve_db
 
@@ -59,6 +58,8 @@ def open_store(db: str | None, *, readonly: bool = False) -> Store:
         click.secho(f"hanmark: {path} is not writable; opened read-only (nothing can be "
                     "changed).", fg="yellow", err=True)
     if fresh and is_default:
+        from store.importer import import_sources
+
         import_sources(store, seed_paths(), collection="seeds")
     return store
 
@@ -68,7 +69,33 @@ db_option = click.option("--db", "db", metavar="PATH",
                               "db, else hanmark.db in the user data folder).")
 
 
-@click.group(invoke_without_command=True)
+# Subcommands that live in their own modules, imported only when run (or listed):
+# ``hanmark`` alone opens the app without paying for the formats, training or labels.
+LAZY_COMMANDS = {
+    "import": "cli_import:import_command",
+    "export": "cli_export:export_command",
+    "merge": "cli_team:merge_command",
+    "agreement": "cli_team:agreement_command",
+    "train": "cli_nlp:train_command",
+    "suggest": "cli_nlp:suggest_command",
+    "evaluate": "cli_nlp:evaluate_command",
+    "labels": "cli_labels:labels_group",
+    "config": "cli_config:config_group",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *LAZY_COMMANDS])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in LAZY_COMMANDS:
+            module, attr = LAZY_COMMANDS[name].split(":")
+            return getattr(importlib.import_module(f"{__package__}.{module}"), attr)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=LazyGroup, invoke_without_command=True)
 @db_option
 @click.option("--annotator", metavar="NAME",
               help="Who is labeling (default: $HANMARK_ANNOTATOR, else the settings file's "
@@ -93,49 +120,6 @@ def main(ctx: click.Context, db: str | None, annotator: str | None) -> None:
 
 def _db(ctx: click.Context, db: str | None) -> str | None:
     return db or (ctx.obj or {}).get("db")
-
-
-def _label_map(_ctx: click.Context, _param: click.Parameter,
-               value: tuple[str, ...]) -> dict[str, str]:
-    try:
-        return parse_label_map(value)
-    except HanmarkError as exc:
-        raise click.BadParameter(str(exc)) from None
-
-
-@main.command("import")
-@click.argument("paths", nargs=-1, required=True)
-@db_option
-@click.option("--collection", default="default", show_default=True,
-              help="Collection the articles join.")
-@click.option("--annotator", default="import", show_default=True,
-              help="Annotator recorded for labels that come with the articles.")
-@click.option("--strict", is_flag=True, help="Abort on the first error and write nothing.")
-@click.option("--format", "fmt", type=click.Choice(IMPORT_FORMATS),
-              help="The files' format (default: detected from each file).")
-@click.option("--label-map", multiple=True, metavar="OLD=NEW", callback=_label_map,
-              help="Rename a label on the way in (repeatable).")
-@click.option("--add-labels", is_flag=True, help="Add unknown labels to the database.")
-@click.option("--keep-good", is_flag=True,
-              help="Keep the good records of a bad file (interchange formats: all or nothing).")
-@click.pass_context
-@friendly
-def import_command(ctx: click.Context, paths: tuple[str, ...], db: str | None,
-                   collection: str, annotator: str, strict: bool, fmt: str | None,
-                   label_map: dict[str, str], add_labels: bool, keep_good: bool) -> None:
-    """Import articles: .txt/.md files and saved .html news pages (one article each), folders,
-    .jsonl, or - for stdin;
-    spaCy, doccano, Label Studio, brat, CoNLL, KLUE and hanmark files (see --format)."""
-    store = open_store(_db(ctx, db))
-    with _progress("Importing", len(paths)) as advance:
-        report = import_sources(store, paths, collection=collection, annotator=annotator,
-                                strict=strict, progress=advance, fmt=fmt, label_map=label_map,
-                                add_labels=add_labels, keep_good=keep_good)
-    for error in report.errors:
-        click.secho(error, fg="yellow", err=True)
-    click.echo(report.summary())
-    if report.errors and not report.imported and not report.duplicates:
-        sys.exit(1)
 
 
 class _progress:
@@ -190,15 +174,19 @@ def stats_command(ctx: click.Context, db: str | None, as_json: bool) -> None:
 @click.option("--status", type=click.Choice(["new", "in_progress", "done", "skipped"]))
 @click.option("--collection", metavar="NAME")
 @click.option("--limit", default=50, show_default=True, help="At most this many rows.")
+@click.option("--order", type=click.Choice(["import", "uncertainty"]), default="import",
+              show_default=True, help="uncertainty: least confident first (after "
+                                      "`hanmark suggest`), the most useful to label next.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 @click.pass_context
 @friendly
 def articles_command(ctx: click.Context, db: str | None, search: str | None,
-                     status: str | None, collection: str | None, limit: int,
+                     status: str | None, collection: str | None, limit: int, order: str,
                      as_json: bool) -> None:
     """List articles (id, date, status, labels, title)."""
     store = open_store(_db(ctx, db))
-    rows = store.article_rows(search=search, status=status, collection=collection, limit=limit)
+    rows = store.article_rows(search=search, status=status, collection=collection, limit=limit,
+                              order=order)
     total = store.count_articles(search=search, status=status, collection=collection)
     if as_json:
         for row in rows:
@@ -220,18 +208,3 @@ def articles_command(ctx: click.Context, db: str | None, search: str | None,
                       str(row.n_labels), Text(row.title))
     Console().print(table)
 
-
-def _register() -> None:
-    """Subcommands live in their own modules; they import this one, so add them last."""
-    from .cli_config import config_group
-    from .cli_export import export_command
-    from .cli_labels import labels_group
-    from .cli_nlp import evaluate_command, suggest_command, train_command
-    from .cli_team import agreement_command, merge_command
-
-    for command in (merge_command, agreement_command, export_command, train_command,
-                    suggest_command, evaluate_command, labels_group, config_group):
-        main.add_command(command)
-
-
-_register()

@@ -98,3 +98,26 @@ def test_bad_input_is_one_line_and_exit_1(tmp_path: Path, model_file: Path, args
     assert message in result.output
     assert "Traceback" not in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_articles_by_uncertainty_after_suggest(tmp_path: Path, model_file: Path) -> None:
+    db = str(tmp_path / "u.db")
+    runner = CliRunner()
+    lines = "\n".join(json.dumps({"text": t}, ensure_ascii=False) for t in (
+        "오늘은 비가 온다.", "도널드 트럼프 미국 대통령과 젠슨 황 엔비디아 CEO가 경주에서 만났다."))
+    source = tmp_path / "two.jsonl"
+    source.write_text(lines + "\n", encoding="utf-8")
+    assert runner.invoke(main, ["import", str(source), "--db", db]).exit_code == 0
+    assert runner.invoke(main, ["suggest", "--db", db, "--model", str(model_file)]).exit_code == 0
+    result = runner.invoke(main, ["articles", "--db", db, "--order", "uncertainty", "--json"])
+    assert result.exit_code == 0, result.output
+    from nlp.analyzer import analysis_for
+    from nlp.crf import CrfModel
+    from store import Store
+
+    model = CrfModel.load(model_file)
+    with Store(db) as store:
+        scores = {r.uid: model.predict(analysis_for(store, r.uid))[1]
+                  for r in store.article_rows()}
+    listed = [json.loads(line)["id"] for line in result.output.splitlines()]
+    assert listed == sorted(scores, key=lambda uid: -scores[uid])
