@@ -10,6 +10,7 @@ model once, about two seconds, so this pays off for large batches only.
 from __future__ import annotations
 
 import multiprocessing
+from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
@@ -60,9 +61,17 @@ class Pool:
             max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
             initializer=_init, initargs=(model.data, model.meta, pairs))
 
-    def map(self, chunks: Iterable[list[tuple[str, str | None]]]
+    def map(self, chunks: Iterable[list[tuple[str, str | None]]], ahead: int = 4
             ) -> Iterator[list[tuple[str | None, dict, float | None]]]:
-        return self._executor.map(_run, chunks)
+        """Results in input order, keeping ``ahead`` chunks in flight so the
+        workers keep busy while the caller saves (and memory stays flat)."""
+        pending: deque = deque()
+        for chunk in chunks:
+            pending.append(self._executor.submit(_run, chunk))
+            if len(pending) > ahead:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
     def close(self) -> None:
         self._executor.shutdown()

@@ -7,6 +7,7 @@ boxes over the same characters. Nothing is suggested over an accepted label.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 
 from store import NewSpan, Span, Store
@@ -46,14 +47,17 @@ def _new_spans(candidates: Iterable[Candidate], model: str) -> list[NewSpan]:
 
 
 def _write(store: Store, uid: str, layers: dict[str, list[Candidate]]) -> int:
-    """Replace every layer's pending suggestions in one transaction."""
-    taken = [(s.start, s.end) for s in store.spans(uid, states=("accepted",))]
+    """Replace every layer's pending suggestions in one transaction (touching
+    only layers that have old or new spans: batch runs write thousands)."""
+    existing = store.spans(uid, states=("accepted", "suggested"))
+    taken = [(s.start, s.end) for s in existing if s.state == "accepted"]
+    pending = {s.model for s in existing if s.state == "suggested"}
+    kept = {name: _new_spans(_free(layers.get(name, ()), taken), name) for name in LAYERS}
     with store.transaction():
-        for name in LAYERS:  # clear first, so an old span of one layer cannot block another
+        for name in pending & set(LAYERS):  # first, so an old span cannot block a new one
             store.replace_suggestions(uid, [], model=name)
-        return sum(store.replace_suggestions(uid, _new_spans(_free(layers.get(name, ()), taken),
-                                                                 name), model=name)
-                   for name in LAYERS)
+        return sum(store.replace_suggestions(uid, kept[name], model=name)
+                   for name in LAYERS if kept[name])
 
 
 def _model(model: CrfModel | None | str) -> CrfModel | None:
@@ -141,12 +145,16 @@ def suggest_all(store: Store, *, collection: str | None = None,
             progress(len(chunk))
 
     if workers > 1 and model is not None:
+        order: deque = deque()
+
+        def items() -> Iterator[list[tuple[str, str | None]]]:
+            for chunk in chunks:
+                order.append(chunk)
+                yield [(a.text, store.get_analysis(a.uid, analyzer.version)) for a in chunk]
+
         with parallel.Pool(model, gazetteer, workers) as pool:
-            for window in _batched(chunks, 4 * workers):  # bounded: memory stays flat
-                items = [[(a.text, store.get_analysis(a.uid, analyzer.version)) for a in chunk]
-                         for chunk in window]
-                for chunk, results in zip(window, pool.map(items), strict=True):
-                    save(chunk, results)
+            for results in pool.map(items(), ahead=2 * workers):
+                save(order.popleft(), results)
         return articles, added
     for chunk in chunks:
         save(chunk, [(None, *layers_for(analysis, gazetteer, model))
