@@ -25,13 +25,22 @@ class HanmarkApp(App):
         Binding("ctrl+c", "help_quit", show=False, system=True, id="help-quit"),
     ]
 
-    def __init__(self, store: Store, annotator: str):
+    def __init__(self, store: Store, annotator: str,
+                 label_colours: dict[str, str] | None = None):
         super().__init__()
         self.store = store
         self.annotator = annotator
+        self.label_colours = label_colours or {}
+        self.remember_theme = False  # set by the CLI, so a theme picked in ctrl+p persists
 
     def get_default_screen(self) -> Screen:
-        return MainScreen(self.store, self.annotator)
+        return MainScreen(self.store, self.annotator, self.label_colours)
+
+    def watch_theme(self, theme: str) -> None:
+        if self.remember_theme:
+            from .config import save_theme
+
+            save_theme(theme)
 
     @property
     def main(self) -> MainScreen:

@@ -113,9 +113,15 @@ def main(ctx: click.Context, db: str | None, annotator: str | None) -> None:
     ctx.obj["annotator"] = annotator
     if ctx.invoked_subcommand is None:
         from .app import HanmarkApp
+        from .config import apply_config, load_config
 
+        config = load_config()
         store = open_store(db)
-        HanmarkApp(store, annotator=resolve_annotator(annotator)).run()
+        app = HanmarkApp(store, annotator=resolve_annotator(annotator),
+                         label_colours=config.label_colours)
+        apply_config(app, config)
+        app.remember_theme = True
+        app.run()
 
 
 def _db(ctx: click.Context, db: str | None) -> str | None:

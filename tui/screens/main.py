@@ -49,7 +49,8 @@ BOUNDARY_KEYS = [  # key, side, unit, delta, description
 ]
 # Actions on the open article: off while the article list or an input has the focus.
 ARTICLE_ACTIONS = {"label", "accept", "accept_all", "remove", "next_span", "undo", "redo",
-                   "done", "skip", "copy", "copy_article", "note", "boundary"}
+                   "done", "skip", "copy", "copy_article", "note", "boundary", "pick_label",
+                   "overlay", "review"}
 
 
 def reports_errors(action: Callable) -> Callable:
@@ -88,6 +89,24 @@ def copy_to_clipboard(app, text: str) -> str:
         return "OSC 52 (no clipboard program found; the terminal must allow it)"
 
 
+def keyed_labels(labels: list[Label]) -> dict[int, Label]:
+    """The labels the number keys reach: by each label's key, else the first nine."""
+    by_key = {int(label.key): label for label in labels
+              if label.key and label.key.isdigit() and 1 <= int(label.key) <= 9}
+    return by_key or dict(enumerate(labels[:9], start=1))
+
+
+def split_layers(spans: list[Span], annotator: str) -> tuple[list[Span], list[Span]]:
+    """The annotator's own layer (their labels, imported labels and suggestions) and the
+    other annotators' labels, which are shown only as an overlay."""
+    mine, others = [], []
+    for span in spans:
+        theirs = (span.state != "suggested" and span.origin != "import"
+                  and span.annotator != annotator)
+        (others if theirs else mine).append(span)
+    return mine, others
+
+
 class MainScreen(Screen):
     BINDINGS = [
         Binding("tab", "app.focus_next", "Next pane", show=False, id="focus-next"),
@@ -109,18 +128,28 @@ class MainScreen(Screen):
         Binding("c", "copy", "Copy", show=False, id="copy"),
         Binding("C", "copy_article", "Copy JSON", show=False, id="copy-article"),
         Binding("e", "note", "Note", show=False, id="note"),
+        Binding("l", "pick_label", "Pick label", id="pick-label"),
+        Binding("o", "overlay", "Overlay annotator", show=False, id="overlay"),
+        Binding("R", "review", "Review", show=False, id="review"),
+        Binding("S", "statistics", "Statistics", show=False, id="statistics"),
         *(Binding(key, f"boundary('{side}', '{unit}', {delta})", text, show=False,
                   id=f"boundary-{side}-{unit}-{'left' if delta < 0 else 'right'}")
           for key, side, unit, delta, text in BOUNDARY_KEYS),
     ]
 
-    def __init__(self, store: Store, annotator: str):
+    def __init__(self, store: Store, annotator: str,
+                 label_colours: dict[str, str] | None = None):
         super().__init__()
         self.store, self.annotator = store, annotator
-        self.labels: list[Label] = store.labels()
+        overrides = label_colours or {}
+        self.labels: list[Label] = [replace(label, colour=overrides.get(label.name, label.colour))
+                                    for label in store.labels()]
         self.colours = {label.name: label.colour for label in self.labels}
+        self.keyed = keyed_labels(self.labels)
         self.article: Article | None = None
-        self.spans: list[Span] = []
+        self.spans: list[Span] = []  # the layer being edited: mine, imports, suggestions
+        self.others: list[Span] = []  # other annotators' labels, drawn only as an overlay
+        self.overlaid: str | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -151,7 +180,7 @@ class MainScreen(Screen):
 
     def on_mount(self) -> None:
         self.set_interval(CURSOR_SAVE_INTERVAL, self.save_cursor)
-        self.query_one(Legend).labels = self.labels
+        self.query_one(Legend).labels = [self.keyed[k] for k in sorted(self.keyed)]
         self.article_list.reload()
         first = self.store.next_article(None) or self.article_list.row(0)
         if first is None:
@@ -167,7 +196,8 @@ class MainScreen(Screen):
         self.save_cursor()
         article = self.store.get_article(uid)
         self.article = article
-        self.spans = self.store.spans(uid)
+        self.spans, self.others = split_layers(self.store.spans(uid), self.annotator)
+        self.overlaid = None
         view = self.text_view
         view.load(article.text, self.spans, self.labels, cursor=article.cursor)
         view.border_title = Text(safe(article.title or "(untitled)"))  # data, not markup
@@ -267,11 +297,12 @@ class MainScreen(Screen):
         ``where`` (one edit's reach), which keeps a key press quick on long articles."""
         uid = self.article.uid
         if where is None:
-            self.spans = self.store.spans(uid)
+            self.spans, self.others = split_layers(self.store.spans(uid), self.annotator)
         else:
             start, end = where
             kept = [s for s in self.spans if not (s.start < end and s.end > start)]
-            fresh = self.store.spans_overlapping(uid, start, end)
+            fresh, _ = split_layers(self.store.spans_overlapping(uid, start, end),
+                                    self.annotator)
             self.spans = sorted(kept + fresh, key=lambda s: (s.start, s.end, s.id))
         self.text_view.set_spans(self.spans, where)
         self.table.set_spans(self.spans, self.article.text, self.colours)
@@ -318,12 +349,16 @@ class MainScreen(Screen):
         self.article_list.set_filter(search=event.value.strip())
         self.article_list.focus()
 
-    @reports_errors
-    def action_label(self, position: int) -> None:
-        if position > len(self.labels):
-            self.status.say(f"No label in position {position}.", warn=True)
+    def action_label(self, key: int) -> None:
+        label = self.keyed.get(key)
+        if label is None:
+            self.status.say(f"No label on key {key}; press l to pick one by name.", warn=True)
             return
-        label = self.labels[position - 1].name
+        self.apply_label(label.name)
+
+    @reports_errors
+    def apply_label(self, label: str) -> None:
+        """Label the selection (or the morpheme under the cursor), or relabel the span there."""
         view, uid = self.text_view, self.article.uid
         span = self.target_span() if view.selection is None else None
         if span is not None:
@@ -481,12 +516,62 @@ class MainScreen(Screen):
         self.committed(f"{span.label} is now {self.surface(start, end)}",
                        (min(start, span.start), max(end, span.end)))
 
+    # -- label picker, other annotators, review, statistics -----------------------
+
+    def action_pick_label(self) -> None:
+        """Choose any label by typing part of its name, description or an example."""
+        from store.labels import recent_labels
+
+        from .label_picker import LabelPicker
+
+        recent = recent_labels(self.store, self.annotator)
+        self.app.push_screen(LabelPicker(self.labels, recent, self.colours), self._picked)
+
+    def _picked(self, name: str | None) -> None:
+        if name is not None:
+            self.apply_label(name)
+
+    def action_overlay(self) -> None:
+        """Show the next other annotator's labels over the text (then none again)."""
+        names = sorted({s.annotator for s in self.others})
+        if not names:
+            self.overlaid = None
+            self.status.say("No other annotator has labeled this article.")
+            return
+        at = names.index(self.overlaid) + 1 if self.overlaid in names else 0
+        self.overlaid = names[at] if at < len(names) else None
+        shown = [s for s in self.others if s.annotator == self.overlaid]
+        self.text_view.set_overlay(shown)
+        self.status.say(f"Overlay: {self.overlaid}'s {len(shown)} labels (italic, double underline)"
+                        if self.overlaid else "Overlay off.")
+
+    def action_review(self) -> None:
+        """Adjudicate between you and the other annotator with the most labels here (or
+        the two with the most, when you have none)."""
+        from .review import ReviewScreen, annotators_of
+
+        names = annotators_of(self.store, self.article.uid)
+        if len(names) < 2:
+            self.status.say("Review needs labels from two annotators on this article "
+                            "(merge their databases with `hanmark merge`).", warn=True)
+            return
+        if self.annotator in names:  # you on the left, the busiest other annotator right
+            names.remove(self.annotator)
+            names.insert(0, self.annotator)
+        self.app.push_screen(ReviewScreen(self.store, self.article.uid, names[0], names[1],
+                                          self.colours), lambda _: self.refresh_spans())
+
+    def action_statistics(self) -> None:
+        from .stats import StatsScreen
+
+        self.app.push_screen(StatsScreen(self.store))
+
     # -- the command palette and the help screen --------------------------------
 
     def binding_sections(self) -> list[tuple[str, object, list[Binding]]]:
         """Each pane's name, the node its actions run on, and its bindings."""
         named = {f"label-{n}": f"Label {label.name} {label.description}".strip()
-                 for n, label in enumerate(self.labels[:9], start=1)}
+                 for n, label in self.keyed.items()}
         mine = [replace(b, description=named[b.id]) if b.id in named else b
                 for b in self.BINDINGS]
         return [

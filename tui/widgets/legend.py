@@ -16,7 +16,7 @@ def legend_text(labels: list[Label], *, compact: bool = False) -> Text:
     text = Text()
     for position, label in enumerate(labels[:9], start=1):
         accepted, _ = styles[label.name]
-        text.append(f"{position}", style="bold")
+        text.append(label.key or f"{position}", style="bold")
         text.append(" ")
         text.append(f" {label.name} ", style=accepted)
         if label.description and not compact:

@@ -19,8 +19,11 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from nlp.analyzer import Analysis
+from store import HanmarkError
+from store.colour import parse_colour
 from store.models import Label, Span
 
+from ..colours import label_style
 from ..messages import CursorMoved
 from ..textcells import CellMap
 
@@ -41,18 +44,22 @@ class Selection:
 
 
 def label_styles(labels: list[Label]) -> dict[str, tuple[Style, Style]]:
-    """Per label: (accepted: solid background, suggested: underlined coloured text)."""
+    """Per label: (accepted: solid background with contrasting text, suggested:
+    underlined text in the label's colour)."""
     styles = {}
     for label in labels:
-        colour = label.colour or "#888888"
         try:
-            r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
-            ink = "black" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "white"
-        except ValueError:
-            colour, ink = "#888888", "black"
-        styles[label.name] = (Style(bgcolor=colour, color=ink),
-                              Style(color=colour, underline=True, bold=True))
+            colour = parse_colour(label.colour)
+        except HanmarkError:
+            colour = "#888888"
+        styles[label.name] = (label_style(colour), Style(color=colour, underline=True, bold=True))
     return styles
+
+
+def overlay_style(colour: str) -> Style:
+    """Another annotator's label: a dotted-looking double underline and italics, so it
+    reads apart from your own solid labels and underlined suggestions."""
+    return Style(color=colour, italic=True, underline2=True)
 
 
 class TextView(ScrollView, can_focus=True):
@@ -88,6 +95,7 @@ class TextView(ScrollView, can_focus=True):
         self._span_starts: list[int] = []
         self._longest = 0
         self.styles_by_label: dict[str, tuple[Style, Style]] = {}
+        self.overlay: list[Span] = []  # another annotator's labels, drawn apart
         self.analysis: Analysis | None = None
         self._tok_starts: list[int] = []
         self._tok_ends: list[int] = []
@@ -107,6 +115,7 @@ class TextView(ScrollView, can_focus=True):
         self.styles_by_label = label_styles(labels)
         self.analysis, self._tok_starts, self._tok_ends, self._nouns = None, [], [], set()
         self.selection = None
+        self.overlay = []
         self.set_spans(spans)
         self._wrapped_at = 0
         self._rewrap()
@@ -123,6 +132,10 @@ class TextView(ScrollView, can_focus=True):
         else:
             first = self.line_of(where[0])
             self.refresh_lines(first, self.line_of(max(where[1] - 1, where[0])) - first + 1)
+
+    def set_overlay(self, spans: list[Span]) -> None:
+        self.overlay = spans
+        self.refresh()
 
     def set_analysis(self, analysis: Analysis) -> None:
         self.analysis = analysis
@@ -345,6 +358,10 @@ class TextView(ScrollView, can_focus=True):
             accepted, suggested = self.styles_by_label.get(
                 span.label, (Style(bgcolor="#888888"), Style(underline=True)))
             style += accepted if span.state == "accepted" else suggested
+        theirs = next((s for s in self.overlay if s.start <= offset < s.end), None)
+        if theirs is not None:
+            style += overlay_style(self.styles_by_label.get(
+                theirs.label, (Style(),))[0].bgcolor or "#888888")
         sel = self.selection
         if sel is not None and sel.start <= offset < sel.end:
             style += SELECTION
