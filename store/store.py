@@ -533,10 +533,13 @@ class Store:
                 article, NewSpan(start, end, label, annotator, note=note), stamp)
             changes.append(("create", created["id"], None, created))
             self._log(changes, annotator, article)
-            if art.status == "new":
-                self.conn.execute("UPDATE articles SET status = 'in_progress' WHERE uid = ?",
-                                  (article,))
+            self._started(article)
         return Span(**created)
+
+    def _started(self, article: str) -> None:
+        """A first label moves a new article to in progress (not an undoable step)."""
+        self.conn.execute("UPDATE articles SET status = 'in_progress' WHERE uid = ?"
+                          " AND status = 'new'", (article,))
 
     def set_layer(self, article: str, annotator: str, start: int, end: int,
                   spans: Sequence[tuple[int, int, str]]) -> None:
@@ -578,6 +581,7 @@ class Store:
                 article = span.article
             if changes:
                 self._log(changes, annotator, article)
+                self._started(article)
         return accepted
 
     def replace_suggestions(self, article: str, spans: Sequence[NewSpan], *, model: str,
@@ -675,7 +679,8 @@ class Store:
                               [*(state[c] for c in SPAN_COLUMNS[1:]), span_id])
         return ("span", span_id, before, state)
 
-    def _replay(self, article: str, annotator: str, direction: str) -> bool:
+    def _replay(self, article: str, annotator: str,
+                direction: str) -> tuple[int, int] | bool:
         with self.transaction():
             undo, redo = self._stacks(article, annotator)
             stack = undo if direction == "undo" else redo
@@ -694,16 +699,20 @@ class Store:
                     article, action, span_id, None if wanted is None else json.loads(wanted)))
             self._log([(direction, sid, b, a) for _, sid, b, a in changes], annotator, article,
                       target=target)
-        return True
+        edges = [x for _, sid, b, a in changes if sid is not None
+                 for state in (b, a) if state for x in (state["start"], state["end"])]
+        return (min(edges), max(edges)) if edges else (0, 0)
 
-    def undo(self, article: str, annotator: str) -> bool:
-        """Undo the annotator's last step on the article; False if there is none.
+    def undo(self, article: str, annotator: str) -> tuple[int, int] | bool:
+        """Undo the annotator's last step on the article.
 
+        Returns False if there is none, else the character range it touched
+        (``(0, 0)`` for a status change), so a reader redraws only that.
         Works across restarts: the stacks are rebuilt from the event log.
         """
         return self._replay(article, annotator, "undo")
 
-    def redo(self, article: str, annotator: str) -> bool:
+    def redo(self, article: str, annotator: str) -> tuple[int, int] | bool:
         return self._replay(article, annotator, "redo")
 
     def events(self, article: str | None = None) -> list[Event]:

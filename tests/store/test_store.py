@@ -175,3 +175,10 @@ def test_failed_transaction_writes_nothing(store: Store) -> None:
         store.add_article("남지 않아야 할 기사.")
         raise RuntimeError("boom")
     assert store.count_articles() == 0
+
+
+def test_accepting_a_suggestion_starts_the_article(store: Store, uid: str) -> None:
+    store.replace_suggestions(uid, [NewSpan(0, 4, "OG", "rules", origin="suggestion",
+                                            state="suggested", model="rules")], model="rules")
+    store.accept([s.id for s in store.spans(uid)], annotator="kim")
+    assert store.get_article(uid).status == "in_progress"

@@ -420,11 +420,12 @@ class MainScreen(Screen):
 
     @reports_errors
     def _replay(self, direction: str) -> None:
-        done = getattr(self.store, direction)(self.article.uid, self.annotator)
-        if not done:
+        touched = getattr(self.store, direction)(self.article.uid, self.annotator)
+        if not touched:
             self.status.say(f"Nothing to {direction}.")
             return
-        self.committed(f"{direction} done" if direction == "redo" else "undone")
+        self.committed(f"{direction} done" if direction == "redo" else "undone",
+                       None if touched == (0, 0) else touched)
 
     def action_undo(self) -> None:
         self._replay("undo")
