@@ -28,6 +28,7 @@ class ArticleList(VirtualTable):
         Binding("enter", "choose", "Open", id="list.open"),
         Binding("f", "cycle_status", "Status filter", id="list.status-filter"),
         Binding("g", "cycle_collection", "Collection filter", id="list.collection-filter"),
+        Binding("r", "toggle_order", "Least confident first", id="list.order"),
     ]
     COLUMNS = (Column("st", 4), Column("#", 3), Column("title", 0), Column("date", 10),
                Column("collection", 12))
@@ -39,6 +40,7 @@ class ArticleList(VirtualTable):
         self.search: str | None = None
         self.status: str | None = None
         self.collection: str | None = None
+        self.order = "import"  # or "uncertainty": active learning, least confident first
         self.open_uid: str | None = None
         self._pages: dict[int, list[ArticleRow]] = {}
         self._count = 0
@@ -56,6 +58,8 @@ class ArticleList(VirtualTable):
         for prefix, value in (("/", self.search), ("", self.status), ("@", self.collection)):
             if value:
                 title.append(f" {prefix}{value}", style="bold")
+        if self.order == "uncertainty":
+            title.append(" unsure first", style="bold")
         self.border_title = title
         self.reset()
 
@@ -85,7 +89,7 @@ class ArticleList(VirtualTable):
         if page not in self._pages:
             self._pages[page] = self.store.article_rows(
                 search=self.search, status=self.status, collection=self.collection,
-                offset=page * PAGE, limit=PAGE)
+                order=self.order, offset=page * PAGE, limit=PAGE)
         rows = self._pages[page]
         return rows[index % PAGE] if index % PAGE < len(rows) else None
 
@@ -121,6 +125,11 @@ class ArticleList(VirtualTable):
     def action_cycle_status(self) -> None:
         options = [None, *STATUSES]
         self.set_filter(status=options[(options.index(self.status) + 1) % len(options)])
+
+    def action_toggle_order(self) -> None:
+        """Active learning: the articles the model is least sure of (from ``hanmark
+        suggest``) first, so the next label teaches it the most."""
+        self.set_filter(order="uncertainty" if self.order == "import" else "import")
 
     def action_cycle_collection(self) -> None:
         options = [None, *self.store.collections()]
