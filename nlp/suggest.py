@@ -185,7 +185,8 @@ def propagate_label(store: Store, span: Span, *, analysis: Analysis | None = Non
     """
     text = store.get_article(span.article).text
     form = text[span.start:span.end].strip()
-    get_analyzer().add_user_words([(form, "NNP")])
+    if len(form) >= 2:  # a one-syllable user word (이, 박) would derail Kiwi everywhere
+        get_analyzer().add_user_words([(form, "NNP")])
     gazetteer = live_gazetteer(store)
     if gazetteer.label(form) is None:
         return []
