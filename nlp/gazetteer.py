@@ -81,9 +81,14 @@ class Gazetteer:
         return found
 
     def find_in(self, analysis: Analysis) -> list[Candidate]:
-        """Matches snapped to the analysis's morpheme boundaries."""
+        """Matches snapped to the analysis's morpheme boundaries, or before a
+        particle Kiwi glued to a proper noun (엔비디아와 analysed before the
+        word was taught to it)."""
+        text = analysis.text
         starts = {t.start for t in analysis.tokens if not t.tag.startswith(_NO_START)}
-        return self.find(analysis.text, starts, set(analysis.boundaries))
+        glued = {t.end - 1 for t in analysis.tokens
+                 if t.tag == "NNP" and t.end - t.start > 2 and text[t.end - 1] in _PARTICLES}
+        return self.find(text, starts, set(analysis.boundaries) | glued)
 
     def find_in_text(self, text: str) -> list[Candidate]:
         """Matches without an analysis: from a word start to a word end or a

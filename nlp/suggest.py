@@ -207,6 +207,13 @@ def propagate_label(store: Store, span: Span, *, analysis: Analysis | None = Non
     return changed
 
 
+def teach_analyzer(store: Store) -> int:
+    """Teach Kiwi every labeled form (call once at start-up: Kiwi forgets them
+    between runs); returns how many were new to it."""
+    return get_analyzer().add_user_words(
+        (form, "NNP") for form, _, _ in store.labeled_forms() if len(form.strip()) >= 2)
+
+
 def _write_gazetteer(store: Store, uid: str, matches: list[Candidate]) -> int:
     taken = [(s.start, s.end) for s in store.spans(uid, states=("accepted",))]
     return store.replace_suggestions(uid, _new_spans(_free(matches, taken), "gazetteer"),

@@ -108,3 +108,31 @@ def test_worker_processes_suggest_the_same(tmp_path, tiny_model: CrfModel) -> No
                            for s in store.spans(uid)] for uid in uids])
             assert store.unanalysed(get_analyzer().version) == []  # analyses were cached
     assert found[0] == found[1] and any(found[0])
+
+
+def test_gazetteer_reaches_articles_analysed_before_the_word_was_taught(store: Store) -> None:
+    from nlp.analyzer import Analysis, Token
+
+    uid, _ = store.add_article("어제 딥코어와 협약했다.")
+    glued = Analysis("어제 딥코어와 협약했다.", (
+        Token(0, 2, "NNG", "어제"), Token(3, 7, "NNP", "딥코어와"), Token(8, 10, "NNG", "협약"),
+        Token(10, 11, "XSV", "하"), Token(11, 12, "EF", "다"), Token(12, 13, "SF", ".")),
+        ((0, 13),))
+    store.put_analyses([(uid, get_analyzer().version, glued.to_json())])  # the stale cache
+    other, _ = store.add_article("딥코어가 상장했다.")
+    span = store.label_range(other, 0, 3, "OG", annotator="kim")
+    assert uid in propagate_label(store, span)
+    assert _shown(store, uid) == {"딥코어": {"OG"}}
+
+
+def test_labeled_forms_are_taught_to_a_fresh_kiwi(store: Store, monkeypatch) -> None:
+    from nlp.analyzer import Analyzer
+    from nlp.suggest import teach_analyzer
+
+    fresh = Analyzer(num_workers=1)  # the next run: Kiwi knows nothing yet (not even loaded)
+    monkeypatch.setattr("nlp.suggest.get_analyzer", lambda: fresh)
+    uid, _ = store.add_article("큐브릭스와 협약했다.")
+    store.label_range(uid, 0, 4, "OG", annotator="kim")
+    assert teach_analyzer(store) == 1
+    text = "큐브릭스와 협약"
+    assert ("큐브릭스", "NNP") in [(text[t.start:t.end], t.tag) for t in fresh.analyse(text).tokens]
