@@ -26,9 +26,18 @@ RULES_WITH_CRF_MIN = 0.6
 PROPAGATE_LIMIT = 500
 
 
+_gazetteers: dict[str, tuple[int, Gazetteer]] = {}
+
+
 def live_gazetteer(store: Store) -> Gazetteer:
-    """Every accepted span's surface form, with its majority label."""
-    return Gazetteer.from_pairs(store.labeled_forms())
+    """Every accepted span's surface form, with its majority label; rebuilt only
+    when a label changed since (the store's forms version says so)."""
+    key, version = str(store.path.resolve()), store.forms_version()
+    cached = _gazetteers.get(key)
+    if cached is None or cached[0] != version:
+        cached = (version, Gazetteer.from_pairs(store.labeled_forms()))
+        _gazetteers[key] = cached
+    return cached[1]
 
 
 def _free(candidates: Iterable[Candidate], taken: list[tuple[int, int]]) -> list[Candidate]:

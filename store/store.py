@@ -620,12 +620,13 @@ class Store:
         return added
 
     def labeled_forms(self) -> list[tuple[str, str, int]]:
-        """``(surface, label, count)`` of every accepted span: the live gazetteer's source."""
-        return self._rows(
-            "SELECT substr(f.text, s.start + 1, s.end - s.start) AS form, s.label, count(*)"
-            " FROM spans s JOIN articles a ON a.uid = s.article"
-            " JOIN articles_fts f ON f.rowid = a.rowid WHERE s.state = 'accepted'"
-            " GROUP BY form, s.label")
+        """``(surface, label, count)`` of every accepted span: the live gazetteer's source
+        (kept up to date by triggers, see the third migration)."""
+        return self._rows("SELECT form, label, n FROM forms WHERE n > 0")
+
+    def forms_version(self) -> int:
+        """A number that changes whenever ``labeled_forms`` may have: a cache key."""
+        return self._one("SELECT value FROM counters WHERE name = 'forms'")[0]
 
     def labeled_articles(self) -> list[str]:
         """Uids of articles with at least one accepted span (training data), in import order."""

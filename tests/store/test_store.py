@@ -182,3 +182,25 @@ def test_accepting_a_suggestion_starts_the_article(store: Store, uid: str) -> No
                                             state="suggested", model="rules")], model="rules")
     store.accept([s.id for s in store.spans(uid)], annotator="kim")
     assert store.get_article(uid).status == "in_progress"
+
+
+def test_labeled_forms_follow_every_change(store: Store, uid: str) -> None:
+    def forms() -> set[tuple[str, str, int]]:
+        return set(store.labeled_forms())
+
+    version = store.forms_version()
+    span = store.label_range(uid, 0, 4, "OG", annotator="kim")
+    other, _ = store.add_article("엔비디아가 또 나왔다.")
+    store.label_range(other, 0, 4, "OG", annotator="lee")
+    assert forms() == {("엔비디아", "OG", 2)}
+    assert store.forms_version() > version
+    store.update_span(span.id, actor="kim", label="PS")
+    assert forms() == {("엔비디아", "OG", 1), ("엔비디아", "PS", 1)}
+    store.undo(uid, "kim")  # back to OG
+    assert forms() == {("엔비디아", "OG", 2)}
+    store.remove_span(span.id, actor="kim")
+    store.replace_suggestions(uid, [NewSpan(6, 10, "OG", "rules", origin="suggestion",
+                                            state="suggested", model="rules")], model="rules")
+    assert forms() == {("엔비디아", "OG", 1)}  # suggestions are not labels
+    store.accept([s.id for s in store.spans(uid, states=("suggested",))], annotator="kim")
+    assert forms() == {("엔비디아", "OG", 1), ("삼성전자", "OG", 1)}
