@@ -180,6 +180,7 @@ class MainScreen(Screen):
 
     def on_mount(self) -> None:
         self.set_interval(CURSOR_SAVE_INTERVAL, self.save_cursor)
+        self.call_after_refresh(self.prepare)
         self.query_one(Legend).labels = [self.keyed[k] for k in sorted(self.keyed)]
         self.article_list.reload()
         first = self.store.next_article(None) or self.article_list.row(0)
@@ -206,6 +207,18 @@ class MainScreen(Screen):
         view.focus()
         self.status.set_info(f"analysing morphemes (moving by character) · {self.annotator}")
         self.call_after_refresh(self.analyse, uid)  # paint first: parsing holds the GIL
+
+    @work(thread=True, exit_on_error=False, description="load Kiwi and the model")
+    def prepare(self) -> None:
+        """Off the UI thread, once: Kiwi learns the forms people labeled before (it
+        forgets them between runs, and they stop particles gluing to names), and the
+        suggestion model loads before the first article needs it."""
+        from nlp.crf import default_model
+        from nlp.suggest import teach_analyzer
+
+        with own_store(self.store) as store:
+            teach_analyzer(store)
+        default_model()
 
     # Workers get a fixed description: the default one is the repr of the
     # arguments, and the repr of an analysis of a long article takes 0.1 s.
