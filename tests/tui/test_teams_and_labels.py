@@ -6,6 +6,7 @@ from store import Label, Store
 from store.labels import add_labels, preset
 from tests.tui.conftest import ANNOTATOR, goto, reader, settle
 from tests.tui.screen_text import screen_text
+from tui.app import HanmarkApp
 from tui.screens.review import ReviewScreen
 from tui.screens.stats import StatsScreen
 
@@ -84,3 +85,40 @@ async def test_review_and_statistics_open_from_the_reader(store: Store, no_sugge
         assert "Spans by label" in screen_text(pilot.app)
     assert {(s.start, s.end, s.label) for s in store.spans(uid, annotator="gold")} == {
         (5, 12, "OG")}
+
+
+async def _app_session(path, annotator: str, keys_at: list[tuple[str, str]]) -> str:
+    """One person's session in the reader on their own database file."""
+    with Store(path) as own:
+        uid, _ = own.add_article(TEXT, title="만남")
+        async with HanmarkApp(own, annotator=annotator).run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            for word, key in keys_at:
+                await goto(pilot, TEXT.index(word))
+                await pilot.press(key)
+                await settle(pilot)
+            await pilot.press("d")  # done
+            await settle(pilot)
+    return uid
+
+
+async def test_two_app_sessions_merge_into_agreement_and_gold(tmp_path, no_suggestions) -> None:
+    from store.agreement import agreement
+    from store.merge import merge_database
+
+    uid = await _app_session(tmp_path / "kim.db", "kim", [("김철수", "1"), ("서울", "2")])
+    await _app_session(tmp_path / "lee.db", "lee", [("김철수", "1"), ("서울", "3")])
+    with Store(tmp_path / "kim.db") as store:
+        report = merge_database(store, tmp_path / "lee.db")
+        assert report.annotators == {"lee"} and report.spans == 2
+        [pair] = agreement(store)
+        # 김철수 PS agreed, 서울 LC vs OG not: F1 = 2 * 1 / (2 + 2)
+        assert (pair.a, pair.b, pair.articles, pair.entity_f1) == ("kim", "lee", 1, 0.5)
+        async with HanmarkApp(store, annotator="kim").run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("R")
+            await pilot.pause()
+            await pilot.press("b", "g", "escape")  # lee's OG for 서울, and the agreed PS
+            await pilot.pause()
+        gold = {(TEXT[s.start:s.end], s.label) for s in store.spans(uid, annotator="gold")}
+    assert gold == {("김철수", "PS"), ("서울", "OG")}
