@@ -117,7 +117,8 @@ def bench_open(store: Store, rng: random.Random) -> dict[str, float]:
 
 
 def bench_import(store: Store, workdir: Path, n: int) -> dict[str, float]:
-    rng = random.Random(n)
+    """500 new articles into the corpus: the cost of an import must not grow with it."""
+    rng = random.Random(time.time_ns())  # new texts each run: a rerun imports, not skips
     source = workdir / f"extra-{n}-{time.time_ns()}.jsonl"
     with source.open("w", encoding="utf-8") as handle:
         for _ in range(500):
@@ -149,7 +150,7 @@ def bench_start(db: Path) -> dict[str, float]:
     """Start to first painted screen, hanmark on this database vs a bare Textual app."""
     probe = REPO / "bench" / "start_probe.py"
     ours, bare = [], []
-    for _ in range(5):
+    for _ in range(9):
         for kind, samples in (("bare", bare), ("hanmark", ours)):
             result = subprocess.run([sys.executable, str(probe), kind, str(db)],
                                     capture_output=True, text=True, check=True,
