@@ -195,6 +195,7 @@ async def test_cursor_moves_by_character_until_the_analysis_arrives(store, seede
     monkeypatch.setattr(main, "analysis_for", slow_analysis)
     async with reader(store).run_test(size=(120, 40)) as pilot:
         view = pilot.app.screen.text_view
+        await pilot.pause()  # the first frame: the article fills in right after it
         await pilot.press("right", "right")
         assert view.cursor == 2  # usable at once, one character per press
         release.set()

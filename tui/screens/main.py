@@ -188,7 +188,10 @@ class MainScreen(Screen):
             self.status.say("No articles yet: import some with `hanmark import FILES`.")
             self.article_list.focus()
             return
-        self.open_article(first if isinstance(first, str) else first.uid)
+        # Paint the panes first; the article fills in on the next frame (start-up
+        # reaches a usable screen sooner, and nothing waits on the text's layout).
+        self.call_after_refresh(self.open_article,
+                                first if isinstance(first, str) else first.uid)
 
     # -- opening articles -----------------------------------------------------
 
