@@ -52,11 +52,13 @@ def baseline_insert(path: Path, rows: list[dict]) -> float:
     conn.execute("PRAGMA synchronous = FULL")
     conn.executescript("BEGIN;" + M1_INITIAL + "COMMIT;")
     params = [(article_uid(r["text"]), derive_title(r["text"]), r["date"], r["source"],
-               r["text"], "2025-01-01", "2025-01-01") for r in rows]
+               "2025-01-01", "2025-01-01") for r in rows]
+    texts = [(i, derive_title(r["text"]), r["text"]) for i, r in enumerate(rows, start=1)]
     start = time.perf_counter()
     conn.execute("BEGIN")
-    conn.executemany("INSERT OR IGNORE INTO articles(uid, title, date, source, text, created,"
-                     " updated) VALUES (?, ?, ?, ?, ?, ?, ?)", params)
+    conn.executemany("INSERT INTO articles(uid, title, date, source, created, updated)"
+                     " VALUES (?, ?, ?, ?, ?, ?)", params)
+    conn.executemany("INSERT INTO articles_fts(rowid, title, text) VALUES (?, ?, ?)", texts)
     conn.execute("COMMIT")
     elapsed = time.perf_counter() - start
     conn.close()
