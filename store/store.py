@@ -234,15 +234,21 @@ class Store:
 
     def article_rows(self, *, search: str | None = None, status: str | None = None,
                      collection: str | None = None, order: str = "import",
-                     offset: int = 0, limit: int = 100) -> list[ArticleRow]:
+                     offset: int = 0, limit: int = 100,
+                     after: int | None = None) -> list[ArticleRow]:
         """One page of the article list, for the list pane and ``hanmark articles``.
 
         ``order`` is ``import`` (as imported) or ``uncertainty`` (least
         confident model suggestions first, for active learning). Label counts
-        are computed for the page's rows only.
+        are computed for the page's rows only. ``after`` (the rowid that ended
+        the previous page, import order only) reads the next page from the index
+        instead of skipping ``offset`` rows, so paging costs the same anywhere.
         """
         clause, params = self._article_filter(search, status, collection)
         key = "f.rowid" if clause.startswith(" FROM articles_fts") else "a.rowid"
+        if after is not None and order == "import":
+            clause += (" AND " if " WHERE " in clause else " WHERE ") + f"{key} > ?"
+            params, offset = [*params, after], 0
         order_sql = {
             "import": key,
             "uncertainty": f"a.uncertainty IS NULL, a.uncertainty DESC, {key}",

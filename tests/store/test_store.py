@@ -204,3 +204,12 @@ def test_labeled_forms_follow_every_change(store: Store, uid: str) -> None:
     assert forms() == {("엔비디아", "OG", 1)}  # suggestions are not labels
     store.accept([s.id for s in store.spans(uid, states=("suggested",))], annotator="kim")
     assert forms() == {("엔비디아", "OG", 1), ("삼성전자", "OG", 1)}
+
+
+def test_paging_after_a_row_matches_offsets(store: Store) -> None:
+    for i in range(25):
+        store.add_article(f"{i}번째 기사: 삼성전자.", collection="a" if i % 3 else "b")
+    for kwargs in ({}, {"collection": "a"}, {"search": "삼성전자"}):
+        by_offset = store.article_rows(offset=10, limit=5, **kwargs)
+        previous = store.article_rows(offset=5, limit=5, **kwargs)
+        assert store.article_rows(after=previous[-1].rowid, limit=5, **kwargs) == by_offset

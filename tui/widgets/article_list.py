@@ -87,9 +87,11 @@ class ArticleList(VirtualTable):
             return None
         page = index // PAGE
         if page not in self._pages:
+            previous = self._pages.get(page - 1)  # scrolling on: continue from its last row
             self._pages[page] = self.store.article_rows(
                 search=self.search, status=self.status, collection=self.collection,
-                order=self.order, offset=page * PAGE, limit=PAGE)
+                order=self.order, offset=page * PAGE, limit=PAGE,
+                after=previous[-1].rowid if previous and len(previous) == PAGE else None)
         rows = self._pages[page]
         return rows[index % PAGE] if index % PAGE < len(rows) else None
 
