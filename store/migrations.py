@@ -111,9 +111,9 @@ M2_LABEL_EXAMPLES = """
 # label press cost seconds at 100,000 articles; this table is read in milliseconds,
 # and every path that changes a span (labels, undo, imports, merges) keeps it right.
 _FORM_OF = ("(SELECT substr(f.text, {s}.start + 1, {s}.\"end\" - {s}.start) FROM articles a"
-            " JOIN articles_fts f ON f.rowid = a.rowid WHERE a.uid = {s}.article)")
+            " CROSS JOIN articles_fts f ON f.rowid = a.rowid WHERE a.uid = {s}.article)")
 _ADD = ("INSERT INTO forms(form, label, n) SELECT substr(f.text, NEW.start + 1,"
-        " NEW.\"end\" - NEW.start), NEW.label, 1 FROM articles a JOIN articles_fts f"
+        " NEW.\"end\" - NEW.start), NEW.label, 1 FROM articles a CROSS JOIN articles_fts f"
         " ON f.rowid = a.rowid WHERE a.uid = NEW.article"
         " ON CONFLICT(form, label) DO UPDATE SET n = n + 1;"
         " UPDATE counters SET value = value + 1 WHERE name = 'forms';")
@@ -132,7 +132,7 @@ M3_FORMS = f"""
         INSERT INTO forms(form, label, n)
             SELECT substr(f.text, s.start + 1, s."end" - s.start), s.label, count(*)
             FROM spans s JOIN articles a ON a.uid = s.article
-            JOIN articles_fts f ON f.rowid = a.rowid
+            CROSS JOIN articles_fts f ON f.rowid = a.rowid
             WHERE s.state = 'accepted' GROUP BY 1, 2;
         CREATE TRIGGER forms_insert AFTER INSERT ON spans WHEN NEW.state = 'accepted'
             BEGIN {_ADD} END;

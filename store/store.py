@@ -35,9 +35,11 @@ ARTICLE_COLUMNS = (
     "meta", "cursor", "created", "updated",
 )
 _SPAN_SELECT = "SELECT " + ", ".join(f'"{c}"' for c in SPAN_COLUMNS) + " FROM spans"
-# articles_fts holds the text (see the first migration); rows join on rowid.
+# articles_fts holds the text (see the first migration); rows join on rowid. CROSS
+# JOIN keeps articles the outer loop: left to itself, SQLite scanned the whole text
+# table for every batch of a streamed export (0.6 ms an article at 100,000).
 _ARTICLE_FIELDS = ", ".join("f.text" if c == "text" else f'a."{c}"' for c in ARTICLE_COLUMNS)
-_ARTICLE_FROM = " FROM articles a JOIN articles_fts f ON f.rowid = a.rowid"
+_ARTICLE_FROM = " FROM articles a CROSS JOIN articles_fts f ON f.rowid = a.rowid"
 _ARTICLE_SELECT = "SELECT " + _ARTICLE_FIELDS + _ARTICLE_FROM
 _EVENT_SELECT = ("SELECT id, time, annotator, article, grp, action, span_id, before, after,"
                  " target FROM events")
