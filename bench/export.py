@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import resource
 import sqlite3
 import statistics
 import subprocess
@@ -31,6 +30,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.corpus import make_article, make_spans  # noqa: E402
+from bench.memory import peak_rss_kib  # noqa: E402
 from store import NewSpan, Store  # noqa: E402
 from store.formats.export import ExportOptions, export  # noqa: E402
 from store.store import _ARTICLE_SELECT, _SPAN_SELECT  # noqa: E402
@@ -106,7 +106,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         hanmark_export(args.child, args.workdir / "child.jsonl", "hanmark", args.collection)
-        print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+        print(peak_rss_kib())
         return
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)

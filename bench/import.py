@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import resource
 import sqlite3
 import statistics
 import subprocess
@@ -30,6 +29,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.corpus import make_article  # noqa: E402
+from bench.memory import peak_rss_kib  # noqa: E402
 from nlp.analyzer import analyse_articles, get_analyzer  # noqa: E402
 from store import Store, article_uid  # noqa: E402
 from store.importer import derive_title, import_sources  # noqa: E402
@@ -76,22 +76,19 @@ def hanmark_import(db: Path, source: Path) -> float:
 
 
 def child_peak_rss(n: int, workdir: Path) -> int:
-    """Peak RSS (KiB) of a fresh process that imports n articles."""
+    """Peak RSS (KiB) of a fresh process that imports n articles (the file is
+    written here, so the child's peak is the import's alone)."""
+    write_jsonl(workdir / f"child-{n}.jsonl", n)
     out = subprocess.run([sys.executable, __file__, "--child", str(n), "--workdir", str(workdir)],
                          capture_output=True, text=True, check=True)
     return int(out.stdout.strip())
 
 
 def child(n: int, workdir: Path) -> None:
-    source = workdir / f"child-{n}.jsonl"
-    if not source.exists():
-        write_jsonl(source, n)
     db = workdir / f"child-{n}.db"
     db.unlink(missing_ok=True)
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    hanmark_import(db, source)
-    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(max(after, before))
+    hanmark_import(db, workdir / f"child-{n}.jsonl")
+    print(peak_rss_kib())
 
 
 def bench_analysis(workdir: Path, rows: list[dict], m: int) -> tuple[float, float]:
