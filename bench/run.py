@@ -19,7 +19,6 @@ import os
 import platform
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,6 +30,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.corpus import build, make_article  # noqa: E402
+from bench.start_probe import byte_compile, process_start  # noqa: E402
 from nlp.analyzer import analyse_articles, cached_analysis, get_analyzer  # noqa: E402
 from nlp.suggest import suggest_article  # noqa: E402
 from store import Store  # noqa: E402
@@ -149,14 +149,11 @@ def bench_export_and_agreement(store: Store, workdir: Path, n: int) -> dict[str,
 
 def bench_start(db: Path) -> dict[str, float]:
     """Start to first painted screen, hanmark on this database vs a bare Textual app."""
-    probe = REPO / "bench" / "start_probe.py"
+    byte_compile()
     ours, bare = [], []
     for _ in range(9):
         for kind, samples in (("bare", bare), ("hanmark", ours)):
-            result = subprocess.run([sys.executable, str(probe), kind, str(db)],
-                                    capture_output=True, text=True, check=True,
-                                    env={**os.environ, "HANMARK_T0": str(time.time())})
-            samples.append(float(result.stdout.strip().splitlines()[-1]))
+            samples.append(process_start(kind, db))
     return {"start_ms": median_ms(ours), "start_bare_ms": median_ms(bare)}
 
 

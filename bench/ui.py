@@ -24,10 +24,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -40,6 +38,7 @@ from textual.app import App  # noqa: E402
 from textual.widgets import Static  # noqa: E402
 
 from bench.corpus import SEED, make_article, make_spans  # noqa: E402
+from bench.start_probe import byte_compile, process_start  # noqa: E402
 from nlp.analyzer import analysis_for, get_analyzer  # noqa: E402
 from store import NewSpan, Store  # noqa: E402
 from tui.app import HanmarkApp  # noqa: E402
@@ -75,13 +74,6 @@ async def first_paint(make_app) -> float:
         while not paints:
             await pilot.pause(0.001)
     return paints[0] - start
-
-
-def process_start(kind: str, db: Path) -> float:
-    env = {**os.environ, "HANMARK_T0": repr(time.time())}
-    out = subprocess.run([sys.executable, str(REPO / "bench" / "start_probe.py"), kind, str(db)],
-                         env=env, capture_output=True, text=True, check=True).stdout
-    return float(out.split()[-1])
 
 
 async def settle(pilot) -> None:
@@ -159,6 +151,7 @@ async def main(args: argparse.Namespace) -> None:
     print(figures("start: hanmark on the seed database", ours))
     print(f"start ratio hanmark / bare (medians): "
           f"{statistics.median(ours) / statistics.median(bare):.2f}  (target <= 1.5)")
+    byte_compile()
     starts: dict[str, list[float]] = {"bare": [], "app": [], "hanmark": []}
     for _ in range(max(args.runs // 2, 3)):
         for kind, times in starts.items():

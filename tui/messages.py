@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.message import Message
 
-from nlp.analyzer import Analysis
+if TYPE_CHECKING:  # Kiwi's module loads in a worker, not at start-up
+    from nlp.analyzer import Analysis
 
 
 class ArticleAnalysed(Message):

@@ -183,16 +183,16 @@ async def test_copy_uses_pyperclip_or_says_it_fell_back(store, seeded, seed_text
 async def test_cursor_moves_by_character_until_the_analysis_arrives(store, seeded, monkeypatch):
     import threading
 
-    import tui.screens.main as main
+    import nlp.analyzer
 
     release = threading.Event()
-    real = main.analysis_for
+    real = nlp.analyzer.analysis_for
 
     def slow_analysis(*args, **kwargs):
         release.wait(10)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(main, "analysis_for", slow_analysis)
+    monkeypatch.setattr(nlp.analyzer, "analysis_for", slow_analysis)
     async with reader(store).run_test(size=(120, 40)) as pilot:
         view = pilot.app.screen.text_view
         await pilot.pause()  # the first frame: the article fills in right after it

@@ -22,7 +22,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerState
 
-from nlp.analyzer import analysis_for
 from store import HanmarkError, Store
 from store.models import Article, Label, Span
 
@@ -180,7 +179,7 @@ class MainScreen(Screen):
 
     def on_mount(self) -> None:
         self.set_interval(CURSOR_SAVE_INTERVAL, self.save_cursor)
-        self.call_after_refresh(self.prepare)
+        self.set_timer(0.25, self.prepare)
         self.query_one(Legend).labels = [self.keyed[k] for k in sorted(self.keyed)]
         self.article_list.reload()
         first = self.store.next_article(None) or self.article_list.row(0)
@@ -229,6 +228,8 @@ class MainScreen(Screen):
           description="analyse article")
     def analyse(self, uid: str) -> None:
         """Load Kiwi (first time only) and analyse the article off the UI thread."""
+        from nlp.analyzer import analysis_for  # Kiwi's module: not at start-up
+
         try:
             with own_store(self.store) as store:
                 analysis = analysis_for(store, uid)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.segment import Segment
 from rich.style import Style
@@ -18,7 +19,6 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from nlp.analyzer import Analysis
 from store import HanmarkError
 from store.colour import parse_colour
 from store.models import Label, Span
@@ -26,6 +26,9 @@ from store.models import Label, Span
 from ..colours import label_style
 from ..messages import CursorMoved
 from ..textcells import CellMap
+
+if TYPE_CHECKING:  # Kiwi's module loads in a worker, not at start-up
+    from nlp.analyzer import Analysis
 
 PARTICLE_TAGS = ("J", "E")  # particles (조사) and endings (어미): never part of a name
 # Particles Kiwi sometimes leaves glued to an unknown name (엔비디아와 as one NNP).
