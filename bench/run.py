@@ -37,6 +37,7 @@ from store import Store  # noqa: E402
 from store.agreement import agreement  # noqa: E402
 from store.formats.export import ExportOptions, export  # noqa: E402
 from store.importer import import_sources  # noqa: E402
+from tui.widgets.article_list import QUICK_COUNT  # noqa: E402
 
 QUERIES = ["비디아", "삼성전자", "경주에서", "젠슨 황", "기사 500번", "정상회의", "없는 말입니다",
            "소프트웨어", "인공지능", "APEC"]
@@ -64,21 +65,26 @@ def corpus(workdir: Path, n: int) -> Path:
     return path
 
 
+def search_page(store: Store, query: str) -> None:
+    """What the list waits for: the first page and a count up to its quick cap (an
+    exact total of more matches follows from a worker, timed apart)."""
+    store.article_rows(search=query, limit=PAGE)
+    store.count_articles(search=query, at_most=QUICK_COUNT + 1)
+
+
 def bench_search(store: Store) -> dict[str, float]:
-    """The list's first page and total for a search, as the list pane asks for them."""
-    ours, bare, short = [], [], []
+    ours, bare, short, total = [], [], [], []
     for query in QUERIES:
         for _ in range(3):
-            ours.append(timed(lambda q=query: (store.article_rows(search=q, limit=PAGE),
-                                               store.count_articles(search=q))))
+            ours.append(timed(lambda q=query: search_page(store, q)))
             bare.append(timed(lambda q=query: store.conn.execute(
                 "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? LIMIT ?",
                 (f'"{q}"', PAGE)).fetchall()))
+        total.append(timed(lambda q=query: store.count_articles(search=q)))
     for query in SHORT_QUERIES:
-        short.append(timed(lambda q=query: (store.article_rows(search=q, limit=PAGE),
-                                            store.count_articles(search=q))))
+        short.append(timed(lambda q=query: search_page(store, q)))
     return {"search_ms": median_ms(ours), "search_bare_ms": median_ms(bare),
-            "search_short_ms": median_ms(short)}
+            "search_short_ms": median_ms(short), "search_total_ms": median_ms(total)}
 
 
 def bench_pages(store: Store, rng: random.Random) -> dict[str, float]:
@@ -118,16 +124,20 @@ def bench_open(store: Store, rng: random.Random) -> dict[str, float]:
 
 
 def bench_import(store: Store, workdir: Path, n: int) -> dict[str, float]:
-    """500 new articles into the corpus: the cost of an import must not grow with it."""
+    """Three files of 500 new articles into the corpus (the median file): the cost
+    of an import must not grow with it."""
     rng = random.Random(time.time_ns())  # new texts each run: a rerun imports, not skips
-    source = workdir / f"extra-{n}-{time.time_ns()}.jsonl"
-    with source.open("w", encoding="utf-8") as handle:
-        for _ in range(500):
-            row = make_article(10_000_000 + rng.randrange(10**9), rng)
-            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-    elapsed = timed(lambda: import_sources(store, [str(source)], collection="extra"))
-    source.unlink()
-    return {"import_per_s": 500 / elapsed}
+    rates = []
+    for _ in range(3):
+        source = workdir / f"extra-{n}-{time.time_ns()}.jsonl"
+        with source.open("w", encoding="utf-8") as handle:
+            for _ in range(500):
+                row = make_article(10_000_000 + rng.randrange(10**9), rng)
+                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+        rates.append(500 / timed(lambda s=source: import_sources(
+            store, [str(s)], collection="extra")))
+        source.unlink()
+    return {"import_per_s": statistics.median(rates)}
 
 
 def bench_analysis_and_suggest(store: Store) -> dict[str, float]:
@@ -159,10 +169,12 @@ def bench_start(db: Path) -> dict[str, float]:
 
 ROWS = [  # key, what, unit, baseline key, target
     ("start_ms", "start to first usable screen", "ms", "start_bare_ms", "≤ 1.5× bare app"),
-    ("search_ms", "search (page + total), ≥ 3 characters", "ms", "search_bare_ms",
-     "≤ 100 ms"),
-    ("search_short_ms", "search, 1–2 characters (no trigram: scan)", "ms", "search_bare_ms",
+    ("search_ms", "search: first page + count to 1,001, ≥ 3 characters", "ms",
+     "search_bare_ms", "≤ 100 ms"),
+    ("search_short_ms", "the same, 1–2 characters (no trigram: scan)", "ms", "search_bare_ms",
      "—"),
+    ("search_total_ms", "search: exact total of matches (list: in a worker)", "ms", None,
+     "grows with matches"),
     ("page_ms", f"article list, one page of {PAGE}", "ms", "page_bare_ms", "≤ 16 ms"),
     ("open_ms", "open an article (analysis cached)", "ms", "open_bare_ms", "≤ 50 ms"),
     ("import_per_s", "import 500 more articles", "articles/s", None, "flat"),

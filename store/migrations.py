@@ -144,8 +144,31 @@ M3_FORMS = f"""
             WHEN NEW.state = 'accepted' BEGIN {_ADD} END;
         """
 
+# Each article's number of accepted spans, kept by triggers: the list showed it
+# by counting spans for every row of every page, which read the spans index at
+# random places and grew with the corpus (0.1 ms a page at 1,000 articles,
+# 1.4 ms cold at 100,000); one column of the row itself costs the same at any size.
+M4_LABEL_COUNTS = """
+        ALTER TABLE articles ADD COLUMN n_accepted INTEGER NOT NULL DEFAULT 0;
+        UPDATE articles SET n_accepted = c.n FROM (
+            SELECT article, count(*) AS n FROM spans WHERE state = 'accepted' GROUP BY article
+        ) c WHERE c.article = articles.uid;
+        CREATE TRIGGER accepted_insert AFTER INSERT ON spans WHEN NEW.state = 'accepted'
+            BEGIN UPDATE articles SET n_accepted = n_accepted + 1 WHERE uid = NEW.article; END;
+        CREATE TRIGGER accepted_delete AFTER DELETE ON spans WHEN OLD.state = 'accepted'
+            BEGIN UPDATE articles SET n_accepted = n_accepted - 1 WHERE uid = OLD.article; END;
+        CREATE TRIGGER accepted_update AFTER UPDATE OF state, article ON spans
+            WHEN OLD.state = 'accepted' OR NEW.state = 'accepted'
+            BEGIN
+                UPDATE articles SET n_accepted = n_accepted - 1
+                    WHERE uid = OLD.article AND OLD.state = 'accepted';
+                UPDATE articles SET n_accepted = n_accepted + 1
+                    WHERE uid = NEW.article AND NEW.state = 'accepted';
+            END;
+        """
+
 # Each entry is one SQL script; append, never edit one that has shipped.
-MIGRATIONS = [M1_INITIAL, M2_LABEL_EXAMPLES, M3_FORMS]
+MIGRATIONS = [M1_INITIAL, M2_LABEL_EXAMPLES, M3_FORMS, M4_LABEL_COUNTS]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -230,9 +230,14 @@ class Store:
         return source + ((" WHERE " + " AND ".join(where)) if where else ""), params
 
     def count_articles(self, *, search: str | None = None, status: str | None = None,
-                       collection: str | None = None) -> int:
+                       collection: str | None = None, at_most: int | None = None) -> int:
+        """How many articles pass the filters, or ``at_most`` if at least that many:
+        a capped count stops early, so it costs the same at any corpus size."""
         clause, params = self._article_filter(search, status, collection)
-        return self._one(f"SELECT count(*){clause}", params)[0]
+        if at_most is None:
+            return self._one(f"SELECT count(*){clause}", params)[0]
+        return self._one(f"SELECT count(*) FROM (SELECT 1{clause} LIMIT ?)",
+                         [*params, at_most])[0]
 
     def article_rows(self, *, search: str | None = None, status: str | None = None,
                      collection: str | None = None, order: str = "import",
@@ -242,7 +247,7 @@ class Store:
 
         ``order`` is ``import`` (as imported) or ``uncertainty`` (least
         confident model suggestions first, for active learning). Label counts
-        are computed for the page's rows only. ``after`` (the rowid that ended
+        come from the row itself (kept by triggers, see M4). ``after`` (the rowid that ended
         the previous page, import order only) reads the next page from the index
         instead of skipping ``offset`` rows, so paging costs the same anywhere.
         """
@@ -256,9 +261,8 @@ class Store:
             "uncertainty": f"a.uncertainty IS NULL, a.uncertainty DESC, {key}",
         }[order]
         rows = self._rows(
-            "SELECT p.*, (SELECT count(*) FROM spans s WHERE s.article = p.uid"
-            " AND s.state = 'accepted') FROM (SELECT a.rowid, a.uid, a.title, a.date,"
-            f" a.collection, a.status{clause} ORDER BY {order_sql} LIMIT ? OFFSET ?) p",
+            "SELECT a.rowid, a.uid, a.title, a.date, a.collection, a.status, a.n_accepted"
+            f"{clause} ORDER BY {order_sql} LIMIT ? OFFSET ?",
             [*params, limit, offset],
         )
         return [ArticleRow(*row) for row in rows]

@@ -53,6 +53,21 @@ def test_newer_schema(db_path: Path) -> None:
         Store(db_path)
 
 
+def test_upgrading_counts_the_labels_already_given(db_path: Path) -> None:
+    with Store(db_path) as store:
+        uid, _ = store.add_article("엔비디아와 삼성전자가 만났다.")
+        store.label_range(uid, 0, 4, "OG", annotator="kim")
+        store.label_range(uid, 6, 10, "OG", annotator="kim")
+    conn = sqlite3.connect(db_path)  # as a database from before M4 was
+    conn.executescript("""
+        DROP TRIGGER accepted_insert; DROP TRIGGER accepted_delete;
+        DROP TRIGGER accepted_update; ALTER TABLE articles DROP COLUMN n_accepted;
+        PRAGMA user_version = 3;""")
+    conn.close()
+    with Store(db_path) as store:
+        assert [row.n_labels for row in store.article_rows()] == [2]
+
+
 def test_corrupt_database(db_path: Path) -> None:
     with Store(db_path) as store:
         for i in range(200):

@@ -206,6 +206,26 @@ def test_labeled_forms_follow_every_change(store: Store, uid: str) -> None:
     assert forms() == {("엔비디아", "OG", 1), ("삼성전자", "OG", 1)}
 
 
+def test_label_counts_in_the_list_follow_every_change(store: Store, uid: str) -> None:
+    def shown() -> int:
+        return next(r.n_labels for r in store.article_rows() if r.uid == uid)
+
+    first = store.label_range(uid, 0, 4, "OG", annotator="kim")
+    store.label_range(uid, 0, 4, "PS", annotator="lee")
+    store.replace_suggestions(uid, [NewSpan(6, 10, "OG", "rules", origin="suggestion",
+                                            state="suggested", model="rules")], model="rules")
+    assert shown() == 2  # suggestions are not labels
+    store.accept([s.id for s in store.spans(uid, states=("suggested",))], annotator="kim")
+    assert shown() == 3
+    store.remove_span(first.id, actor="kim")
+    assert shown() == 2
+    store.undo(uid, "kim")
+    assert shown() == 3
+    store.label_range(uid, 0, 10, "OG", annotator="kim")  # replaces kim's two overlapped spans
+    assert shown() == 2
+    assert shown() == len(store.spans(uid, states=("accepted",)))
+
+
 def test_paging_after_a_row_matches_offsets(store: Store) -> None:
     for i in range(25):
         store.add_article(f"{i}번째 기사: 삼성전자.", collection="a" if i % 3 else "b")

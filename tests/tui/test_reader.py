@@ -139,6 +139,25 @@ async def test_list_search_filter_and_enter(store, seeded):
         assert listing.status == "new" and listing.row_count == 1  # the seed is in progress
 
 
+async def test_a_search_with_many_matches_shows_at_once_and_counts_them_all(store, seeded):
+    with store.transaction():
+        for i in range(1200):
+            store.add_article(f"{i}번째 기사: 성남에서 열린 회의.", title=f"성남 {i}")
+    async with reader(store).run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        listing = pilot.app.screen.article_list
+        listing.search = "성남에서"
+        listing.reload()
+        assert listing.row(0).title == "성남 0"  # the first page, before the total
+        assert "(1,000+, counting)" in str(listing.border_title)
+        await settle(pilot)
+        assert listing.row_count == 1200
+        assert "Articles (1,200)" in screen_text(pilot.app)
+        listing.focus()
+        await pilot.press("end")
+        assert listing.row(listing.cursor_row).title == "성남 1199"
+
+
 async def test_table_and_cursor_follow_each_other(store, seeded, seed_text, no_suggestions):
     start, later = seed_text.index("경북"), seed_text.index("경주")
     async with reader(store).run_test(size=(120, 40)) as pilot:
@@ -246,7 +265,7 @@ async def test_the_list_pages_through_thousands_of_articles(store, seeded):
         await settle(pilot)
         await pilot.press("shift+tab", "end")
         shown = screen_text(pilot.app)
-        assert "기사 2999" in shown and "Articles (3001)" in shown
+        assert "기사 2999" in shown and "Articles (3,001)" in shown
         assert len(pilot.app.screen.query("*")) < 60  # no widget per article
         await pilot.press("enter")
         assert pilot.app.screen.article.title == "기사 2999"

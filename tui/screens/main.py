@@ -25,6 +25,7 @@ from textual.worker import Worker, WorkerState
 from store import HanmarkError, Store
 from store.models import Article, Label, Span
 
+from ..connections import own_store
 from ..messages import ArticleAnalysed, ArticleChosen, CursorMoved, SuggestionsMade
 from ..textcells import safe
 from ..widgets.article_list import ArticleList
@@ -65,12 +66,6 @@ def reports_errors(action: Callable) -> Callable:
             return None
 
     return wrapper
-
-
-def own_store(store: Store) -> Store:
-    """A second connection for a worker thread: a long query there never makes the
-    screen wait for the shared connection's lock (WAL lets both read at once)."""
-    return Store(store.path, readonly=store.readonly)
 
 
 def copy_to_clipboard(app, text: str) -> str:

@@ -6,6 +6,7 @@ Nothing is built per article, so 100,000 articles scroll as fast as ten.
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 from rich.style import Style
 from rich.text import Text
@@ -14,10 +15,12 @@ from textual.binding import Binding
 from store import Store
 from store.models import STATUSES, ArticleRow
 
+from ..connections import own_store
 from ..messages import ArticleChosen
 from .virtual_table import Cell, Column, VirtualTable
 
 PAGE = 200
+QUICK_COUNT = 1000  # rows counted before the list shows; an exact total follows
 STATUS_SHOWN = {"new": "new", "in_progress": "wip", "done": "done", "skipped": "skip"}
 
 
@@ -50,11 +53,37 @@ class ArticleList(VirtualTable):
         return self._count
 
     def reload(self) -> None:
-        """Counts or filters changed: forget the cached pages and redraw."""
+        """Counts or filters changed: forget the cached pages and redraw.
+
+        The list shows at once with up to ``QUICK_COUNT`` rows counted; when more
+        match, the exact total (which costs more as the corpus grows) follows
+        from a worker.
+        """
         self._pages.clear()
-        self._count = self.store.count_articles(search=self.search, status=self.status,
-                                                collection=self.collection)
-        title = Text(f"Articles ({self._count})")  # then the filters: /search status @collection
+        filters = self._filters()
+        self._count = self.store.count_articles(**filters, at_most=QUICK_COUNT + 1)
+        exact = self._count <= QUICK_COUNT
+        if not exact:
+            self.run_worker(partial(self._count_all, filters), thread=True, exclusive=True,
+                            group="count", description="count articles", exit_on_error=False)
+        self._show_count(exact)
+
+    def _filters(self) -> dict[str, str | None]:
+        return {"search": self.search, "status": self.status, "collection": self.collection}
+
+    def _count_all(self, filters: dict[str, str | None]) -> None:
+        with own_store(self.store) as store:
+            total = store.count_articles(**filters)
+        self.app.call_from_thread(self._counted, filters, total)
+
+    def _counted(self, filters: dict[str, str | None], total: int) -> None:
+        if filters == self._filters():  # not a count for filters since changed
+            self._count = total
+            self._show_count(exact=True)
+
+    def _show_count(self, exact: bool) -> None:
+        count = f"{self._count:,}" if exact else f"{QUICK_COUNT:,}+, counting"
+        title = Text(f"Articles ({count})")  # then the filters: /search status @collection
         for prefix, value in (("/", self.search), ("", self.status), ("@", self.collection)):
             if value:
                 title.append(f" {prefix}{value}", style="bold")
