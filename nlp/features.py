@@ -14,31 +14,35 @@ from .analyzer import Analysis
 from .rules import Candidate
 
 _PAD = "\x02"
-_TYPE_CACHE: dict[str, str] = {}
 # Tags stripped from the end of an eojeol to find its stem (particles, endings, punctuation).
 _TRAILING = ("J", "E", "SF", "SP", "SS", "SE", "SO", "SW", "VCP", "XS")
 
 
 def char_type(char: str) -> str:
-    kind = _TYPE_CACHE.get(char)
-    if kind is None:
-        code = ord(char)
-        if 0xAC00 <= code <= 0xD7A3:
-            kind = "H"
-        elif 0x1100 <= code <= 0x11FF or 0x3130 <= code <= 0x318F:
-            kind = "J"
-        elif char.isdigit():
-            kind = "D"
-        elif char.isascii() and char.isalpha():
-            kind = "U" if char.isupper() else "L"
-        elif 0x4E00 <= code <= 0x9FFF:
-            kind = "C"
-        elif char.isspace():
-            kind = "S"
-        else:
-            kind = "P"
-        _TYPE_CACHE[char] = kind
-    return kind
+    """H Hangul, J jamo, D digit, U/L Latin upper/lower, C Hanja, S space, P other."""
+    code = ord(char)
+    if 0xAC00 <= code <= 0xD7A3:
+        return "H"
+    if 0x1100 <= code <= 0x11FF or 0x3130 <= code <= 0x318F:
+        return "J"
+    if char.isdigit():
+        return "D"
+    if char.isascii() and char.isalpha():
+        return "U" if char.isupper() else "L"
+    if 0x4E00 <= code <= 0x9FFF:
+        return "C"
+    return "S" if char.isspace() else "P"
+
+
+class _Types(dict):
+    """``str.translate`` table from code point to character type, filled on demand."""
+
+    def __missing__(self, code: int) -> str:
+        kind = self[code] = char_type(chr(code))
+        return kind
+
+
+_TYPES = _Types()
 
 
 def char_features(text: str) -> list[list[str]]:
@@ -54,21 +58,6 @@ def char_features(text: str) -> list[list[str]]:
             "t=" + w[1:4],
         ])
     return out
-
-
-def _morpheme_layers(analysis: Analysis) -> tuple[list[int], list[str]]:
-    """For each character: the index of the first morpheme covering it, and all tags there."""
-    n = len(analysis.text)
-    first = [-1] * n
-    tags = [""] * n
-    for k, tok in enumerate(analysis.tokens):
-        for i in range(tok.start, min(tok.end, n)):
-            if first[i] < 0:
-                first[i] = k
-                tags[i] = tok.tag
-            elif tok.tag not in tags[i]:
-                tags[i] += "+" + tok.tag
-    return first, tags
 
 
 def _words(analysis: Analysis) -> list[tuple[int, int, int, bool]]:
@@ -158,11 +147,32 @@ def _word_features(text: str, analysis: Analysis, words: list[tuple[int, int, in
     return shared
 
 
-def _position(i: int, start: int, end: int) -> str:
-    """B/I/E/S: where character ``i`` sits in ``start:end``."""
-    if i == start:
-        return "S" if end - start == 1 else "B"
-    return "E" if i == end - 1 else "I"
+def _positions(length: int) -> str:
+    """B/I/E/S for each character of a span: ``BIIE``, or ``S`` for one character."""
+    return "S" if length == 1 else "B" + "I" * (length - 2) + "E"
+
+
+# Character n-gram columns: (prefix, offset of the n-gram's first character).
+_CHARS = (("c=", 0), ("c-1=", -1), ("c+1=", 1), ("c-2=", -2), ("c+2=", 2),
+          ("c-3=", -3), ("c+3=", 3))
+_BIGRAMS = (("b-1=", -1), ("b+1=", 0), ("b-2=", -2), ("b+2=", 1))
+_TRIGRAMS = (("t0=", -1), ("t-=", -2), ("t+=", 0))
+
+
+def _char_columns(text: str) -> list[list[str]]:
+    """Each character-window feature as one column over the whole text: a
+    handful of list comprehensions instead of 16 string builds per character."""
+    n = len(text)
+    pad = _PAD * 3 + text + _PAD * 3
+    bigrams = [pad[j:j + 2] for j in range(n + 5)]
+    trigrams = [pad[j:j + 3] for j in range(n + 4)]
+    types = _PAD * 2 + text.translate(_TYPES) + _PAD * 2
+    cols = [[name + c for c in pad[3 + off:3 + off + n]] for name, off in _CHARS]
+    cols += [[name + b for b in bigrams[3 + off:3 + off + n]] for name, off in _BIGRAMS]
+    cols += [[name + t for t in trigrams[3 + off:3 + off + n]] for name, off in _TRIGRAMS]
+    cols.append(["y=" + types[i + 1:i + 4] for i in range(n)])
+    cols.append(["y2=" + types[i:i + 5] for i in range(n)])
+    return cols
 
 
 def rich_features(analysis: Analysis, gazetteer: Sequence[Candidate] = (),
@@ -170,52 +180,43 @@ def rich_features(analysis: Analysis, gazetteer: Sequence[Candidate] = (),
     """Features for every character of the analysed text; ``lexicon`` gives
     morphemes' classes from Kiwi's embeddings (nlp/lexicon.py)."""
     text = analysis.text
-    n = len(text)
-    pad = _PAD * 3 + text + _PAD * 3
-    types = _PAD * 2 + "".join(char_type(c) for c in text) + _PAD * 2
-    first, all_tags = _morpheme_layers(analysis)
+    out = [list(row) for row in zip(*_char_columns(text), strict=True)]
     tokens = analysis.tokens
     morph, classes = _morpheme_features(text, analysis, lexicon or {})
+    seen = [False] * len(text)
+    for k, tok in enumerate(tokens):  # each character gets its first morpheme's features
+        start, end = tok.start, min(tok.end, len(text))
+        shared = morph[k]
+        cls = classes[k][:2]
+        for i, pos in zip(range(start, end), _positions(tok.end - start), strict=False):
+            row = out[i]
+            if seen[i]:  # several morphemes in one character (했 = 하 + 었): all their tags
+                if tok.tag not in row[-1][3:]:
+                    row[-1] += "+" + tok.tag
+                continue
+            seen[i] = True
+            row += shared
+            row += ("mp=" + pos + tok.tag, "mc=" + pos + text[i] + tok.tag)
+            if cls:
+                row.append("xp=" + pos + cls)
+            row.append("ma=" + tok.tag)
     words = _words(analysis)
     word = _word_features(text, analysis, words)
-    gaz = [""] * n
+    for w, (s, e, stem_end, particle) in enumerate(words):
+        shared = word[w]
+        tail = "J" if particle else ""
+        for i, pos in zip(range(s, e), _positions(e - s), strict=True):
+            row = out[i]
+            row += shared
+            row += ("wp=" + pos, ("in=1" if i < stem_end else "in=0") + tail)
+    in_word = [False] * len(text)
+    for s, e, _, _ in words:
+        in_word[s:e] = [True] * (e - s)
+    for i, inside in enumerate(in_word):
+        if not inside:
+            out[i].append("space")
     for cand in gazetteer:
-        gaz[cand.start] = "B" + cand.label
+        out[cand.start].append("g=B" + cand.label)
         for i in range(cand.start + 1, cand.end):
-            gaz[i] = "I" + cand.label
-    word_of = [-1] * n
-    for w, (s, e, _, _) in enumerate(words):
-        for i in range(s, e):
-            word_of[i] = w
-    out = []
-    for i in range(n):
-        p = i + 3
-        c = pad[p - 3:p + 4]
-        ty = types[i:i + 5]
-        f = [
-            "c=" + c[3], "c-1=" + c[2], "c+1=" + c[4], "c-2=" + c[1], "c+2=" + c[5],
-            "c-3=" + c[0], "c+3=" + c[6],
-            "b-1=" + c[2:4], "b+1=" + c[3:5], "b-2=" + c[1:3], "b+2=" + c[4:6],
-            "t0=" + c[2:5], "t-=" + c[1:4], "t+=" + c[3:6],
-            "y=" + ty[1:4], "y2=" + ty,
-        ]
-        k = first[i]
-        if k >= 0:
-            tok = tokens[k]
-            pos = _position(i, tok.start, tok.end)
-            f += morph[k]
-            f += ["mp=" + pos + tok.tag, "ma=" + all_tags[i], "mc=" + pos + c[3] + tok.tag]
-            if classes[k]:
-                f.append("xp=" + pos + classes[k][:2])
-        w = word_of[i]
-        if w >= 0:
-            s, e, stem_end, particle = words[w]
-            f += word[w]
-            f += ["wp=" + _position(i, s, e),
-                  "in=" + ("1" if i < stem_end else "0") + ("J" if particle else "")]
-        else:
-            f.append("space")
-        if gaz[i]:
-            f.append("g=" + gaz[i])
-        out.append(f)
+            out[i].append("g=I" + cand.label)
     return out

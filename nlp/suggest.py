@@ -106,16 +106,19 @@ def suggest_article(store: Store, uid: str, *, analysis: Analysis | None = None,
 
 def _analysed(store: Store, articles: list, analyzer) -> Iterator[tuple]:
     """Each article with its analysis: cached ones read back, the others
-    analysed together on Kiwi's threads (and cached)."""
+    streamed from Kiwi's threads, which analyse ahead while the caller tags
+    (and cached once the chunk is done)."""
     cached = {a.uid: cached_analysis(store, a.uid, a.text, analyzer) for a in articles}
-    todo = [a for a in articles if cached[a.uid] is None]
-    fresh = list(analyzer.analyse_many([a.text for a in todo]))
-    if fresh:
-        store.put_analyses([(a.uid, analyzer.version, analysis.to_json())
-                            for a, analysis in zip(todo, fresh, strict=True)])
-        cached.update({a.uid: analysis for a, analysis in zip(todo, fresh, strict=True)})
+    fresh = analyzer.analyse_many([a.text for a in articles if cached[a.uid] is None])
+    rows = []
     for article in articles:
-        yield article, cached[article.uid]
+        analysis = cached[article.uid]
+        if analysis is None:
+            analysis = next(fresh)
+            rows.append((article.uid, analyzer.version, analysis.to_json()))
+        yield article, analysis
+    if rows:
+        store.put_analyses(rows)
 
 
 def suggest_all(store: Store, *, collection: str | None = None,
