@@ -121,9 +121,10 @@ def main() -> None:
     test_analyses = analyses[args.train:]
     test_texts = [ex.text for ex in test_part]
     lines = []
-    for name, feature_set in (("baseline", "chars-1"), ("hanmark", "rich-1")):
+    for name, feature_set, scheme in (("baseline", "chars-1", "iob2"),
+                                      ("hanmark", "rich-1", "bioes")):
         started = time.perf_counter()
-        model = train(items, feature_set=feature_set)
+        model = train(items, feature_set=feature_set, scheme=scheme)
         train_s = time.perf_counter() - started
         result = score((ex.text, ex.spans, model.tag_sentence(a))
                        for ex, a in zip(test_part, test_analyses, strict=True))

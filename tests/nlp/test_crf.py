@@ -10,6 +10,7 @@ import pytest
 
 from nlp.analyzer import get_analyzer
 from nlp.crf import CrfModel
+from nlp.gold import spans_to_tags, tags_to_spans
 from nlp.training import db_items
 from store import HanmarkError, Store
 
@@ -59,3 +60,12 @@ def test_database_training_data_stops_where_reading_stopped(store: Store) -> Non
     assert text[:item.until] == "이재명 대통령이 말했다."  # 김철수 is unread, not "no entity"
     store.set_status(uid, "done", "kim")
     assert db_items(store)[0].until is None
+
+
+def test_models_tag_bioes_and_old_iob2_tags_still_read(tiny_model: CrfModel) -> None:
+    spans = [(0, 3, "PS"), (4, 5, "QT"), (5, 7, "LC")]
+    bioes = spans_to_tags(8, spans, "bioes")
+    assert bioes == ["B-PS", "I-PS", "E-PS", "O", "S-QT", "B-LC", "E-LC", "O"]
+    assert tags_to_spans(bioes) == tags_to_spans(spans_to_tags(8, spans)) == spans
+    assert tiny_model.meta["scheme"] == "bioes"
+    assert {"E-PS", "S-QT"} <= set(tiny_model._tagger.labels())
