@@ -2,7 +2,8 @@
 
 One Kiwi instance per process, loaded lazily (it takes about a second) and
 shared. Analyses are cached in the store, keyed by article and analyzer
-version, so no article is analysed twice.
+version, so no article is analysed twice, unless a word taught to Kiwi since
+(a labeled form) is not one morpheme in the cached analysis.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import json
 import re
 import threading
+from bisect import bisect_right
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -84,6 +87,7 @@ class Analyzer:
         self._kiwi = None
         self._lock = threading.Lock()
         self._user_words: set[str] = set()
+        self._by_prefix: dict[str, list[str]] | None = None
         self._pending: list[tuple[str, str]] = []
 
     @property
@@ -126,6 +130,7 @@ class Analyzer:
             if not form or " " in form or form in self._user_words:
                 continue
             self._user_words.add(form)
+            self._by_prefix = None
             with self._lock:
                 if self._kiwi is None:
                     self._pending.append((form, tag))
@@ -134,6 +139,24 @@ class Analyzer:
             if self._kiwi.add_user_word(form, tag, 0.0):
                 added += 1
         return added
+
+    def agrees(self, analysis: Analysis) -> bool:
+        """False if a taught word occurs at a morpheme start in the analysed text
+        without being one morpheme there: the analysis predates the word
+        (``퓨리오사`` + ``AI`` cached before ``퓨리오사AI`` was labeled)."""
+        if self._by_prefix is None:
+            index: dict[str, list[str]] = defaultdict(list)
+            for word in list(self._user_words):
+                index[word[:2]].append(word)
+            self._by_prefix = dict(index)
+        index, text, bounds = self._by_prefix, analysis.text, analysis.boundaries
+        for start in {t.start for t in analysis.tokens}:
+            for word in index.get(text[start:start + 2], ()):
+                if text.startswith(word, start):
+                    after = bisect_right(bounds, start)  # the next boundary must be its end
+                    if after == len(bounds) or bounds[after] != start + len(word):
+                        return False
+        return True
 
     def analyse(self, text: str) -> Analysis:
         if not text:
@@ -164,12 +187,15 @@ def get_analyzer() -> Analyzer:
 
 
 def analysis_for(store: Store, uid: str, analyzer: Analyzer | None = None) -> Analysis:
-    """The article's analysis from the cache, computing and caching it if missing."""
+    """The article's analysis from the cache, computing and caching it if missing
+    or older than a word taught to Kiwi since."""
     analyzer = analyzer or get_analyzer()
     text = store.get_article(uid).text
     cached = store.get_analysis(uid, analyzer.version)
     if cached is not None:
-        return Analysis.from_json(text, cached)
+        analysis = Analysis.from_json(text, cached)
+        if analyzer.agrees(analysis):
+            return analysis
     analysis = analyzer.analyse(text)
     if not store.readonly:
         store.put_analyses([(uid, analyzer.version, analysis.to_json())])

@@ -34,3 +34,19 @@ def test_cache_round_trip_and_batch(store: Store) -> None:
     fresh = get_analyzer().analyse(store.get_article(uids[0]).text)
     assert cached == fresh
     assert Analysis.from_json(fresh.text, fresh.to_json()) == fresh
+
+
+def test_a_cached_analysis_is_redone_once_a_word_in_it_is_taught(store: Store) -> None:
+    from nlp.analyzer import Analyzer
+
+    analyzer = Analyzer(num_workers=1)
+    uid, _ = store.add_article("퓨리오사AI와 리벨리온이 손잡았다.")
+    before = analysis_for(store, uid, analyzer)
+    assert ("퓨리오사", "NNP") in [(t.form, t.tag) for t in before.tokens]  # AI apart
+    analyzer.add_user_words([("리벨리온", "NNP")])  # already one morpheme: cache kept
+    assert analyzer.agrees(before)
+    analyzer.add_user_words([("퓨리오사AI", "NNP")])  # the person labeled it
+    assert not analyzer.agrees(before)
+    after = analysis_for(store, uid, analyzer)
+    assert ("퓨리오사AI", "NNP") in [(t.form, t.tag) for t in after.tokens]
+    assert store.get_analysis(uid, analyzer.version) == after.to_json()  # cached again
