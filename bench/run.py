@@ -37,6 +37,7 @@ from store import Store  # noqa: E402
 from store.agreement import agreement  # noqa: E402
 from store.formats.export import ExportOptions, export  # noqa: E402
 from store.importer import import_sources  # noqa: E402
+from tui.widgets.article_list import PAGE as LIST_PAGE  # noqa: E402
 from tui.widgets.article_list import QUICK_COUNT  # noqa: E402
 
 QUERIES = ["비디아", "삼성전자", "경주에서", "젠슨 황", "기사 500번", "정상회의", "없는 말입니다",
@@ -66,10 +67,9 @@ def corpus(workdir: Path, n: int) -> Path:
 
 
 def search_page(store: Store, query: str) -> None:
-    """What the list waits for: the first page and a count up to its quick cap (an
+    """What the list waits for: its first page and a count up to its quick cap (an
     exact total of more matches follows from a worker, timed apart)."""
-    store.article_rows(search=query, limit=PAGE)
-    store.count_articles(search=query, at_most=QUICK_COUNT + 1)
+    store.first_page(search=query, limit=LIST_PAGE, at_most=QUICK_COUNT + 1)
 
 
 def bench_search(store: Store) -> dict[str, float]:
@@ -169,7 +169,7 @@ def bench_start(db: Path) -> dict[str, float]:
 
 ROWS = [  # key, what, unit, baseline key, target
     ("start_ms", "start to first usable screen", "ms", "start_bare_ms", "≤ 1.5× bare app"),
-    ("search_ms", "search: first page + count to 1,001, ≥ 3 characters", "ms",
+    ("search_ms", "search: list's first page + count to 1,001, ≥ 3 characters", "ms",
      "search_bare_ms", "≤ 100 ms"),
     ("search_short_ms", "the same, 1–2 characters (no trigram: scan)", "ms", "search_bare_ms",
      "—"),

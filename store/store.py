@@ -239,6 +239,16 @@ class Store:
         return self._one(f"SELECT count(*) FROM (SELECT 1{clause} LIMIT ?)",
                          [*params, at_most])[0]
 
+    def first_page(self, *, limit: int, at_most: int, order: str = "import",
+                   **filters: str | None) -> tuple[list[ArticleRow], int]:
+        """The list's first page and how many rows pass the filters, counted up to
+        ``at_most`` (not at all when the page holds them all), so that a search
+        shows at once at any corpus size."""
+        rows = self.article_rows(limit=limit, order=order, **filters)
+        if len(rows) < limit:
+            return rows, len(rows)
+        return rows, self.count_articles(at_most=at_most, **filters)
+
     def article_rows(self, *, search: str | None = None, status: str | None = None,
                      collection: str | None = None, order: str = "import",
                      offset: int = 0, limit: int = 100,

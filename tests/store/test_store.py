@@ -226,6 +226,17 @@ def test_label_counts_in_the_list_follow_every_change(store: Store, uid: str) ->
     assert shown() == len(store.spans(uid, states=("accepted",)))
 
 
+def test_the_first_page_counts_matches_only_up_to_a_cap(store: Store) -> None:
+    for i in range(30):
+        store.add_article(f"{i}번째 기사: {'삼성전자' if i % 2 else '네이버'}.", title=f"{i}")
+    rows, count = store.first_page(search="삼성전자", limit=5, at_most=11)
+    assert [r.title for r in rows] == ["1", "3", "5", "7", "9"]
+    assert count == 11  # at least 11: the exact 15 is counted apart
+    assert store.count_articles(search="삼성전자") == 15
+    rows, count = store.first_page(search="네이버", limit=20, at_most=11)
+    assert count == len(rows) == 15  # one page holds them all
+
+
 def test_paging_after_a_row_matches_offsets(store: Store) -> None:
     for i in range(25):
         store.add_article(f"{i}번째 기사: 삼성전자.", collection="a" if i % 3 else "b")

@@ -61,7 +61,8 @@ class ArticleList(VirtualTable):
         """
         self._pages.clear()
         filters = self._filters()
-        self._count = self.store.count_articles(**filters, at_most=QUICK_COUNT + 1)
+        self._pages[0], self._count = self.store.first_page(
+            limit=PAGE, at_most=QUICK_COUNT + 1, order=self.order, **filters)
         exact = self._count <= QUICK_COUNT
         if not exact:
             self.run_worker(partial(self._count_all, filters), thread=True, exclusive=True,
@@ -114,15 +115,16 @@ class ArticleList(VirtualTable):
     def row(self, index: int) -> ArticleRow | None:
         if not 0 <= index < self._count:
             return None
-        page = index // PAGE
+        rows = self._page(index // PAGE)
+        return rows[index % PAGE] if index % PAGE < len(rows) else None
+
+    def _page(self, page: int) -> list[ArticleRow]:
         if page not in self._pages:
             previous = self._pages.get(page - 1)  # scrolling on: continue from its last row
             self._pages[page] = self.store.article_rows(
-                search=self.search, status=self.status, collection=self.collection,
-                order=self.order, offset=page * PAGE, limit=PAGE,
+                **self._filters(), order=self.order, offset=page * PAGE, limit=PAGE,
                 after=previous[-1].rowid if previous and len(previous) == PAGE else None)
-        rows = self._pages[page]
-        return rows[index % PAGE] if index % PAGE < len(rows) else None
+        return self._pages[page]
 
     def cells(self, index: int) -> list[Cell]:
         row = self.row(index)
