@@ -122,7 +122,7 @@ def main() -> None:
     test_texts = [ex.text for ex in test_part]
     lines = []
     for name, feature_set, scheme in (("baseline", "chars-1", "iob2"),
-                                      ("hanmark", "rich-1", "bioes")):
+                                      ("hanmark", "rich-2", "bioes")):
         started = time.perf_counter()
         model = train(items, feature_set=feature_set, scheme=scheme)
         train_s = time.perf_counter() - started

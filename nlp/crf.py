@@ -32,7 +32,7 @@ from .rules import Candidate
 
 FORMAT = "hanmark-crf"
 FORMAT_VERSION = 1
-FEATURE_SETS = ("rich-1", "chars-1")
+FEATURE_SETS = ("rich-2", "chars-1")
 DEFAULT_PATH = Path(__file__).resolve().parent / "models" / "default.hmcrf"
 # Where `hanmark train` writes by default; suggestions prefer it to the shipped model.
 USER_PATH = Path(platformdirs.user_data_dir("hanmark", appauthor=False)) / "model.hmcrf"
@@ -65,7 +65,7 @@ class CrfModel:
         self._lock = threading.Lock()
         self.gazetteer = Gazetteer.from_pairs(self.meta.get("gazetteer", []),
                                               min_share=GAZ_MIN_SHARE)
-        self.feature_set = self.meta.get("features", "rich-1")
+        self.feature_set = self.meta.get("features", "rich-2")
         self.lexicon: dict[str, str] = self.meta.get("lexicon", {})
 
     @property
@@ -95,6 +95,9 @@ class CrfModel:
                 data = zf.read("crf.model")
         except (zipfile.BadZipFile, KeyError, ValueError, OSError):
             raise HanmarkError(f"{path} is not a hanmark model file.") from None
+        if meta.get("format") == FORMAT and meta.get("features") == "rich-1":
+            raise HanmarkError(f"{path} was trained by an older hanmark; retrain it with "
+                               "`hanmark train`.")
         if meta.get("format") != FORMAT or meta.get("features") not in FEATURE_SETS:
             raise HanmarkError(f"{path} is not a hanmark CRF model this version can read.")
         if meta.get("version", 0) > FORMAT_VERSION:
@@ -233,7 +236,7 @@ class _Trainer(pycrfsuite.Trainer):
             self._on_iteration(1)
 
 
-def train(items: Sequence[TrainingItem], *, feature_set: str = "rich-1",
+def train(items: Sequence[TrainingItem], *, feature_set: str = "rich-2",
           scheme: str = "bioes", params: dict[str, Any] | None = None, folds: int = FOLDS,
           progress: Callable[[int], None] | None = None,
           summary: dict[str, Any] | None = None) -> CrfModel:
@@ -246,7 +249,7 @@ def train(items: Sequence[TrainingItem], *, feature_set: str = "rich-1",
     params = {**DEFAULT_PARAMS, **(params or {})}
     trainer = _Trainer(progress)
     trainer.set_params(params)
-    rich = feature_set == "rich-1"
+    rich = feature_set == "rich-2"
     fold_gaz = _gazetteers(items, folds) if rich else []
     full_gaz = training_gazetteer(items) if rich else Gazetteer()
     lex = expand(prototypes((it.analysis, it.spans) for it in items),

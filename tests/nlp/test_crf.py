@@ -44,7 +44,10 @@ def _zip(path: Path, files: dict[str, bytes]) -> Path:
     (lambda p: _zip(p / "x.hmcrf", {"crf.model": b"x", "meta.json": json.dumps(
         {"format": "spacy"}).encode()}), "not a hanmark CRF model"),
     (lambda p: _zip(p / "x.hmcrf", {"crf.model": b"garbage", "meta.json": json.dumps(
-        {"format": "hanmark-crf", "version": 1, "features": "rich-1"}).encode()}), "damaged"),
+        {"format": "hanmark-crf", "version": 1, "features": "rich-2"}).encode()}), "damaged"),
+    (lambda p: _zip(p / "x.hmcrf", {"crf.model": b"x", "meta.json": json.dumps(
+        {"format": "hanmark-crf", "version": 1, "features": "rich-1"}).encode()}),
+     "older hanmark; retrain"),
 ])
 def test_bad_model_files_are_one_sentence(tmp_path: Path, make, message: str) -> None:
     with pytest.raises(HanmarkError, match=message):
