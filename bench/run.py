@@ -14,6 +14,7 @@ article for that reason.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import platform
@@ -31,12 +32,14 @@ sys.path.insert(0, str(REPO))
 
 from bench.corpus import build, make_article  # noqa: E402
 from bench.start_probe import byte_compile, process_start  # noqa: E402
+from bench.ui import key_presses, watch_paints  # noqa: E402
 from nlp.analyzer import analyse_articles, cached_analysis, get_analyzer  # noqa: E402
 from nlp.suggest import suggest_article  # noqa: E402
 from store import Store  # noqa: E402
 from store.agreement import agreement  # noqa: E402
 from store.formats.export import ExportOptions, export  # noqa: E402
 from store.importer import import_sources  # noqa: E402
+from tui.app import HanmarkApp  # noqa: E402
 from tui.widgets.article_list import PAGE as LIST_PAGE  # noqa: E402
 from tui.widgets.article_list import QUICK_COUNT  # noqa: E402
 
@@ -157,6 +160,20 @@ def bench_export_and_agreement(store: Store, workdir: Path, n: int) -> dict[str,
             "agreement_ms_per_article": agreed * 1000 / n}
 
 
+def bench_keys(db: Path) -> dict[str, float]:
+    """Key press to repainted screen in the app on this corpus, in its first article."""
+    async def run() -> list[float]:
+        app = HanmarkApp(Store(db), "bench")
+        paints = watch_paints(app)
+        async with app.run_test(size=(120, 40)) as pilot:
+            kinds = await key_presses(pilot, paints, 45)
+        return [t for times in kinds.values() for t in times]
+
+    samples = asyncio.run(run())
+    return {"key_ms": median_ms(samples),
+            "key_p95_ms": sorted(samples)[round(0.95 * (len(samples) - 1))] * 1000}
+
+
 def bench_start(db: Path) -> dict[str, float]:
     """Start to first painted screen, hanmark on this database vs a bare Textual app."""
     byte_compile()
@@ -177,6 +194,8 @@ ROWS = [  # key, what, unit, baseline key, target
      "grows with matches"),
     ("page_ms", f"article list, one page of {PAGE}", "ms", "page_bare_ms", "≤ 16 ms"),
     ("open_ms", "open an article (analysis cached)", "ms", "open_bare_ms", "≤ 50 ms"),
+    ("key_ms", "key press to repaint (moves, select, label, undo)", "ms", None, "≤ 16 ms"),
+    ("key_p95_ms", "the same, 95th percentile", "ms", None, "≤ 50 ms"),
     ("import_per_s", "import 500 more articles", "articles/s", None, "flat"),
     ("analysis_per_s", "Kiwi analysis + cache", "articles/s", None, "flat"),
     ("suggest_ms", "suggestions for one article", "ms", None, "flat"),
@@ -233,6 +252,7 @@ def main() -> None:
         rng = random.Random(n)
         figures: dict[str, float] = {}
         figures.update(bench_start(db))
+        figures.update(bench_keys(db))
         with Store(db) as store:
             figures.update(bench_search(store))
             figures.update(bench_pages(store, rng))

@@ -94,6 +94,27 @@ async def paint_after(pilot, paints: list[float], act) -> float:
     return paints[before] - start
 
 
+async def key_presses(pilot, paints: list[float], count: int) -> dict[str, list[float]]:
+    """Seconds from each key press to the repaint, by key, from the middle of the
+    open article: morpheme and line moves, selection, a label key and its undo."""
+    await settle(pilot)
+    view = pilot.app.screen.text_view
+    view.move_to(len(view.text) // 2)
+    await settle(pilot)
+    keys = ["right", "right", "left", "down", "up", "shift+right", "escape", "1 (label)",
+            "u (undo)"]
+    kinds: dict[str, list[float]] = {key: [] for key in keys}
+    for k in range(count):
+        key = keys[k % len(keys)]
+
+        async def press(key=key):
+            await pilot.press(key.split(" ")[0])
+
+        kinds[key].append(await paint_after(pilot, paints, press))
+        await settle(pilot)
+    return kinds
+
+
 def figures(name: str, times: list[float]) -> str:
     ms = sorted(t * 1000 for t in times)
     p95 = ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))]
@@ -181,21 +202,7 @@ async def main(args: argparse.Namespace) -> None:
             await settle(pilot)
         print(figures("open 100,000 chars / 3,000 spans", opens))
 
-        await settle(pilot)
-        screen.text_view.move_to(len(screen.text_view.text) // 2)
-        await settle(pilot)
-        kinds = {"right": [], "left": [], "down": [], "up": [], "shift+right": [],
-                 "escape": [], "1 (label)": [], "u (undo)": []}
-        keys = ["right", "right", "left", "down", "up", "shift+right", "escape", "1 (label)",
-                "u (undo)"]
-        for k in range(args.keys):
-            key = keys[k % len(keys)]
-
-            async def press(key=key):
-                await pilot.press(key.split(" ")[0])
-
-            kinds[key].append(await paint_after(pilot, paints, press))
-            await settle(pilot)
+        kinds = await key_presses(pilot, paints, args.keys)
         every = [t for times in kinds.values() for t in times]
         for key, times in kinds.items():
             print(figures(f"key {key}", times))
