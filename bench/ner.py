@@ -1,15 +1,17 @@
 """NER benchmark: a plain character n-gram CRF (the baseline) and hanmark's CRF,
-trained and scored on the same KLUE-NER split in the same run.
+trained and scored on the same KLUE-NER splits in the same run.
 
-    python bench/ner.py                      # train both on the first 3,500, score on the rest
+    python bench/ner.py                      # held-out slices 3,500-3,999 and 3,000-3,499
+    python bench/ner.py --slices 7,6,2,0     # more slices (500 sentences each)
     python bench/ner.py --full-train-time    # also time training on all 4,000 sentences
 
+Each slice is scored with both models trained on the other 3,500 sentences.
 Prints entity micro/macro F1, per-label F1 and character F1 (as `hanmark
-evaluate` computes them), training seconds, and end-to-end throughput: raw
-text to entities, Kiwi analysis (2 threads) included for hanmark's model, in
-one process and in the two worker processes `hanmark suggest` uses.
-The shipped default model is scored too when it exists; it is trained on the
-same first 3,500 sentences (see README), so the last 500 are unseen by it.
+evaluate` computes them), training seconds, the mean F1 over the slices, and
+end-to-end throughput: raw text to entities, Kiwi analysis (2 threads,
+streamed) included for hanmark's model, in one process and in the two worker
+processes `hanmark suggest` uses. The shipped default model is scored on the
+sentences its file says it held out (the last 500, see README).
 Figures are noisy on a shared machine: compare the rows of one run.
 """
 
@@ -27,6 +29,7 @@ from nlp.crf import DEFAULT_PATH, CrfModel, TrainingItem, train  # noqa: E402
 from nlp.evaluate import score  # noqa: E402
 from nlp.gold import LABELS, read_gold  # noqa: E402
 
+SLICE = 500
 KLUE = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "klue-ner" / (
     "klue-ner-v1.1_dev_first4000.tsv")
 
@@ -95,54 +98,76 @@ def row(name: str, result: dict, train_s: float | None, speed: float) -> str:
     per = result["per_label"]
     labels = " ".join(f"{per.get(label, {}).get('f1', 0):.3f}" for label in LABELS)
     secs = f"{train_s:7.1f}" if train_s is not None else "      -"
-    return (f"{name:<10} {result['entity']['f1']:.4f}  {result['entity_macro_f1']:.4f}  "
+    return (f"{name:<25} {result['entity']['f1']:.4f}  {result['entity_macro_f1']:.4f}  "
             f"{labels}  {result['char_f1']:.4f}  {secs}  {speed:8.0f}")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=str(KLUE), help="KLUE-NER TSV file")
-    parser.add_argument("--train", type=int, default=3500, help="train on the first N sentences")
-    parser.add_argument("--full-train-time", action="store_true",
-                        help="also time training hanmark's CRF on every sentence")
-    args = parser.parse_args()
-
-    examples = list(read_gold(args.data, "klue"))
-    train_part, test_part = examples[:args.train], examples[args.train:]
-    analyzer = get_analyzer()
-    analyzer.warm_up()
-    started = time.perf_counter()
-    analyses = list(analyzer.analyse_many([ex.text for ex in examples]))
-    kiwi_rate = len(examples) / (time.perf_counter() - started)
-    print(f"{len(train_part)} training / {len(test_part)} held-out sentences; "
-          f"Kiwi alone: {kiwi_rate:,.0f} sentences/s")
-
-    items = [TrainingItem(a, ex.spans) for a, ex in zip(analyses, train_part, strict=False)]
-    test_analyses = analyses[args.train:]
-    test_texts = [ex.text for ex in test_part]
-    lines = []
+def held_out(examples: list, analyses: list, lo: int, hi: int
+             ) -> tuple[list[str], list[float]]:
+    """Train the baseline and hanmark's CRF on every sentence outside ``lo:hi``,
+    score both on ``lo:hi``; rows with throughput on those held-out texts."""
+    items = [TrainingItem(a, ex.spans) for i, (a, ex) in enumerate(zip(analyses, examples,
+                                                                      strict=True))
+             if not lo <= i < hi]
+    test = list(zip(examples[lo:hi], analyses[lo:hi], strict=True))
+    texts = [ex.text for ex, _ in test]
+    lines, f1 = [], []
     for name, feature_set, scheme in (("baseline", "chars-1", "iob2"),
                                       ("hanmark", "rich-2", "bioes")):
         started = time.perf_counter()
         model = train(items, feature_set=feature_set, scheme=scheme)
         train_s = time.perf_counter() - started
-        result = score((ex.text, ex.spans, model.tag_sentence(a))
-                       for ex, a in zip(test_part, test_analyses, strict=True))
-        speed = throughput(model, test_texts, kiwi=feature_set != "chars-1")
-        lines.append(row(name, result, train_s, speed))
-    if DEFAULT_PATH.is_file():
-        shipped = CrfModel.load(DEFAULT_PATH)
-        result = score((ex.text, ex.spans, shipped.tag_sentence(a))
-                       for ex, a in zip(test_part, test_analyses, strict=True))
-        lines.append(row("shipped", result, None, throughput(shipped, test_texts, kiwi=True)))
-    print(f"{'model':<10} {'micro':<6}  {'macro':<6}  "
+        result = score((ex.text, ex.spans, model.tag_sentence(a)) for ex, a in test)
+        speed = throughput(model, texts, kiwi=feature_set != "chars-1")
+        lines.append(row(f"{name} {lo}-{hi - 1}", result, train_s, speed))
+        f1.append(result["entity"]["f1"])
+    return lines, f1
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", default=str(KLUE), help="KLUE-NER TSV file")
+    parser.add_argument("--slices", default="7,6", metavar="K,K",
+                        help="held-out slices of 500 sentences (0 = the first 500); each "
+                             "is scored with models trained on all the other sentences")
+    parser.add_argument("--full-train-time", action="store_true",
+                        help="also time training hanmark's CRF on every sentence")
+    args = parser.parse_args()
+
+    examples = list(read_gold(args.data, "klue"))
+    analyzer = get_analyzer()
+    analyzer.warm_up()
+    started = time.perf_counter()
+    analyses = list(analyzer.analyse_many([ex.text for ex in examples]))
+    kiwi_rate = len(examples) / (time.perf_counter() - started)
+    print(f"{len(examples)} sentences; Kiwi alone: {kiwi_rate:,.0f} sentences/s")
+
+    lines, f1s = [], []
+    for k in (int(k) for k in args.slices.split(",")):
+        rows, f1 = held_out(examples, analyses, k * SLICE, min(len(examples), (k + 1) * SLICE))
+        lines += rows
+        f1s.append(f1)
+    shipped = CrfModel.load(DEFAULT_PATH) if DEFAULT_PATH.is_file() else None
+    trained = shipped.meta.get("training", {}) if shipped else {}
+    holdout = trained.get("holdout", 0) if Path(args.data).name in trained.get(
+        "gold_files", ()) else 0
+    if shipped and holdout:  # its held-out texts are the last ones of the file it was trained on
+        test = list(zip(examples[-holdout:], analyses[-holdout:], strict=True))
+        result = score((ex.text, ex.spans, shipped.tag_sentence(a)) for ex, a in test)
+        speed = throughput(shipped, [ex.text for ex, _ in test], kiwi=True)
+        lines.append(row(f"shipped {len(examples) - holdout}-{len(examples) - 1}", result,
+                         None, speed))
+    print(f"{'model, held-out sentences':<25} {'micro':<6}  {'macro':<6}  "
           + " ".join(f"{label:<5}" for label in LABELS)
           + f"  {'char':<6}  {'train s':>7}  {'sent/s':>8}")
     print("\n".join(lines))
-    if DEFAULT_PATH.is_file():
-        shipped = CrfModel.load(DEFAULT_PATH)
+    means = [sum(f[i] for f in f1s) / len(f1s) for i in range(2)]
+    print(f"mean entity micro F1 over {len(f1s)} held-out slices: baseline {means[0]:.4f}, "
+          f"hanmark {means[1]:.4f}")
+    if shipped:
+        texts = [ex.text for ex in examples[-SLICE:]]
         print(f"shipped model, 2 worker processes (hanmark suggest): "
-              f"{parallel_throughput(shipped, test_texts):,.0f} sentences/s")
+              f"{parallel_throughput(shipped, texts):,.0f} sentences/s")
         print(latency(shipped))
     if args.full_train_time:
         all_items = [TrainingItem(a, ex.spans) for a, ex in zip(analyses, examples, strict=True)]

@@ -60,8 +60,9 @@ def char_features(text: str) -> list[list[str]]:
     return out
 
 
-def _words(analysis: Analysis) -> list[tuple[int, int, int, bool]]:
-    """Eojeol as ``(start, end, stem_end, ends_in_particle)``."""
+def _words(analysis: Analysis) -> list[tuple[int, int, int, bool, str]]:
+    """Eojeol as ``(start, end, stem_end, ends_in_particle, shape)``; the shape
+    is the stem's morpheme tags, e.g. ``NNP+NNG|J`` (proper noun, noun, particle)."""
     tokens = analysis.tokens
     out = []
     k = 0
@@ -80,26 +81,15 @@ def _words(analysis: Analysis) -> list[tuple[int, int, int, bool]]:
                 break
             particle = particle or tok.tag.startswith("J")
             stem_end = tok.start
-        out.append((start, end, stem_end, particle))
+        tags: list[str] = []
+        for tok in inside:
+            if tok.start >= stem_end:
+                break
+            if not tags or tags[-1] != tok.tag:
+                tags.append(tok.tag)
+        shape = "+".join(tags[:4]) + ("|J" if particle else "")
+        out.append((start, end, stem_end, particle, shape))
     return out
-
-
-def _stem_shapes(analysis: Analysis, words: list[tuple[int, int, int, bool]]) -> list[str]:
-    """Each eojeol's morpheme tags, e.g. ``NNP+NNG|J`` (proper noun, noun, particle)."""
-    tokens = analysis.tokens
-    shapes = []
-    k = 0
-    for start, _end, stem_end, particle in words:
-        while k < len(tokens) and tokens[k].end <= start:
-            k += 1
-        tags = []
-        m = k
-        while m < len(tokens) and tokens[m].start < stem_end:
-            if not tags or tags[-1] != tokens[m].tag:
-                tags.append(tokens[m].tag)
-            m += 1
-        shapes.append("+".join(tags[:4]) + ("|J" if particle else ""))
-    return shapes
 
 
 def _morpheme_features(text: str, analysis: Analysis, lexicon: dict[str, str]
@@ -126,14 +116,14 @@ def _morpheme_features(text: str, analysis: Analysis, lexicon: dict[str, str]
     return shared, classes
 
 
-def _word_features(text: str, analysis: Analysis, words: list[tuple[int, int, int, bool]]
+def _word_features(text: str, words: list[tuple[int, int, int, bool, str]]
                    ) -> list[list[str]]:
     """Features shared by every character of an eojeol: its stem, its neighbours."""
-    stems = [text[s:e] for s, _, e, _ in words]
-    shapes = _stem_shapes(analysis, words)
+    stems = [text[s:e] for s, _, e, _, _ in words]
+    shapes = [shape for *_, shape in words]
     last = len(words) - 1
     shared = []
-    for w, (s, e, _, _) in enumerate(words):
+    for w, (s, e, _, _, _) in enumerate(words):
         stem = stems[w]
         shared.append([
             "w2=" + text[s:s + 2], "wl=" + text[e - 1],
@@ -199,8 +189,8 @@ def rich_features(analysis: Analysis, gazetteer: Sequence[Candidate] = (),
                 row.append("xp=" + pos + cls)
             row.append("ma=" + tok.tag)
     words = _words(analysis)
-    word = _word_features(text, analysis, words)
-    for w, (s, e, stem_end, particle) in enumerate(words):
+    word = _word_features(text, words)
+    for w, (s, e, stem_end, particle, _) in enumerate(words):
         shared = word[w]
         tail = "J" if particle else ""
         for i, pos in zip(range(s, e), _positions(e - s), strict=True):
@@ -208,7 +198,7 @@ def rich_features(analysis: Analysis, gazetteer: Sequence[Candidate] = (),
             row += shared
             row += ("wp=" + pos, ("in=1" if i < stem_end else "in=0") + tail)
     in_word = [False] * len(text)
-    for s, e, _, _ in words:
+    for s, e, *_ in words:
         in_word[s:e] = [True] * (e - s)
     for i, inside in enumerate(in_word):
         if not inside:
