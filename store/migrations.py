@@ -167,8 +167,17 @@ M4_LABEL_COUNTS = """
             END;
         """
 
+# The trigram index merges its segments eight at a time instead of FTS5's four:
+# each posting is rewritten once per level, and fewer levels made building
+# 100,000 articles in imports of 500 take 52-59 s instead of 79 s, with imports
+# at 100,000 articles slowing less against 1,000 (searches read a few more
+# segments: 0.11 -> 0.12 ms a page).
+M5_FTS_MERGE = """
+        INSERT INTO articles_fts(articles_fts, rank) VALUES ('automerge', 8);
+        """
+
 # Each entry is one SQL script; append, never edit one that has shipped.
-MIGRATIONS = [M1_INITIAL, M2_LABEL_EXAMPLES, M3_FORMS, M4_LABEL_COUNTS]
+MIGRATIONS = [M1_INITIAL, M2_LABEL_EXAMPLES, M3_FORMS, M4_LABEL_COUNTS, M5_FTS_MERGE]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
