@@ -9,8 +9,12 @@ version, so no article is analysed twice, unless a word taught to Kiwi since
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 import threading
+import time
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -124,13 +128,19 @@ class Analyzer:
         Before Kiwi is loaded the words wait and are added at load time, so a
         label given early never blocks on the one-second load.
         """
-        added = 0
+        new = []
         for form, tag in forms:
             form = form.strip()
-            if not form or " " in form or form in self._user_words:
-                continue
-            self._user_words.add(form)
+            if form and " " not in form and form not in self._user_words:
+                self._user_words.add(form)
+                new.append((form, tag))
+        if new:
             self._by_prefix = None
+        return self._teach(new)
+
+    def _teach(self, words: list[tuple[str, str]]) -> int:
+        added = 0
+        for form, tag in words:
             with self._lock:
                 if self._kiwi is None:
                     self._pending.append((form, tag))
@@ -173,8 +183,94 @@ class Analyzer:
             yield _from_sentences(text, sentences) if text else Analysis(text, (), ())
 
 
+class ChildAnalyzer(Analyzer):
+    """Kiwi in a child process, for the app. Loading Kiwi, its first call, and
+    the first call after each taught word each hold the GIL for about a second
+    (measured: no other thread ran meanwhile), which froze the screen; in a
+    child process they cost the screen nothing. The child reads one JSON line
+    per request and answers each analysis with one; ``kiwi`` (for training)
+    still loads in this process."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._child: subprocess.Popen | None = None
+        self._talk = threading.Lock()  # one request and its answer at a time
+
+    def _send(self, request: list, *, answer: bool) -> str | None:
+        with self._talk:
+            if self._child is None or self._child.poll() is not None:
+                self._child = subprocess.Popen(
+                    [sys.executable, "-c", "from nlp.analyzer import serve; serve()"],
+                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                    env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+            child = self._child
+            try:
+                child.stdin.write(json.dumps(request, ensure_ascii=False).encode() + b"\n")
+                child.stdin.flush()
+                line = child.stdout.readline() if answer else b"-"
+            except OSError:
+                line = b""
+            if not line:
+                child.kill()
+                raise HanmarkError("The Kiwi process stopped; it restarts on the next "
+                                   "article.")
+            return line.decode()
+
+    def _teach(self, words: list[tuple[str, str]]) -> int:
+        """Not waited for: the child pays Kiwi's rebuild for the words (about a
+        second) at once, and the next analysis waits for it instead."""
+        if words:
+            self._send(["teach", words], answer=False)
+        return len(words)
+
+    def warm_up(self) -> None:
+        self.analyse("준비")
+
+    def analyse(self, text: str) -> Analysis:
+        return Analysis.from_json(text, self._send(["analyse", text], answer=True))
+
+    def analyse_many(self, texts: Iterable[str]) -> Iterator[Analysis]:
+        for text in texts:
+            yield self.analyse(text)
+
+
+def serve() -> None:
+    """The child's loop: requests on stdin, analyses on stdout."""
+    analyzer = get_analyzer()
+    analyzer.warm_up()
+    kiwi_lock, taught = threading.Lock(), threading.Event()
+
+    def rebuild() -> None:
+        """Kiwi rebuilds itself (about a second) on its first call after new words:
+        pay that while the person reads, once for a burst of labels."""
+        while taught.wait():
+            time.sleep(0.2)
+            taught.clear()
+            with kiwi_lock:
+                analyzer.analyse("준비")
+
+    threading.Thread(target=rebuild, daemon=True).start()
+    for line in sys.stdin.buffer:
+        kind, arg = json.loads(line)
+        with kiwi_lock:
+            if kind == "teach":
+                if analyzer.add_user_words(tuple(word) for word in arg):
+                    taught.set()
+            else:
+                sys.stdout.buffer.write(analyzer.analyse(arg).to_json().encode() + b"\n")
+                sys.stdout.buffer.flush()
+
+
 _shared: Analyzer | None = None
 _shared_lock = threading.Lock()
+
+
+def use_child_process() -> None:
+    """From now on this process analyses in a child process (the app calls this)."""
+    global _shared
+    with _shared_lock:
+        if not isinstance(_shared, ChildAnalyzer):
+            _shared = ChildAnalyzer()
 
 
 def get_analyzer() -> Analyzer:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pyperclip
 
+from nlp.analyzer import get_analyzer
 from store import Store
 from tests.tui.conftest import ANNOTATOR, goto, reader, settle
 from tests.tui.screen_text import screen_text
@@ -197,6 +199,26 @@ async def test_copy_uses_pyperclip_or_says_it_fell_back(store, seeded, seed_text
         await pilot.press("C")
         assert '"text": ' in pilot.app.clipboard and seed_text[:20] in pilot.app.clipboard
         assert "OSC 52" in screen_text(pilot.app)
+
+
+async def test_kiwi_works_in_a_child_process_and_learns_labeled_words(store, seeded):
+    uid, _ = store.add_article("퓨리오사AI가 투자를 받았다. 퓨리오사AI와 협력한다.", title="new")
+    async with reader(store).run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        analyzer = get_analyzer()
+        assert analyzer._child.pid != os.getpid()  # loading and rebuilding Kiwi hold the
+        assert analyzer._kiwi is None  # GIL for seconds: never in the screen's process
+        pilot.app.screen.open_article(uid)
+        await settle(pilot)
+        await pilot.press("shift+right", "shift+right", "3")  # 퓨리오사 + AI
+        await settle(pilot)
+        assert (0, 6, "OG", "accepted") in mine(store, uid)
+        await pilot.press("d")  # to the seed article, then back: Kiwi learned the word
+        await settle(pilot)
+        pilot.app.screen.open_article(uid)
+        await settle(pilot)
+        tokens = pilot.app.screen.text_view.analysis.tokens
+        assert ("퓨리오사AI", "NNP") in [(t.form, t.tag) for t in tokens]
 
 
 async def test_cursor_moves_by_character_until_the_analysis_arrives(store, seeded, monkeypatch):

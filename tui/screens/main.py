@@ -68,6 +68,14 @@ def reports_errors(action: Callable) -> Callable:
     return wrapper
 
 
+def kiwi_in_child_process() -> None:
+    """The app's Kiwi runs in a child process: loading it and teaching it words
+    would otherwise hold the GIL, and so the screen, for seconds."""
+    from nlp.analyzer import use_child_process
+
+    use_child_process()
+
+
 def copy_to_clipboard(app, text: str) -> str:
     """Copy with pyperclip; without a clipboard program, fall back to OSC 52.
 
@@ -173,6 +181,7 @@ class MainScreen(Screen):
         return self.query_one(StatusLine)
 
     def on_mount(self) -> None:
+        self.call_after_refresh(kiwi_in_child_process)  # before any worker asks for Kiwi
         self.set_interval(CURSOR_SAVE_INTERVAL, self.save_cursor)
         self.set_timer(0.25, self.prepare)
         self.query_one(Legend).labels = [self.keyed[k] for k in sorted(self.keyed)]
