@@ -227,7 +227,10 @@ class ChildAnalyzer(Analyzer):
         self.analyse("준비")
 
     def analyse(self, text: str) -> Analysis:
-        return Analysis.from_json(text, self._send(["analyse", text], answer=True))
+        data = self._send(["analyse", text], answer=True)
+        if data.startswith('{"error"'):  # Kiwi could not load there
+            raise HanmarkError(json.loads(data)["error"])
+        return Analysis.from_json(text, data)
 
     def analyse_many(self, texts: Iterable[str]) -> Iterator[Analysis]:
         for text in texts:
@@ -237,7 +240,13 @@ class ChildAnalyzer(Analyzer):
 def serve() -> None:
     """The child's loop: requests on stdin, analyses on stdout."""
     analyzer = get_analyzer()
-    analyzer.warm_up()
+    try:
+        analyzer.warm_up()
+    except HanmarkError as exc:  # answer every request with why
+        for line in sys.stdin.buffer:
+            if json.loads(line)[0] == "analyse":
+                print(json.dumps({"error": str(exc)}, ensure_ascii=False), flush=True)
+        return
     kiwi_lock, taught = threading.Lock(), threading.Event()
 
     def rebuild() -> None:

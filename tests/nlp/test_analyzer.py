@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from nlp.analyzer import Analysis, analyse_articles, analysis_for, get_analyzer
-from store import Store
+import pytest
+
+from nlp.analyzer import Analysis, ChildAnalyzer, analyse_articles, analysis_for, get_analyzer
+from store import HanmarkError, Store
 
 TEXT = "엔비디아와 삼성전자가 GPU를 확보했다. 이재명 대통령이 말했다."
 
@@ -50,3 +52,13 @@ def test_a_cached_analysis_is_redone_once_a_word_in_it_is_taught(store: Store) -
     after = analysis_for(store, uid, analyzer)
     assert ("퓨리오사AI", "NNP") in [(t.form, t.tag) for t in after.tokens]
     assert store.get_analysis(uid, analyzer.version) == after.to_json()  # cached again
+
+
+def test_a_kiwi_that_cannot_load_in_the_child_process_is_one_sentence(
+        tmp_path, monkeypatch) -> None:
+    (tmp_path / "kiwipiepy.py").write_text("raise ImportError('no model files')\n")
+    monkeypatch.syspath_prepend(str(tmp_path))  # what the child will import
+    analyzer = ChildAnalyzer()
+    analyzer.add_user_words([("퓨리오사AI", "NNP")])
+    with pytest.raises(HanmarkError, match="could not be loaded .*no model files"):
+        analyzer.analyse("엔비디아와 삼성전자")
