@@ -30,6 +30,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+import nlp.analyzer  # noqa: E402
 from bench.corpus import build, make_article  # noqa: E402
 from bench.start_probe import byte_compile, process_start  # noqa: E402
 from bench.ui import key_presses, watch_paints  # noqa: E402
@@ -161,17 +162,24 @@ def bench_export_and_agreement(store: Store, workdir: Path, n: int) -> dict[str,
 
 
 def bench_keys(db: Path) -> dict[str, float]:
-    """Key press to repainted screen in the app on this corpus, in its first article."""
-    async def run() -> list[float]:
+    """Key press to repainted screen in the app on this corpus, in its first article:
+    cursor moves, and edits (a label key, undo) apart, since a median over both
+    would fall between them."""
+    async def run() -> dict[str, list[float]]:
         app = HanmarkApp(Store(db), "bench")
         paints = watch_paints(app)
         async with app.run_test(size=(120, 40)) as pilot:
-            kinds = await key_presses(pilot, paints, 45)
-        return [t for times in kinds.values() for t in times]
+            return await key_presses(pilot, paints, 90)
 
-    samples = asyncio.run(run())
-    return {"key_ms": median_ms(samples),
-            "key_p95_ms": sorted(samples)[round(0.95 * (len(samples) - 1))] * 1000}
+    in_process = nlp.analyzer.get_analyzer()
+    kinds = asyncio.run(run())
+    nlp.analyzer._shared = in_process  # the app moved Kiwi to a child; the rest runs here
+    moves = [t for key in ("right", "left", "down", "up") for t in kinds[key]]
+    edits = kinds["1 (label)"] + kinds["u (undo)"]
+    every = sorted(t for times in kinds.values() for t in times)
+    return {"key_ms": median_ms(every), "key_move_ms": median_ms(moves),
+            "key_edit_ms": median_ms(edits),
+            "key_p95_ms": every[round(0.95 * (len(every) - 1))] * 1000}
 
 
 def bench_start(db: Path) -> dict[str, float]:
@@ -194,8 +202,11 @@ ROWS = [  # key, what, unit, baseline key, target
      "grows with matches"),
     ("page_ms", f"article list, one page of {PAGE}", "ms", "page_bare_ms", "≤ 16 ms"),
     ("open_ms", "open an article (analysis cached)", "ms", "open_bare_ms", "≤ 50 ms"),
-    ("key_ms", "key press to repaint (moves, select, label, undo)", "ms", None, "≤ 16 ms"),
+    ("key_ms", "key press to repaint, every key (moves, select, label, undo)", "ms", None,
+     "≤ 16 ms"),
     ("key_p95_ms", "the same, 95th percentile", "ms", None, "≤ 50 ms"),
+    ("key_move_ms", "key press to repaint: cursor moves only", "ms", None, "—"),
+    ("key_edit_ms", "key press to repaint: a label and its undo only", "ms", None, "—"),
     ("import_per_s", "import 500 more articles", "articles/s", None, "flat"),
     ("analysis_per_s", "Kiwi analysis + cache", "articles/s", None, "flat"),
     ("suggest_ms", "suggestions for one article", "ms", None, "flat"),
