@@ -76,6 +76,12 @@ def _fts_phrase(query: str) -> str:
     return '"' + query.replace('"', '""') + '"'
 
 
+def search_scans(search: str | None) -> bool:
+    """True for a search too short for the trigram index (under three characters):
+    it reads the article texts until it has a page, up to the whole corpus."""
+    return bool(search) and len(search) < 3
+
+
 class Store:
     """A hanmark database file and the typed operations on it."""
 
@@ -215,10 +221,10 @@ class Store:
         source, where, params = " FROM articles a", [], []
         if search:
             source = " FROM articles_fts f JOIN articles a ON a.rowid = f.rowid"
-        if search and len(search) >= 3:
+        if search and not search_scans(search):
             where.append("articles_fts MATCH ?")
             params.append(_fts_phrase(search))
-        elif search:  # the trigram index needs three characters: scan, in rowid order
+        elif search:  # scan, in rowid order
             where.append("(instr(f.title, ?) > 0 OR instr(f.text, ?) > 0)")
             params.extend([search, search])
         if status:

@@ -160,6 +160,21 @@ async def test_a_search_with_many_matches_shows_at_once_and_counts_them_all(stor
         assert listing.row(listing.cursor_row).title == "성남 1199"
 
 
+async def test_a_search_too_short_for_the_index_is_read_off_the_screen_thread(store, seeded):
+    other, _ = store.add_article("네이버는 성남에 있다.", title="naver")
+    async with reader(store).run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        listing = pilot.app.screen.article_list
+        shown, show = [], listing._show_title
+        listing._show_title = lambda count: (shown.append(count), show(count))
+        listing.focus()
+        await pilot.press("slash", *"성남", "enter")
+        await settle(pilot)
+        assert shown == ["searching", "1"]  # the screen went on before the scan ended
+        assert listing.row_count == 1 and listing.row(0).uid == other
+        assert "Articles (1) /성남" in screen_text(pilot.app)
+
+
 async def test_table_and_cursor_follow_each_other(store, seeded, seed_text, no_suggestions):
     start, later = seed_text.index("경북"), seed_text.index("경주")
     async with reader(store).run_test(size=(120, 40)) as pilot:

@@ -14,6 +14,7 @@ from textual.binding import Binding
 
 from store import Store
 from store.models import STATUSES, ArticleRow
+from store.store import search_scans
 
 from ..connections import own_store
 from ..messages import ArticleChosen
@@ -57,20 +58,56 @@ class ArticleList(VirtualTable):
 
         The list shows at once with up to ``QUICK_COUNT`` rows counted; when more
         match, the exact total (which costs more as the corpus grows) follows
-        from a worker.
+        from a worker. A search too short for the trigram index reads the texts
+        (0.7 s at 100,000 articles for a rare one), so its first page comes from
+        a worker too, and the screen never waits for it.
         """
         self._pages.clear()
         filters = self._filters()
-        self._pages[0], self._count = self.store.first_page(
-            limit=PAGE, at_most=QUICK_COUNT + 1, order=self.order, **filters)
-        exact = self._count <= QUICK_COUNT
-        if not exact:
-            self.run_worker(partial(self._count_all, filters), thread=True, exclusive=True,
-                            group="count", description="count articles", exit_on_error=False)
-        self._show_count(exact)
+        if search_scans(self.search):
+            self._count = 0
+            self._show_title("searching")
+            self._read_first_page_apart(filters)
+        else:
+            self._show_first_page(filters, *self.store.first_page(
+                limit=PAGE, at_most=QUICK_COUNT + 1, order=self.order, **filters))
+
+    def refresh_rows(self) -> None:
+        """Rows changed but not their number (other articles' counts): refetch pages."""
+        if search_scans(self.search):  # the rows stay until their update arrives
+            self._read_first_page_apart(self._filters())
+            return
+        self._pages.clear()
+        self.refresh()
 
     def _filters(self) -> dict[str, str | None]:
         return {"search": self.search, "status": self.status, "collection": self.collection}
+
+    def _read_first_page_apart(self, filters: dict[str, str | None]) -> None:
+        self.run_worker(partial(self._read_first_page, filters, self.order), thread=True,
+                        exclusive=True, group="first-page", description="search articles",
+                        exit_on_error=False)
+
+    def _read_first_page(self, filters: dict[str, str | None], order: str) -> None:
+        with own_store(self.store) as store:
+            rows, count = store.first_page(limit=PAGE, at_most=QUICK_COUNT + 1, order=order,
+                                           **filters)
+        self.app.call_from_thread(self._first_page_read, filters, order, rows, count)
+
+    def _first_page_read(self, filters: dict[str, str | None], order: str,
+                         rows: list[ArticleRow], count: int) -> None:
+        if filters == self._filters() and order == self.order:  # not since changed
+            self._pages = {}
+            self._show_first_page(filters, rows, count)
+
+    def _show_first_page(self, filters: dict[str, str | None], rows: list[ArticleRow],
+                         count: int) -> None:
+        self._pages[0], self._count = rows, count
+        exact = count <= QUICK_COUNT
+        if not exact:
+            self.run_worker(partial(self._count_all, filters), thread=True, exclusive=True,
+                            group="count", description="count articles", exit_on_error=False)
+        self._show_title(f"{count:,}" if exact else f"{QUICK_COUNT:,}+, counting")
 
     def _count_all(self, filters: dict[str, str | None]) -> None:
         with own_store(self.store) as store:
@@ -80,10 +117,9 @@ class ArticleList(VirtualTable):
     def _counted(self, filters: dict[str, str | None], total: int) -> None:
         if filters == self._filters():  # not a count for filters since changed
             self._count = total
-            self._show_count(exact=True)
+            self._show_title(f"{total:,}")
 
-    def _show_count(self, exact: bool) -> None:
-        count = f"{self._count:,}" if exact else f"{QUICK_COUNT:,}+, counting"
+    def _show_title(self, count: str) -> None:
         title = Text(f"Articles ({count})")  # then the filters: /search status @collection
         for prefix, value in (("/", self.search), ("", self.status), ("@", self.collection)):
             if value:
@@ -92,11 +128,6 @@ class ArticleList(VirtualTable):
             title.append(" unsure first", style="bold")
         self.border_title = title
         self.reset()
-
-    def refresh_rows(self) -> None:
-        """Rows changed but not their number (other articles' counts): refetch pages."""
-        self._pages.clear()
-        self.refresh()
 
     def set_label_count(self, uid: str, n_labels: int) -> None:
         """The open article's label count changed: update its row without a query."""
