@@ -295,6 +295,22 @@ def _source(path: str | Path, stdin: BinaryIO | None) -> Source:
     return Source(str(path), path=Path(path))
 
 
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+def _lone_surrogate(value: Any) -> str | None:
+    """The first unpaired surrogate in a record's strings: JSON's ``\\ud800``
+    escapes decode to one, and no UTF-8 text (nor SQLite) can hold it."""
+    if isinstance(value, str):
+        found = _SURROGATE_RE.search(value)
+        return found.group() if found else None
+    if isinstance(value, dict):
+        value = [*value.keys(), *value.values()]
+    if isinstance(value, list | tuple):
+        return next((s for s in map(_lone_surrogate, value) if s), None)
+    return None
+
+
 def store_record(store: Store, record: ArticleRecord, *, collection: str, annotator: str,
                  report: ImportReport, labels: set[str], label_map: dict[str, str] | None = None,
                  add_labels: bool = False) -> None:
@@ -305,6 +321,10 @@ def store_record(store: Store, record: ArticleRecord, *, collection: str, annota
     """
     if label_map:
         record.spans = [(s, e, label_map.get(label, label)) for s, e, label in record.spans]
+    surrogate = _lone_surrogate(vars(record))
+    if surrogate:
+        raise RecordError(record.line, f"contains \\u{ord(surrogate):04x}, half of a UTF-16 "
+                                       "surrogate pair without its other half: not a character")
     offsets = [b for s, e, _ in record.spans for b in (s, e)]
     if any(not (0 <= b <= len(record.text)) for b in offsets) or any(
             s >= e for s, e, _ in record.spans):

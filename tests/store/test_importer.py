@@ -180,6 +180,23 @@ def test_jsonl_bad_lines_are_reported_and_the_rest_imports(store: Store,
     assert "unknown label 'XX'" in report.errors[3]
 
 
+def test_a_lone_surrogate_escape_is_a_bad_line_not_a_crash(store: Store,
+                                                           tmp_path: Path) -> None:
+    path = _jsonl(tmp_path, [
+        '{"text": "\\uc774\\ubaa8\\uc9c0 \\ud83d\\ude00 \\uc88b\\uc544\\uc694."}',  # a pair: 😀
+        '{"text": "\\ud800 \\ud55c\\uc950 \\ub0a8\\uc740 \\uae00\\uc790."}',
+        '{"text": "\\uc81c\\ubaa9 \\uc774\\uc0c1.", "title": "\\udc00"}',
+    ])
+    report = import_sources(store, [str(path)])
+    assert report.imported == 1
+    assert [row.title for row in store.article_rows()] == ["이모지 😀 좋아요."]
+    assert [e.split(": ", 1) for e in report.errors] == [
+        [f"{path}:2", "contains \\ud800, half of a UTF-16 surrogate pair without its other "
+                      "half: not a character"],
+        [f"{path}:3", "contains \\udc00, half of a UTF-16 surrogate pair without its other "
+                      "half: not a character"]]
+
+
 def test_strict_writes_nothing_on_error(store: Store, tmp_path: Path) -> None:
     good = tmp_path / "good.txt"
     good.write_text("좋은 기사.", encoding="utf-8")
