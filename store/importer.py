@@ -22,7 +22,7 @@ from typing import Any, BinaryIO
 from .errors import HanmarkError
 from .models import Article, Label, NewSpan, Span
 from .store import Store, article_uid
-from .textclean import Changes, clean, clean_with_offsets, decode
+from .textclean import Changes, clean, clean_with_offsets, decode, lone_surrogate
 
 TEXT_SUFFIXES = (".txt", ".md")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
@@ -295,22 +295,6 @@ def _source(path: str | Path, stdin: BinaryIO | None) -> Source:
     return Source(str(path), path=Path(path))
 
 
-_SURROGATE_RE = re.compile("[\ud800-\udfff]")
-
-
-def _lone_surrogate(value: Any) -> str | None:
-    """The first unpaired surrogate in a record's strings: JSON's ``\\ud800``
-    escapes decode to one, and no UTF-8 text (nor SQLite) can hold it."""
-    if isinstance(value, str):
-        found = _SURROGATE_RE.search(value)
-        return found.group() if found else None
-    if isinstance(value, dict):
-        value = [*value.keys(), *value.values()]
-    if isinstance(value, list | tuple):
-        return next((s for s in map(_lone_surrogate, value) if s), None)
-    return None
-
-
 def store_record(store: Store, record: ArticleRecord, *, collection: str, annotator: str,
                  report: ImportReport, labels: set[str], label_map: dict[str, str] | None = None,
                  add_labels: bool = False) -> None:
@@ -321,7 +305,7 @@ def store_record(store: Store, record: ArticleRecord, *, collection: str, annota
     """
     if label_map:
         record.spans = [(s, e, label_map.get(label, label)) for s, e, label in record.spans]
-    surrogate = _lone_surrogate(vars(record))
+    surrogate = lone_surrogate(vars(record))
     if surrogate:
         raise RecordError(record.line, f"contains \\u{ord(surrogate):04x}, half of a UTF-16 "
                                        "surrogate pair without its other half: not a character")

@@ -22,6 +22,7 @@ from .errors import HanmarkError
 from .migrations import KLUE_LABELS
 from .models import Label
 from .store import Store
+from .textclean import lone_surrogate
 
 PRESETS = ("klue", "nikl150")
 NIKL_FILE = "NIKL_NE_2021_TAGSET_150.tsv"
@@ -41,6 +42,9 @@ GROUP_COLOURS = {
 def check_name(name: str) -> str:
     if not isinstance(name, str) or not name.strip() or any(c.isspace() for c in name):
         raise HanmarkError(f"{name!r} is not a label name; use one word without spaces.")
+    if lone_surrogate(name):
+        raise HanmarkError(f"{name!r} is not a label name: it holds a character that is not "
+                           "valid Unicode.")
     return name
 
 

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from .errors import HanmarkError
 
@@ -138,3 +139,20 @@ def clean_with_offsets(text: str, offsets: list[int]) -> tuple[str, Changes, lis
         return cleaned, changes, list(offsets)
     moved = [len(clean(text[:b])[0]) for b in offsets]
     return cleaned, changes, moved
+
+
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+def lone_surrogate(value: Any) -> str | None:
+    """The first unpaired surrogate in a value's strings: JSON's ``\\ud800``
+    escapes decode to one, and so do undecodable bytes in command arguments;
+    no UTF-8 text (nor SQLite) can hold it."""
+    if isinstance(value, str):
+        found = _SURROGATE_RE.search(value)
+        return found.group() if found else None
+    if isinstance(value, dict):
+        value = [*value.keys(), *value.values()]
+    if isinstance(value, list | tuple):
+        return next((s for s in map(lone_surrogate, value) if s), None)
+    return None

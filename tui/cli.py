@@ -85,6 +85,17 @@ LAZY_COMMANDS = {
 
 
 class LazyGroup(click.Group):
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Refuse undecodable bytes in any argument (Python keeps them as lone
+        surrogates, which no UTF-8 text and no SQLite file can hold)."""
+        if not all(arg.isascii() for arg in args):
+            from store.textclean import lone_surrogate
+
+            bad = next((arg for arg in args if lone_surrogate(arg)), None)
+            if bad is not None:
+                fail(f"the argument {bad!r} is not valid UTF-8 text.")
+        return super().parse_args(ctx, args)
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *LAZY_COMMANDS])
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from store import HanmarkError, Store
 from store.colour import contrast, text_colour_for
-from store.labels import nikl150, recent_labels
+from store.labels import nikl150, read_doccano_config, recent_labels
 from tests.conftest import SHARED_DATA
 from tui.cli import main
 
@@ -256,3 +256,11 @@ def test_undo_never_brings_back_a_span_of_a_removed_label(run, db_path: Path,
     with Store(db_path) as store:
         assert store.redo(labeled, "minji")
         assert [s.label for s in store.spans(labeled)] == ["OG", "OG", "LC"]
+
+
+def test_a_label_name_that_is_not_unicode_is_refused(tmp_path: Path) -> None:
+    config = tmp_path / "labels.json"
+    config.write_text('[{"text": "\\ud800X", "suffixKey": "7"}]', encoding="utf-8")
+    with pytest.raises(HanmarkError, match="not a label name: it holds a character that is "
+                                           "not valid Unicode"):
+        read_doccano_config(config)

@@ -93,3 +93,12 @@ def test_hanmark_db_environment_variable(tmp_path: Path, monkeypatch) -> None:
     result = CliRunner().invoke(main, ["import", str(SEED_FILE)])
     assert result.exit_code == 0
     assert path.exists()
+
+
+def test_an_undecodable_argument_is_one_line(tmp_path) -> None:
+    db = tmp_path / "x.db"
+    bad = b"\xed\xa0\x80".decode("utf-8", "surrogateescape")  # as Python reads such argv
+    result = CliRunner().invoke(main, ["labels", "add", bad, "--db", str(db)])
+    assert result.exit_code == 1
+    assert "is not valid UTF-8 text" in result.output and "Traceback" not in result.output
+    assert not db.exists()  # nothing was opened or written
