@@ -195,23 +195,30 @@ class ChildAnalyzer(Analyzer):
         super().__init__()
         self._child: subprocess.Popen | None = None
         self._talk = threading.Lock()  # one request and its answer at a time
+        self._taught: list[tuple[str, str]] = []  # for a child started again
 
     def _send(self, request: list, *, answer: bool) -> str | None:
         with self._talk:
-            if self._child is None or self._child.poll() is not None:
+            if self._child is None:
                 self._child = subprocess.Popen(
                     [sys.executable, "-c", "from nlp.analyzer import serve; serve()"],
                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                     env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+                requests = [["teach", self._taught]] if self._taught else []
+            else:
+                requests = []
             child = self._child
             try:
-                child.stdin.write(json.dumps(request, ensure_ascii=False).encode() + b"\n")
+                for each in [*requests, request]:
+                    child.stdin.write(json.dumps(each, ensure_ascii=False).encode() + b"\n")
                 child.stdin.flush()
                 line = child.stdout.readline() if answer else b"-"
             except OSError:
                 line = b""
             if not line:
                 child.kill()
+                child.wait()
+                self._child = None
                 raise HanmarkError("The Kiwi process stopped; it restarts on the next "
                                    "article.")
             return line.decode()
@@ -220,6 +227,7 @@ class ChildAnalyzer(Analyzer):
         """Not waited for: the child pays Kiwi's rebuild for the words (about a
         second) at once, and the next analysis waits for it instead."""
         if words:
+            self._taught.extend(words)
             self._send(["teach", words], answer=False)
         return len(words)
 

@@ -62,3 +62,15 @@ def test_a_kiwi_that_cannot_load_in_the_child_process_is_one_sentence(
     analyzer.add_user_words([("퓨리오사AI", "NNP")])
     with pytest.raises(HanmarkError, match="could not be loaded .*no model files"):
         analyzer.analyse("엔비디아와 삼성전자")
+
+
+def test_a_kiwi_process_that_dies_restarts_knowing_the_taught_words() -> None:
+    analyzer = ChildAnalyzer()
+    analyzer.add_user_words([("퓨리오사AI", "NNP")])
+    text = "퓨리오사AI와 만났다"
+    assert analyzer.analyse(text).tokens[0].form == "퓨리오사AI"
+    analyzer._child.kill()  # as the OOM killer would
+    analyzer._child.wait()
+    with pytest.raises(HanmarkError, match="Kiwi process stopped"):
+        analyzer.analyse(text)
+    assert analyzer.analyse(text).tokens[0].form == "퓨리오사AI"  # a new child, taught again
