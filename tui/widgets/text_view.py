@@ -39,6 +39,13 @@ CURSOR = Style(bgcolor="#ffd75f", color="black", bold=True)
 CURSOR_UNFOCUSED = Style(underline=True, bold=True)
 
 
+def next_edge(edges: list[int], pos: int, delta: int) -> int | None:
+    """The first of the sorted ``edges`` after ``pos`` (``delta`` > 0) or before
+    it (``delta`` < 0), or None at either end."""
+    i = bisect_right(edges, pos) if delta > 0 else bisect_left(edges, pos) - 1
+    return edges[i] if 0 <= i < len(edges) else None
+
+
 @dataclass(frozen=True)
 class Selection:
     start: int
@@ -243,21 +250,11 @@ class TextView(ScrollView, can_focus=True):
         start, end = rng
         morph = unit == "morpheme" and self.analysis is not None
         if side == "start":
-            if morph:
-                starts = self._tok_starts
-                i = bisect_left(starts, start) - 1 if delta < 0 else bisect_right(starts, start)
-                start = starts[i] if 0 <= i < len(starts) else start
-            else:
-                start += delta
-            start = max(0, min(start, end - 1))
+            moved = next_edge(self._tok_starts, start, delta) if morph else start + delta
+            start = max(0, min(start if moved is None else moved, end - 1))
         else:
-            if morph:
-                ends = self._tok_ends
-                i = bisect_left(ends, end) - 1 if delta < 0 else bisect_right(ends, end)
-                end = ends[i] if 0 <= i < len(ends) else end
-            else:
-                end += delta
-            end = min(len(self.text), max(end, start + 1))
+            moved = next_edge(self._tok_ends, end, delta) if morph else end + delta
+            end = min(len(self.text), max(end if moved is None else moved, start + 1))
         return start, end
 
     # -- cursor and selection -------------------------------------------------
@@ -286,10 +283,9 @@ class TextView(ScrollView, can_focus=True):
         if self.analysis is None or not self._tok_starts:
             self.move_to(self.cursor + delta)
             return
-        starts = self._tok_starts
-        i = bisect_right(starts, self.cursor) if delta > 0 else bisect_left(starts, self.cursor) - 1
-        if 0 <= i < len(starts):
-            self.move_to(starts[i])
+        target = next_edge(self._tok_starts, self.cursor, delta)
+        if target is not None:
+            self.move_to(target)
 
     def _offset_in_line(self, line: int, cells: int) -> int:
         start, end = self.lines[line]
