@@ -199,17 +199,17 @@ class ChildAnalyzer(Analyzer):
 
     def _send(self, request: list, *, answer: bool) -> str | None:
         with self._talk:
-            if self._child is None:
+            requests = [request]
+            if self._child is None:  # a new child learns what an old one was taught
                 self._child = subprocess.Popen(
                     [sys.executable, "-c", "from nlp.analyzer import serve; serve()"],
                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                     env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
-                requests = [["teach", self._taught]] if self._taught else []
-            else:
-                requests = []
+                if self._taught:
+                    requests.insert(0, ["teach", self._taught])
             child = self._child
             try:
-                for each in [*requests, request]:
+                for each in requests:
                     child.stdin.write(json.dumps(each, ensure_ascii=False).encode() + b"\n")
                 child.stdin.flush()
                 line = child.stdout.readline() if answer else b"-"
@@ -247,13 +247,17 @@ class ChildAnalyzer(Analyzer):
 
 def serve() -> None:
     """The child's loop: requests on stdin, analyses on stdout."""
+    def answer(data: str) -> None:
+        sys.stdout.buffer.write(data.encode() + b"\n")
+        sys.stdout.buffer.flush()
+
     analyzer = get_analyzer()
     try:
         analyzer.warm_up()
     except HanmarkError as exc:  # answer every request with why
         for line in sys.stdin.buffer:
             if json.loads(line)[0] == "analyse":
-                print(json.dumps({"error": str(exc)}, ensure_ascii=False), flush=True)
+                answer(json.dumps({"error": str(exc)}, ensure_ascii=False))
         return
     kiwi_lock, taught = threading.Lock(), threading.Event()
 
@@ -274,8 +278,7 @@ def serve() -> None:
                 if analyzer.add_user_words(tuple(word) for word in arg):
                     taught.set()
             else:
-                sys.stdout.buffer.write(analyzer.analyse(arg).to_json().encode() + b"\n")
-                sys.stdout.buffer.flush()
+                answer(analyzer.analyse(arg).to_json())
 
 
 _shared: Analyzer | None = None

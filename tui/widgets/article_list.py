@@ -5,8 +5,9 @@ Nothing is built per article, so 100,000 articles scroll as fast as ten.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
-from functools import partial
+from typing import TypeVar
 
 from rich.style import Style
 from rich.text import Text
@@ -20,6 +21,7 @@ from ..connections import own_store
 from ..messages import ArticleChosen
 from .virtual_table import Cell, Column, VirtualTable
 
+T = TypeVar("T")
 PAGE = 200
 QUICK_COUNT = 1000  # rows counted before the list shows; an exact total follows
 STATUS_SHOWN = {"new": "new", "in_progress": "wip", "done": "done", "skipped": "skip"}
@@ -84,15 +86,11 @@ class ArticleList(VirtualTable):
         return {"search": self.search, "status": self.status, "collection": self.collection}
 
     def _read_first_page_apart(self, filters: dict[str, str | None]) -> None:
-        self.run_worker(partial(self._read_first_page, filters, self.order), thread=True,
-                        exclusive=True, group="first-page", description="search articles",
-                        exit_on_error=False)
-
-    def _read_first_page(self, filters: dict[str, str | None], order: str) -> None:
-        with own_store(self.store) as store:
-            rows, count = store.first_page(limit=PAGE, at_most=QUICK_COUNT + 1, order=order,
-                                           **filters)
-        self.app.call_from_thread(self._first_page_read, filters, order, rows, count)
+        order = self.order
+        self._apart("first-page", "search articles",
+                    lambda store: store.first_page(limit=PAGE, at_most=QUICK_COUNT + 1,
+                                                   order=order, **filters),
+                    lambda page: self._first_page_read(filters, order, *page))
 
     def _first_page_read(self, filters: dict[str, str | None], order: str,
                          rows: list[ArticleRow], count: int) -> None:
@@ -105,19 +103,27 @@ class ArticleList(VirtualTable):
         self._pages[0], self._count = rows, count
         exact = count <= QUICK_COUNT
         if not exact:
-            self.run_worker(partial(self._count_all, filters), thread=True, exclusive=True,
-                            group="count", description="count articles", exit_on_error=False)
+            self._apart("count", "count articles",
+                        lambda store: store.count_articles(**filters),
+                        lambda total: self._counted(filters, total))
         self._show_title(f"{count:,}" if exact else f"{QUICK_COUNT:,}+, counting")
-
-    def _count_all(self, filters: dict[str, str | None]) -> None:
-        with own_store(self.store) as store:
-            total = store.count_articles(**filters)
-        self.app.call_from_thread(self._counted, filters, total)
 
     def _counted(self, filters: dict[str, str | None], total: int) -> None:
         if filters == self._filters():  # not a count for filters since changed
             self._count = total
             self._show_title(f"{total:,}")
+
+    def _apart(self, group: str, description: str, read: Callable[[Store], T],
+               then: Callable[[T], None]) -> None:
+        """``read`` on a worker thread's own connection, then ``then`` with its
+        result back on the screen's thread (the newest read of a group wins)."""
+        def work() -> None:
+            with own_store(self.store) as store:
+                result = read(store)
+            self.app.call_from_thread(then, result)
+
+        self.run_worker(work, thread=True, exclusive=True, group=group,
+                        description=description, exit_on_error=False)
 
     def _show_title(self, count: str) -> None:
         title = Text(f"Articles ({count})")  # then the filters: /search status @collection
