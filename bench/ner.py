@@ -4,6 +4,7 @@ trained and scored on the same KLUE-NER splits in the same run.
     python bench/ner.py                      # held-out slices 3,500-3,999 and 3,000-3,499
     python bench/ner.py --slices 7,6,2,0     # more slices (500 sentences each)
     python bench/ner.py --full-train-time    # also time training on all 4,000 sentences
+    python bench/ner.py --curve              # also train on 3,000: the learning curve
 
 Each slice is scored with both models trained on the other 3,500 sentences.
 Prints entity micro/macro F1, per-label F1 and character F1 (as `hanmark
@@ -18,6 +19,7 @@ Figures are noisy on a shared machine: compare the rows of one run.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import time
 from pathlib import Path
@@ -113,7 +115,7 @@ def held_out(examples: list, analyses: list, lo: int, hi: int
     texts = [ex.text for ex, _ in test]
     lines, f1 = [], []
     for name, feature_set, scheme in (("baseline", "chars-1", "iob2"),
-                                      ("hanmark", "rich-2", "bioes")):
+                                      ("hanmark", "rich-3", "bioes")):
         started = time.perf_counter()
         model = train(items, feature_set=feature_set, scheme=scheme)
         train_s = time.perf_counter() - started
@@ -124,12 +126,28 @@ def held_out(examples: list, analyses: list, lo: int, hi: int
     return lines, f1
 
 
+def smaller(examples: list, analyses: list, lo: int, hi: int) -> float:
+    """hanmark's F1 on ``lo:hi`` when trained without the next 500 sentences too."""
+    n = len(examples)
+    skip = set(range(lo, hi)) | {(hi + i) % n for i in range(SLICE)}
+    items = [TrainingItem(a, ex.spans) for i, (a, ex) in enumerate(zip(analyses, examples,
+                                                                      strict=True))
+             if i not in skip]
+    model = train(items)
+    result = score((ex.text, ex.spans, model.tag_sentence(a))
+                   for ex, a in zip(examples[lo:hi], analyses[lo:hi], strict=True))
+    return result["entity"]["f1"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=str(KLUE), help="KLUE-NER TSV file")
     parser.add_argument("--slices", default="7,6", metavar="K,K",
                         help="held-out slices of 500 sentences (0 = the first 500); each "
                              "is scored with models trained on all the other sentences")
+    parser.add_argument("--curve", action="store_true",
+                        help="also train on 500 sentences fewer per slice: the gain "
+                             "that 500 more sentences bring, carried on to all of them")
     parser.add_argument("--full-train-time", action="store_true",
                         help="also time training hanmark's CRF on every sentence")
     args = parser.parse_args()
@@ -142,11 +160,14 @@ def main() -> None:
     kiwi_rate = len(examples) / (time.perf_counter() - started)
     print(f"{len(examples)} sentences; Kiwi alone: {kiwi_rate:,.0f} sentences/s")
 
-    lines, f1s = [], []
+    lines, f1s, fewer = [], [], []
     for k in (int(k) for k in args.slices.split(",")):
-        rows, f1 = held_out(examples, analyses, k * SLICE, min(len(examples), (k + 1) * SLICE))
+        lo, hi = k * SLICE, min(len(examples), (k + 1) * SLICE)
+        rows, f1 = held_out(examples, analyses, lo, hi)
         lines += rows
         f1s.append(f1)
+        if args.curve:
+            fewer.append(smaller(examples, analyses, lo, hi))
     shipped = CrfModel.load(DEFAULT_PATH) if DEFAULT_PATH.is_file() else None
     trained = shipped.meta.get("training", {}) if shipped else {}
     holdout = trained.get("holdout", 0) if Path(args.data).name in trained.get(
@@ -164,6 +185,15 @@ def main() -> None:
     means = [sum(f[i] for f in f1s) / len(f1s) for i in range(2)]
     print(f"mean entity micro F1 over {len(f1s)} held-out slices: baseline {means[0]:.4f}, "
           f"hanmark {means[1]:.4f}")
+    if fewer:
+        n = len(examples)
+        low, high = sum(fewer) / len(fewer), means[1]
+        # log-linear in the number of training sentences, from the two points measured
+        at_all = high + (high - low) * math.log(n / (n - SLICE)) / math.log(
+            (n - SLICE) / (n - 2 * SLICE))
+        print(f"learning curve, same slices: {n - 2 * SLICE} sentences {low:.4f}, "
+              f"{n - SLICE} sentences {high:.4f}; log-linear estimate for a model trained "
+              f"on all {n} (the shipped one): {at_all:.4f}")
     if shipped:
         texts = [ex.text for ex in examples[-SLICE:]]
         print(f"shipped model, 2 worker processes (hanmark suggest): "

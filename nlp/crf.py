@@ -23,6 +23,7 @@ import pycrfsuite
 
 from store import HanmarkError
 
+from . import clusters as word_clusters
 from .analyzer import Analysis, get_analyzer
 from .features import char_features, rich_features
 from .gazetteer import Gazetteer
@@ -32,7 +33,8 @@ from .rules import Candidate
 
 FORMAT = "hanmark-crf"
 FORMAT_VERSION = 1
-FEATURE_SETS = ("rich-2", "chars-1")
+FEATURE_SETS = ("rich-3", "rich-2", "chars-1")  # rich-3: rich-2 + word clusters
+RICH = ("rich-3", "rich-2")
 DEFAULT_PATH = Path(__file__).resolve().parent / "models" / "default.hmcrf"
 # Where `hanmark train` writes by default; suggestions prefer it to the shipped model.
 USER_PATH = Path(platformdirs.user_data_dir("hanmark", appauthor=False)) / "model.hmcrf"
@@ -67,6 +69,7 @@ class CrfModel:
                                               min_share=GAZ_MIN_SHARE)
         self.feature_set = self.meta.get("features", "rich-2")
         self.lexicon: dict[str, str] = self.meta.get("lexicon", {})
+        self.clusters = _clusters_for(self.feature_set, self.meta.get("clusters"))
 
     @property
     def name(self) -> str:
@@ -104,6 +107,8 @@ class CrfModel:
             raise HanmarkError(f"{path} was written by a newer hanmark; upgrade to use it.")
         try:
             return cls(data, meta)
+        except HanmarkError as exc:
+            raise HanmarkError(f"{path}: {exc}") from None
         except Exception:  # crfsuite rejects a damaged model with a bare error
             raise HanmarkError(f"{path} is damaged: crfsuite cannot read it.") from None
 
@@ -122,7 +127,8 @@ class CrfModel:
     def features(self, analysis: Analysis, live: Gazetteer | None = None) -> list[list[str]]:
         if self.feature_set == "chars-1":
             return char_features(analysis.text)
-        return rich_features(analysis, self.gazetteer_matches(analysis, live), self.lexicon)
+        return rich_features(analysis, self.gazetteer_matches(analysis, live), self.lexicon,
+                             self.clusters)
 
     def predict(self, analysis: Analysis, live: Gazetteer | None = None, *,
                 split: bool = True) -> tuple[list[Candidate], float]:
@@ -150,6 +156,17 @@ class CrfModel:
     def tag_sentence(self, analysis: Analysis) -> list[tuple[int, int, str]]:
         """Predicted spans of one gold sentence (for evaluation)."""
         return [(c.start, c.end, c.label) for c in self.predict(analysis, split=False)[0]]
+
+
+def _clusters_for(feature_set: str, expected: str | None) -> word_clusters.Clusters:
+    """The shipped word clusters, for a model trained with them; a model trained
+    with another table would read wrong features, so that is refused."""
+    if feature_set != "rich-3":
+        return {}
+    if expected != word_clusters.checksum():
+        raise HanmarkError("it was trained with other word clusters than this hanmark "
+                           "ships; retrain it with `hanmark train`.")
+    return word_clusters.load()
 
 
 def sentence_ranges(analysis: Analysis, split: bool = True) -> list[tuple[int, int]]:
@@ -236,7 +253,7 @@ class _Trainer(pycrfsuite.Trainer):
             self._on_iteration(1)
 
 
-def train(items: Sequence[TrainingItem], *, feature_set: str = "rich-2",
+def train(items: Sequence[TrainingItem], *, feature_set: str = "rich-3",
           scheme: str = "bioes", params: dict[str, Any] | None = None, folds: int = FOLDS,
           progress: Callable[[int], None] | None = None,
           summary: dict[str, Any] | None = None) -> CrfModel:
@@ -249,7 +266,8 @@ def train(items: Sequence[TrainingItem], *, feature_set: str = "rich-2",
     params = {**DEFAULT_PARAMS, **(params or {})}
     trainer = _Trainer(progress)
     trainer.set_params(params)
-    rich = feature_set == "rich-2"
+    rich = feature_set in RICH
+    groups = _clusters_for(feature_set, word_clusters.checksum())
     fold_gaz = _gazetteers(items, folds) if rich else []
     full_gaz = training_gazetteer(items) if rich else Gazetteer()
     lex = expand(prototypes((it.analysis, it.spans) for it in items),
@@ -257,7 +275,7 @@ def train(items: Sequence[TrainingItem], *, feature_set: str = "rich-2",
     for i, item in enumerate(items):
         analysis = item.analysis
         if rich:
-            feats = rich_features(analysis, fold_gaz[i % folds].find_in(analysis), lex)
+            feats = rich_features(analysis, fold_gaz[i % folds].find_in(analysis), lex, groups)
         else:
             feats = char_features(analysis.text)
         tags = spans_to_tags(len(analysis.text), list(item.spans), scheme)
@@ -274,6 +292,7 @@ def train(items: Sequence[TrainingItem], *, feature_set: str = "rich-2",
     meta = {
         "format": FORMAT, "version": FORMAT_VERSION, "features": feature_set,
         "scheme": scheme, "params": params, "training": summary or {}, "lexicon": lex,
+        "clusters": word_clusters.checksum() if groups else None,
         "gazetteer": [[form, label, n] for form, counts in sorted(full_gaz.counts.items())
                       for label, n in counts.items()],
     }

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .analyzer import Analysis
+from .clusters import NAMES as CLUSTER_NAMES
+from .clusters import Clusters
 from .rules import Candidate
 
 _PAD = "\x02"
@@ -92,13 +94,15 @@ def _words(analysis: Analysis) -> list[tuple[int, int, int, bool, str]]:
     return out
 
 
-def _morpheme_features(text: str, analysis: Analysis, lexicon: dict[str, str]
-                       ) -> tuple[list[list[str]], list[str]]:
+def _morpheme_features(text: str, analysis: Analysis, lexicon: dict[str, str],
+                       clusters: Clusters) -> tuple[list[list[str]], list[str]]:
     """Features shared by every character of a morpheme, and each one's class."""
     tokens = analysis.tokens
     last = len(tokens) - 1
+    keys = [t.form + "/" + t.tag for t in tokens]
     surf = [text[t.start:t.end] + "/" + t.tag for t in tokens]
-    classes = [lexicon.get(t.form + "/" + t.tag, "") for t in tokens]
+    classes = [lexicon.get(k, "") for k in keys]
+    groups = [clusters.get(k) for k in keys]  # None: Kiwi does not embed it
     shared = []
     for k, tok in enumerate(tokens):
         f = ["m=" + tok.tag, "mf=" + surf[k],
@@ -106,6 +110,14 @@ def _morpheme_features(text: str, analysis: Analysis, lexicon: dict[str, str]
              "nm=" + (tokens[k + 1].tag if k < last else "$"),
              "pmf=" + (surf[k - 1] if k else "^"),
              "nmf=" + (surf[k + 1] if k < last else "$")]
+        if clusters:
+            own = groups[k]
+            before = groups[k - 1] if k else None
+            after = groups[k + 1] if k < last else None
+            if own:
+                f += [names[i] for names, i in zip(CLUSTER_NAMES, own, strict=True)]
+            f.append("p" + CLUSTER_NAMES[1][before[1]] if before else "pk2=-")
+            f.append("n" + CLUSTER_NAMES[1][after[1]] if after else "nk2=-")
         if classes[k]:
             f.append("x=" + classes[k])
         if k < last and classes[k + 1]:
@@ -164,13 +176,15 @@ def _char_columns(text: str) -> list[list[str]]:
 
 
 def rich_features(analysis: Analysis, gazetteer: Sequence[Candidate] = (),
-                  lexicon: dict[str, str] | None = None) -> list[list[str]]:
+                  lexicon: dict[str, str] | None = None,
+                  clusters: Clusters | None = None) -> list[list[str]]:
     """Features for every character of the analysed text; ``lexicon`` gives
-    morphemes' classes from Kiwi's embeddings (nlp/lexicon.py)."""
+    morphemes' classes from Kiwi's embeddings (nlp/lexicon.py), ``clusters``
+    their word clusters (nlp/clusters.py)."""
     text = analysis.text
     out = [list(row) for row in zip(*_char_columns(text), strict=True)]
     tokens = analysis.tokens
-    morph, classes = _morpheme_features(text, analysis, lexicon or {})
+    morph, classes = _morpheme_features(text, analysis, lexicon or {}, clusters or {})
     seen = [False] * len(text)
     for k, tok in enumerate(tokens):  # each character gets its first morpheme's features
         start, end = tok.start, min(tok.end, len(text))
