@@ -80,7 +80,9 @@ def _kmeans(vectors, size: int, rng, rounds: int = 15):
 
 @cache
 def checksum(path: Path = PATH) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    """Of the table itself, not of its compressed file."""
+    with gzip.open(path, "rb") as fh:
+        return hashlib.sha256(fh.read()).hexdigest()[:16]
 
 
 @cache
@@ -97,8 +99,9 @@ def main() -> None:
     from .analyzer import get_analyzer
 
     table = build(get_analyzer().kiwi)
-    with gzip.GzipFile(args.out, "wb", mtime=0) as fh:  # byte-identical on rebuild
-        fh.write(json.dumps(table, ensure_ascii=False, sort_keys=True).encode())
+    data = json.dumps(table, ensure_ascii=False, sort_keys=True).encode()
+    with open(args.out, "wb") as out, gzip.GzipFile("", "wb", fileobj=out, mtime=0) as fh:
+        fh.write(data)  # no name or time in the header: a rebuild is byte-identical
     print(f"{len(table)} morphemes -> {args.out} ({checksum(args.out)})")
 
 
