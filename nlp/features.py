@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from .analyzer import Analysis
 from .clusters import NAMES as CLUSTER_NAMES
-from .clusters import Clusters
+from .clusters import Clusters, unpack
 from .rules import Candidate
 
 _PAD = "\x02"
@@ -102,7 +102,8 @@ def _morpheme_features(text: str, analysis: Analysis, lexicon: dict[str, str],
     keys = [t.form + "/" + t.tag for t in tokens]
     surf = [text[t.start:t.end] + "/" + t.tag for t in tokens]
     classes = [lexicon.get(k, "") for k in keys]
-    groups = [clusters.get(k) for k in keys]  # None: Kiwi does not embed it
+    # cluster ids per morpheme; None where Kiwi does not embed it
+    groups = [None if (g := clusters.get(k)) is None else unpack(g) for k in keys]
     shared = []
     for k, tok in enumerate(tokens):
         f = ["m=" + tok.tag, "mf=" + surf[k],

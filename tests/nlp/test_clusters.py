@@ -22,7 +22,8 @@ PRESIDENTS = ["이명박/NNP", "노무현/NNP", "문재인/NNP", "김대중/NNP"
 
 def test_shipped_clusters_group_names_of_one_kind() -> None:
     table = clusters.load()
-    finest = [{table[name][2] for name in kind} for kind in (CITIES, COMPANIES, PRESIDENTS)]
+    finest = [{clusters.unpack(table[name])[2] for name in kind}
+              for kind in (CITIES, COMPANIES, PRESIDENTS)]
     assert all(len(ids) == 1 for ids in finest)  # each kind in one cluster of 1,024
     assert len(set().union(*finest)) == 3  # and the three kinds apart
 
@@ -31,10 +32,15 @@ def test_a_name_and_the_word_before_it_give_cluster_features() -> None:
     analysis = get_analyzer().analyse("배우 김혜수가 왔다.")
     table = clusters.load()
     feats = rich_features(analysis, (), {}, table)[3]  # 김 of 김혜수
-    actor, name = table["배우/NNG"], table["김혜수/NNP"]
+    actor, name = clusters.unpack(table["배우/NNG"]), clusters.unpack(table["김혜수/NNP"])
     assert f"k3={name[2]}" in feats
     assert f"pk2={actor[1]}" in feats
     assert not any(f.startswith("k1=") for f in rich_features(analysis)[3])  # rich-2: none
+
+
+def test_ids_pack_into_one_int_and_back() -> None:
+    for ids in ([0, 0, 0], [63, 255, 1023], [17, 84, 522]):
+        assert clusters.unpack(clusters.pack(ids)) == ids
 
 
 def test_kmeans_separates_two_groups() -> None:

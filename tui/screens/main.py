@@ -223,11 +223,14 @@ class MainScreen(Screen):
         from nlp.crf import default_model
         from nlp.suggest import teach_analyzer
 
+        # What exists now (Textual, then the model and its word clusters) lives as
+        # long as the app: keep the collector from walking it, 40-60 ms a pass,
+        # mid key press. Frozen before loading too: loading allocates enough to
+        # start a full pass, which would walk the whole app once more.
+        gc.freeze()
         with own_store(self.store) as store:
             teach_analyzer(store)
         default_model()
-        # What exists now (Textual, the model, the gazetteer) lives as long as the
-        # app: keep the collector from walking it, 40-60 ms a pass, mid key press.
         gc.freeze()
 
     # Workers get a fixed description: the default one is the repr of the
