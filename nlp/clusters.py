@@ -19,8 +19,11 @@ import argparse
 import gzip
 import hashlib
 import json
+import zlib
 from functools import cache
 from pathlib import Path
+
+from store import HanmarkError
 
 PATH = Path(__file__).resolve().parent / "models" / "clusters.jsonl.gz"
 CHUNK = 2000  # morphemes per line of the file
@@ -99,11 +102,20 @@ def _kmeans(vectors, size: int, rng, rounds: int = 15):
     return np.argmax(vectors @ centres.T, axis=1)
 
 
+def _content(path: Path) -> bytes:
+    """The table's JSON lines; a missing or damaged file is one sentence."""
+    try:
+        with gzip.open(path, "rb") as fh:
+            return fh.read()
+    except (OSError, EOFError, zlib.error):
+        raise HanmarkError(f"The word clusters file {path} is missing or damaged; "
+                           "reinstall hanmark.") from None
+
+
 @cache
 def checksum(path: Path = PATH) -> str:
     """Of the table itself, not of its compressed file."""
-    with gzip.open(path, "rb") as fh:
-        return hashlib.sha256(fh.read()).hexdigest()[:16]
+    return hashlib.sha256(_content(path)).hexdigest()[:16]
 
 
 @cache
@@ -113,9 +125,12 @@ def load(path: Path = PATH) -> Clusters:
     milliseconds, so the screen keeps answering while a worker loads it (one
     object for the whole table held it for 60 ms)."""
     table: Clusters = {}
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
-        for line in fh:
+    try:
+        for line in _content(path).splitlines():
             table.update({key: pack(ids) for key, ids in json.loads(line).items()})
+    except (ValueError, TypeError, AttributeError):
+        raise HanmarkError(f"The word clusters file {path} is damaged; "
+                           "reinstall hanmark.") from None
     return table
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import zipfile
 from pathlib import Path
@@ -67,3 +68,18 @@ def test_tiny_model_records_the_clusters_it_was_trained_with(
         zf.writestr("meta.json", json.dumps(meta))
     with pytest.raises(HanmarkError, match=r"other\.hmcrf: .*other word clusters.*retrain"):
         CrfModel.load(other)
+
+
+@pytest.mark.parametrize(("content", "unreadable"), [
+    (None, True), (b"not gzip", True), (gzip.compress(b'{"a/NNP": [1, 2]}')[:-8], True),
+    (gzip.compress(b'{"a/NNP": [1, 2'), False)])  # readable, but not JSON
+def test_a_missing_or_damaged_clusters_file_is_one_sentence(
+        tmp_path: Path, content: bytes | None, unreadable: bool) -> None:
+    path = tmp_path / "clusters.jsonl.gz"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(HanmarkError, match="word clusters file .* reinstall hanmark"):
+        clusters.load(path)
+    if unreadable:
+        with pytest.raises(HanmarkError, match="missing or damaged"):
+            clusters.checksum(path)
