@@ -104,13 +104,16 @@ def row(name: str, result: dict, train_s: float | None, speed: float) -> str:
             f"{labels}  {result['char_f1']:.4f}  {secs}  {speed:8.0f}")
 
 
+def training_items(examples: list, analyses: list, skip: set[int]) -> list[TrainingItem]:
+    return [TrainingItem(a, ex.spans)
+            for i, (a, ex) in enumerate(zip(analyses, examples, strict=True)) if i not in skip]
+
+
 def held_out(examples: list, analyses: list, lo: int, hi: int
              ) -> tuple[list[str], list[float]]:
     """Train the baseline and hanmark's CRF on every sentence outside ``lo:hi``,
     score both on ``lo:hi``; rows with throughput on those held-out texts."""
-    items = [TrainingItem(a, ex.spans) for i, (a, ex) in enumerate(zip(analyses, examples,
-                                                                      strict=True))
-             if not lo <= i < hi]
+    items = training_items(examples, analyses, set(range(lo, hi)))
     test = list(zip(examples[lo:hi], analyses[lo:hi], strict=True))
     texts = [ex.text for ex, _ in test]
     lines, f1 = [], []
@@ -130,10 +133,7 @@ def smaller(examples: list, analyses: list, lo: int, hi: int) -> float:
     """hanmark's F1 on ``lo:hi`` when trained without the next 500 sentences too."""
     n = len(examples)
     skip = set(range(lo, hi)) | {(hi + i) % n for i in range(SLICE)}
-    items = [TrainingItem(a, ex.spans) for i, (a, ex) in enumerate(zip(analyses, examples,
-                                                                      strict=True))
-             if i not in skip]
-    model = train(items)
+    model = train(training_items(examples, analyses, skip))
     result = score((ex.text, ex.spans, model.tag_sentence(a))
                    for ex, a in zip(examples[lo:hi], analyses[lo:hi], strict=True))
     return result["entity"]["f1"]
@@ -200,7 +200,7 @@ def main() -> None:
               f"{parallel_throughput(shipped, texts):,.0f} sentences/s")
         print(latency(shipped))
     if args.full_train_time:
-        all_items = [TrainingItem(a, ex.spans) for a, ex in zip(analyses, examples, strict=True)]
+        all_items = training_items(examples, analyses, set())
         started = time.perf_counter()
         train(all_items)
         print(f"training hanmark's CRF on all {len(all_items)} sentences: "

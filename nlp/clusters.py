@@ -112,26 +112,31 @@ def _content(path: Path) -> bytes:
                            "reinstall hanmark.") from None
 
 
-@cache
 def checksum(path: Path = PATH) -> str:
     """Of the table itself, not of its compressed file."""
-    return hashlib.sha256(_content(path)).hexdigest()[:16]
+    return _read(path)[0]
+
+
+def load(path: Path = PATH) -> Clusters:
+    """``form/tag -> packed cluster ids``, read once (about 100 ms)."""
+    return _read(path)[1]
 
 
 @cache
-def load(path: Path = PATH) -> Clusters:
-    """``form/tag -> packed cluster ids``, read once (about 100 ms). The file is
-    JSON lines of CHUNK morphemes each: parsing one holds the GIL for a few
+def _read(path: Path) -> tuple[str, Clusters]:
+    """The table's checksum and the table, from one read of the file. The file
+    is JSON lines of CHUNK morphemes each: parsing one holds the GIL for a few
     milliseconds, so the screen keeps answering while a worker loads it (one
     object for the whole table held it for 60 ms)."""
+    content = _content(path)
     table: Clusters = {}
     try:
-        for line in _content(path).splitlines():
+        for line in content.splitlines():
             table.update({key: pack(ids) for key, ids in json.loads(line).items()})
     except (ValueError, TypeError, AttributeError):
         raise HanmarkError(f"The word clusters file {path} is damaged; "
                            "reinstall hanmark.") from None
-    return table
+    return hashlib.sha256(content).hexdigest()[:16], table
 
 
 def main() -> None:

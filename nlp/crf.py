@@ -267,7 +267,7 @@ def train(items: Sequence[TrainingItem], *, feature_set: str = "rich-3",
     trainer = _Trainer(progress)
     trainer.set_params(params)
     rich = feature_set in RICH
-    groups = _clusters_for(feature_set, word_clusters.checksum())
+    groups = word_clusters.load() if feature_set == "rich-3" else {}
     fold_gaz = _gazetteers(items, folds) if rich else []
     full_gaz = training_gazetteer(items) if rich else Gazetteer()
     lex = expand(prototypes((it.analysis, it.spans) for it in items),

@@ -141,10 +141,15 @@ async def test_list_search_filter_and_enter(store, seeded):
         assert listing.status == "new" and listing.row_count == 1  # the seed is in progress
 
 
-async def test_a_search_with_many_matches_shows_at_once_and_counts_them_all(store, seeded):
+def add_numbered(store, n: int, text: str, title: str) -> None:
+    """n articles in one transaction; ``{}`` in text and title is the number."""
     with store.transaction():
-        for i in range(1200):
-            store.add_article(f"{i}번째 기사: 성남에서 열린 회의.", title=f"성남 {i}")
+        for i in range(n):
+            store.add_article(text.format(i), title=title.format(i))
+
+
+async def test_a_search_with_many_matches_shows_at_once_and_counts_them_all(store, seeded):
+    add_numbered(store, 1200, "{}번째 기사: 성남에서 열린 회의.", "성남 {}")
     async with reader(store).run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         listing = pilot.app.screen.article_list
@@ -295,9 +300,7 @@ async def test_help_lists_every_key_and_the_palette_runs_actions(store, seeded):
 
 
 async def test_the_list_pages_through_thousands_of_articles(store, seeded):
-    with store.transaction():
-        for i in range(3000):
-            store.add_article(f"{i}번째 기사: 네이버가 발표했다.", title=f"기사 {i:04d}")
+    add_numbered(store, 3000, "{}번째 기사: 네이버가 발표했다.", "기사 {:04d}")
     async with reader(store).run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("shift+tab", "end")
