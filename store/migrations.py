@@ -7,6 +7,7 @@ script to ``MIGRATIONS``; never edit one that has shipped.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 
 KLUE_LABELS = [
     # name, description, key, colour
@@ -181,18 +182,38 @@ MIGRATIONS = [M1_INITIAL, M2_LABEL_EXAMPLES, M3_FORMS, M4_LABEL_COUNTS, M5_FTS_M
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def migrate(conn: sqlite3.Connection) -> int:
-    """Bring the schema up to ``SCHEMA_VERSION``; return how many steps ran."""
-    current = conn.execute("PRAGMA user_version").fetchone()[0]
-    for number in range(current, SCHEMA_VERSION):
-        script = MIGRATIONS[number]
-        try:
-            # One script so that executescript cannot commit half of it.
-            conn.executescript(
-                f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number + 1};\nCOMMIT;"
-            )
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-    return SCHEMA_VERSION - current
+def migrate(conn: sqlite3.Connection, application_id: int) -> int:
+    """Bring the schema up to ``SCHEMA_VERSION``; return how many steps ran.
+
+    Everything runs in one ``BEGIN IMMEDIATE`` transaction that reads the
+    version again once it holds the write lock: several processes opening a
+    new file at once migrate it once, and the others find it done.
+    """
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        current = conn.execute("PRAGMA user_version").fetchone()[0]
+        if current == 0:
+            conn.execute(f"PRAGMA application_id = {application_id}")
+        for number in range(current, SCHEMA_VERSION):
+            for statement in _statements(MIGRATIONS[number]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {number + 1}")
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return max(SCHEMA_VERSION - current, 0)
+
+
+def _statements(script: str) -> Iterator[str]:
+    """A script's statements one by one (``executescript`` would commit first)."""
+    pending = ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                yield pending
+            pending = ""
+    if pending.strip(" \n;"):
+        raise ValueError(f"incomplete statement in a migration: {pending[:80]!r}")
