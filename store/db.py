@@ -66,8 +66,7 @@ def _check_identity(conn: sqlite3.Connection, path: Path) -> int:
         n_tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
     except sqlite3.DatabaseError as exc:
         if "file is not a database" in str(exc):
-            raise HanmarkError(f"{path} is not a hanmark database (not an SQLite file, "
-                               "or its first page is damaged).") from None
+            raise HanmarkError(f"{path} is not a hanmark database (not an SQLite file).") from None
         raise HanmarkError(f"{path} is damaged or not a database ({exc}).") from None
     if app_id != APPLICATION_ID and n_tables:
         import sqlite_utils  # only here: importing it costs a tenth of a second at start

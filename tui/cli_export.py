@@ -49,7 +49,7 @@ def export_command(ctx: click.Context, db: str | None, fmt: str, out: Path, stat
         annotator=resolve_annotator(annotator or (ctx.obj or {}).get("annotator")),
         include_suggestions=include_suggestions, split=parse_split(split) if split else None,
         seed=seed, tokens=tokens, force=force, merge=merge)
-    store = open_store(_db(ctx, db))
+    store = open_store(_db(ctx, db), create=False)
     total = store.count_articles(status=options.status, collection=collection)
     with _progress("Exporting", total) as advance:
         report = export(store, options, segmenter=kiwi_segmenter(store), progress=advance)

@@ -52,5 +52,5 @@ def import_command(ctx: click.Context, paths: tuple[str, ...], db: str | None,
     for error in report.errors:
         click.secho(error, fg="yellow", err=True)
     click.echo(report.summary())
-    if report.errors and not report.imported and not report.duplicates:
-        sys.exit(1)
+    if report.errors:
+        sys.exit(1)  # scripts must be able to tell that something was refused

@@ -36,7 +36,7 @@ def agreement_command(ctx: click.Context, db: str | None, annotators: str | None
                       as_json: bool) -> None:
     """Entity F1 and character kappa for each pair of annotators, on articles both did."""
     names = [n.strip() for n in annotators.split(",")] if annotators else None
-    pairs = agreement(open_store(_db(ctx, db), readonly=True), names)
+    pairs = agreement(open_store(_db(ctx, db), readonly=True, create=False), names)
     if as_json:
         click.echo(json.dumps({"pairs": [p.as_dict() for p in pairs]}, ensure_ascii=False))
         return

@@ -60,7 +60,8 @@ def test_folder_of_saved_pages_and_a_page_without_an_article(run, db_path: Path,
         shutil.copy(page, folder)
     (folder / "logo.png").write_bytes(b"\x89PNG not an article")
     result = run("import", str(folder))
-    assert "Imported 2 articles from 2 files, 1 errors." in result.output
+    assert result.exit_code == 1  # something was refused: scripts can tell
+    assert "Imported 2 articles from 2 files, 1 refused (see above)." in result.output
     assert f"{folder / PORTAL.name}: no article text found." in result.output
     weather = next(a for a in articles(db_path) if a.source == "누리일보")
     assert (weather.title, weather.date, weather.meta["author"]) == (
