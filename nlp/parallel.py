@@ -5,11 +5,21 @@ process tops out near Kiwi's own speed; each worker here runs its own Kiwi
 (one thread) and model on a share of the texts. Workers are spawned (not
 forked: Kiwi's threads may be running in the parent) and load Kiwi and the
 model once, about two seconds, so this pays off for large batches only.
+
+Workers die with the process that started them: a parent killed by SIGKILL
+runs no shutdown, and its workers would wait forever on pipes they share
+with it.
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -23,9 +33,34 @@ from .gazetteer import Gazetteer
 MIN_TEXTS = 2000
 
 _state: dict[str, Any] = {}
+# prctl(2) option: a signal this process gets when its parent dies (Linux).
+PR_SET_PDEATHSIG = 1
+# How often a worker checks that its parent still runs (where prctl is missing).
+WATCH_SECONDS = 0.5
 
 
-def _init(data: bytes, meta: dict, pairs: list[tuple[str, str, int]]) -> None:
+def _die_with(parent: int) -> None:
+    """End this worker when ``parent`` dies: at once through the kernel on
+    Linux, else (and if the parent died before this ran) within ``WATCH_SECONDS``
+    through a thread that watches the parent's pid. The kernel's signal comes
+    when the parent's thread that started the worker ends, which ``Pool``'s
+    caller outlives (the pool is closed in the thread that used it)."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):
+            pass  # no prctl in this libc: the watching thread alone
+    threading.Thread(target=_watch, args=(parent,), name="parent-watch", daemon=True).start()
+
+
+def _watch(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(WATCH_SECONDS)
+    os._exit(1)
+
+
+def _init(parent: int, data: bytes, meta: dict, pairs: list[tuple[str, str, int]]) -> None:
+    _die_with(parent)
     _state["analyzer"] = Analyzer(num_workers=1)
     _state["model"] = CrfModel(data, meta)
     _state["gazetteer"] = Gazetteer.from_pairs(pairs)
@@ -59,7 +94,7 @@ class Pool:
                  for label, n in counts.items()]
         self._executor = ProcessPoolExecutor(
             max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-            initializer=_init, initargs=(model.data, model.meta, pairs))
+            initializer=_init, initargs=(os.getpid(), model.data, model.meta, pairs))
 
     def map(self, chunks: Iterable[list[tuple[str, str | None]]], ahead: int = 4
             ) -> Iterator[list[tuple[str | None, dict, float | None]]]:
