@@ -15,12 +15,13 @@ import json
 import operator
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .db import open_database
 from .errors import HanmarkError
@@ -43,6 +44,9 @@ _ARTICLE_FROM = " FROM articles a CROSS JOIN articles_fts f ON f.rowid = a.rowid
 _ARTICLE_SELECT = "SELECT " + _ARTICLE_FIELDS + _ARTICLE_FROM
 _EVENT_SELECT = ("SELECT id, time, annotator, article, grp, action, span_id, before, after,"
                  " target FROM events")
+T = TypeVar("T")
+# Longest hold of the write lock by batched work (imports, merges): the app's label waits it.
+BATCH_SECONDS = 0.05
 UNDOABLE = ("create", "update", "delete", "status", "label_rename")
 
 
@@ -138,6 +142,26 @@ class Store:
                 raise
             self._depth = 0
             self.conn.execute("COMMIT")
+
+    def write_in_batches(self, items: Iterable[T], write: Callable[[T], None], *,
+                         whole: bool = False) -> None:
+        """``write`` each item, committing at least every ``BATCH_SECONDS``, so that
+        another writer (the app saving a label) waits milliseconds, not a whole import.
+
+        ``whole`` keeps everything in one transaction (all-or-nothing work);
+        inside an outer transaction every batch joins it anyway.
+        """
+        pending = iter(items)
+        more = True
+        while more:
+            deadline = None if whole else time.monotonic() + BATCH_SECONDS
+            with self.transaction():
+                more = False
+                for item in pending:
+                    write(item)
+                    if deadline is not None and time.monotonic() > deadline:
+                        more = True
+                        break
 
     def _execute_locked(self, sql: str) -> None:
         try:

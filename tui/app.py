@@ -7,12 +7,14 @@ from functools import partial
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.markup import escape
 from textual.screen import Screen
 
 from store import Store
 
 from .screens.help import HelpScreen
 from .screens.main import MainScreen
+from .textcells import safe
 
 
 class HanmarkApp(App):
@@ -52,7 +54,7 @@ class HanmarkApp(App):
             self.push_screen(HelpScreen(sections))
 
     async def action_quit(self) -> None:
-        self.main.save_cursor()
+        self.main.save_cursor(wait=True)
         self.exit()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -65,5 +67,7 @@ class HanmarkApp(App):
                 if binding.system or not binding.description:
                     continue
                 keys = self._keymap.get(binding.id, binding.key)
-                yield SystemCommand(f"{binding.description} ({pane})", f"keys: {keys}",
+                # the palette reads these as markup; descriptions name labels (data)
+                yield SystemCommand(escape(f"{binding.description} ({pane})"),
+                                    escape(f"keys: {safe(keys)}"),
                                     partial(node.run_action, binding.action))

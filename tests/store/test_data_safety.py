@@ -158,3 +158,30 @@ def test_a_reader_without_write_access_sees_labels_still_in_the_wal() -> None:
     finally:
         writer.kill()
         shutil.rmtree(folder)
+
+
+def test_a_long_import_lets_another_writer_in_within_a_second(db_path: Path,
+                                                             tmp_path: Path) -> None:
+    big = tmp_path / "big.jsonl"
+    big.write_text("\n".join(json.dumps({"text": f"{i}번째 큰 파일의 기사. " * 20},
+                                        ensure_ascii=False) for i in range(60_000)),
+                   encoding="utf-8")
+    with Store(db_path) as store:
+        uid, _ = store.add_article(TEXT)
+    importer = subprocess.Popen([sys.executable, "-c", CLI, "import", str(big), "--db",
+                                 str(db_path)], cwd=REPO, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+    try:
+        with Store(db_path) as store:
+            # The app's label waits for the lock: a second, where the import used to
+            # hold it from its first record to its last.
+            store.conn.execute("PRAGMA busy_timeout = 1000")
+            while store.count_articles() == 1:
+                assert importer.poll() is None, "the import committed nothing before its end"
+            for i in range(20):
+                store.label_range(uid, i % 5, i % 5 + 2, "OG", annotator="kim")
+            assert importer.poll() is None  # all of it happened while the import ran
+            assert sum(e.action == "create" for e in store.events(uid)) == 20
+    finally:
+        importer.kill()
+        importer.communicate()
