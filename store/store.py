@@ -135,13 +135,21 @@ class Store:
             self._depth = 1
             try:
                 yield
-            except BaseException:
-                self._depth = 0
+                self.conn.execute("COMMIT")
+            except BaseException as exc:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.DatabaseError):
+                    raise HanmarkError(self._write_failed(exc)) from None
                 raise
-            self._depth = 0
-            self.conn.execute("COMMIT")
+            finally:
+                self._depth = 0
+
+    def _write_failed(self, exc: sqlite3.DatabaseError) -> str:
+        if isinstance(exc, sqlite3.OperationalError) and "full" in str(exc):
+            return (f"The disk is full (or a file size limit was reached) writing {self.path}; "
+                    "the change was not saved.")
+        return f"{self.path}: the change was not saved ({exc})."
 
     def write_in_batches(self, items: Iterable[T], write: Callable[[T], None], *,
                          whole: bool = False) -> None:
@@ -441,12 +449,17 @@ class Store:
         if label not in labels:
             raise HanmarkError(f"Unknown label {label!r}; add it first or map it to a known one.")
 
-    def _insert_span(self, article: str, new: NewSpan, stamp: str) -> dict[str, Any]:
+    def _insert_span(self, article: str, new: NewSpan, stamp: str,
+                     text: str | None = None) -> dict[str, Any]:
+        """``text``, the article's, spares the forms trigger reading it for this span
+        (bulk inserts into one long article were quadratic; sixth migration)."""
         cur = self.conn.execute(
             "INSERT INTO spans(article, start, end, label, annotator, origin, state, model,"
-            " confidence, note, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " confidence, note, created, updated, form)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (article, new.start, new.end, new.label, new.annotator, new.origin, new.state,
-             new.model, new.confidence, new.note, stamp, stamp),
+             new.model, new.confidence, new.note, stamp, stamp,
+             None if text is None else text[new.start:new.end]),
         )
         return self._snapshot(cur.lastrowid)
 
@@ -510,7 +523,7 @@ class Store:
         with self.transaction():
             for new in spans:
                 self._check_span(len(art.text), new.start, new.end, new.label, labels)
-                created.append(self._insert_span(article, new, stamp))
+                created.append(self._insert_span(article, new, stamp, art.text))
             if created:
                 if log:
                     self._log([("create", s["id"], None, s) for s in created], actor, article)
@@ -789,12 +802,14 @@ class Store:
             labels = self.label_names()
             cols = SPAN_COLUMNS[1:]
             names = ", ".join(f'"{c}"' for c in cols)
-            insert = f"INSERT INTO spans({names}) VALUES ({', '.join('?' * len(cols))})"
+            insert = (f"INSERT INTO spans({names}, form)"
+                      f" VALUES ({', '.join('?' * (len(cols) + 1))})")
             ids: dict[int, int] = {}
             for span in spans:
                 self._check_span(len(article.text), span.start, span.end, span.label, labels)
                 ids[span.id] = self.conn.execute(
-                    insert, [getattr(span, c) for c in cols]).lastrowid
+                    insert, [*(getattr(span, c) for c in cols),
+                             article.text[span.start:span.end]]).lastrowid
             if events is None:
                 if spans:
                     self._log([("bulk", None, None, {"spans": len(spans)})], actor, article.uid)
