@@ -14,6 +14,7 @@ from .errors import HanmarkError
 
 _HEX = re.compile(r"#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 BLACK, WHITE = "#000000", "#ffffff"
+GREY = "#888888"  # a label's colour when it has none (or a stored one is not a colour)
 
 
 def parse_colour(value: str) -> str:
@@ -30,6 +31,19 @@ def parse_colour(value: str) -> str:
     if colour is None or colour.is_default:
         raise HanmarkError(f"{value!r} is not a colour; use #rrggbb or a colour name.")
     return colour.get_truecolor().hex
+
+
+def usable_colour(value: object) -> str:
+    """A stored colour as ``#rrggbb`` for drawing, grey if it is not a colour.
+
+    Stored values are not trusted: a database written by an older or hostile
+    hanmark may hold ``not-a-colour``, or a Rich style such as ``red link URL``
+    that would become a hyperlink if it reached a style string.
+    """
+    try:
+        return parse_colour(value)
+    except HanmarkError:
+        return GREY
 
 
 def relative_luminance(colour: str) -> float:

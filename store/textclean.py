@@ -45,15 +45,30 @@ class Changes:
         self.counts.update(other.counts)
 
     def describe(self) -> str:
-        names = {
-            "nfc": "characters composed to NFC",
-            "crlf": "CRLF/CR line endings",
-            "escapes": "terminal escape sequences removed",
-            "controls": "control characters removed",
-            "tabs": "tabs made spaces",
-            "bom": "byte-order marks removed",
-        }
-        return ", ".join(f"{n} {names[k]}" for k, n in sorted(self.counts.items()) if n)
+        """The text's changes, then those of the other fields (kept apart with a
+        ``FIELD`` prefix, so the user learns that titles or names were changed)."""
+        text = {k: n for k, n in self.counts.items() if n and not k.startswith(FIELD)}
+        fields = {k[len(FIELD):]: n for k, n in self.counts.items() if n and k.startswith(FIELD)}
+        said = _describe(text)
+        if fields:
+            said += ("; " if said else "") + "in fields besides the text " + _describe(fields)
+        return said
+
+
+FIELD = "field:"
+_NAMES = {
+    "nfc": "characters composed to NFC",
+    "crlf": "CRLF/CR line endings",
+    "escapes": "terminal escape sequences removed",
+    "controls": "control characters removed",
+    "tabs": "tabs made spaces",
+    "bom": "byte-order marks removed",
+    "newlines": "line breaks made spaces",
+}
+
+
+def _describe(counts: dict[str, int]) -> str:
+    return ", ".join(f"{n} {_NAMES[k]}" for k, n in sorted(counts.items()))
 
 
 def _looks_korean_or_plain(text: str) -> bool:
@@ -130,6 +145,48 @@ def clean(text: str) -> tuple[str, Changes]:
         changes.counts["nfc"] += len(text) - len(normal) or 1
         text = normal
     return text, changes
+
+
+def clean_field(value: str, *, one_line: bool = True) -> tuple[str, Changes]:
+    """A string field other than the text (title, collection, note, a meta
+    value), cleaned like the text; ``one_line`` fields also lose line breaks.
+    The changes are counted under ``FIELD`` kinds."""
+    cleaned, changes = clean(value)
+    if one_line and "\n" in cleaned:
+        changes.counts["newlines"] += cleaned.count("\n")
+        cleaned = cleaned.replace("\n", " ")
+    changes.counts = Counter({FIELD + k: n for k, n in changes.counts.items()})
+    return cleaned, changes
+
+
+ONE_LINE_FIELDS = ("title", "date", "source", "url", "collection")
+
+
+def clean_fields(fields: dict[str, Any], changes: Changes) -> dict[str, Any]:
+    """An article's one-line fields (``ONE_LINE_FIELDS``) cleaned, adding to ``changes``;
+    empty ones become None."""
+    cleaned = {}
+    for name, value in fields.items():
+        if isinstance(value, str):
+            value, more = clean_field(value)
+            changes.add(more)
+        cleaned[name] = value or None
+    return cleaned
+
+
+def clean_value(value: Any, changes: Changes) -> Any:
+    """Every string in a JSON-like value (dict keys too) cleaned, adding to ``changes``."""
+    if isinstance(value, str):
+        if not NEEDS_WORK_RE.search(value) and value.isascii():
+            return value
+        cleaned, more = clean_field(value, one_line=False)
+        changes.add(more)
+        return cleaned
+    if isinstance(value, dict):
+        return {clean_value(k, changes): clean_value(v, changes) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [clean_value(item, changes) for item in value]
+    return value
 
 
 def clean_with_offsets(text: str, offsets: list[int]) -> tuple[str, Changes, list[int]]:
