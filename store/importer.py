@@ -15,14 +15,25 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from .errors import HanmarkError
+from .labels import checked
 from .models import Article, Label, NewSpan, Span
+from .names import check_annotator, check_name
 from .store import Store, article_uid
-from .textclean import Changes, clean, clean_with_offsets, decode, lone_surrogate
+from .textclean import (
+    ONE_LINE_FIELDS,
+    Changes,
+    clean,
+    clean_fields,
+    clean_value,
+    clean_with_offsets,
+    decode,
+    lone_surrogate,
+)
 
 TEXT_SUFFIXES = (".txt", ".md")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
@@ -108,6 +119,7 @@ class ImportReport:
     duplicates: int = 0
     spans: int = 0
     errors: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # links out of a folder, not followed
     changes: Changes = field(default_factory=Changes)
     encodings: dict[str, int] = field(default_factory=dict)
 
@@ -120,6 +132,8 @@ class ImportReport:
             parts.append(f"{self.duplicates} duplicates skipped")
         if self.errors:
             parts.append(f"{len(self.errors)} errors")
+        if self.skipped:
+            parts.append(f"{len(self.skipped)} links out of a folder not followed (see above)")
         line = ", ".join(parts) + "."
         described = self.changes.describe()
         if described:
@@ -267,19 +281,40 @@ def reader_for(name: str) -> Reader:
     return read_jsonl if name.lower().endswith(JSONL_SUFFIXES) else read_text_file
 
 
-def expand_paths(paths: Iterable[str]) -> Iterator[str | Path]:
-    """Files as given, folders searched recursively; ``-`` is standard input."""
+def leads_outside(path: Path, folder: Path) -> bool:
+    """Whether ``path``, found in ``folder``, is a link to a file elsewhere: a
+    folder import reads what is in the folder, not ``innocent.txt -> ../secret.txt``."""
+    try:
+        return not path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):  # a loop of links
+        return True
+
+
+def _links_out(folder: Path, files: Iterable[Path], skipped: list[str] | None) -> set[Path]:
+    """The files that lead out of ``folder``, each named in ``skipped``."""
+    out = {p for p in files if leads_outside(p, folder)}
+    if skipped is not None:
+        skipped.extend(f"{p}: a link to a file outside {folder}; not followed."
+                       for p in sorted(out))
+    return out
+
+
+def expand_paths(paths: Iterable[str], skipped: list[str] | None = None
+                 ) -> Iterator[str | Path]:
+    """Files as given, folders searched recursively; ``-`` is standard input.
+    Links in a folder that lead out of it are left out and named in ``skipped``."""
     for raw in paths:
         if raw == "-":
             yield "-"
             continue
         path = Path(raw)
         if path.is_dir() and any(path.glob("*.ann")):
-            yield path  # a brat folder is one source
+            _links_out(path, [*path.glob("*.ann"), *path.glob("*.txt")], skipped)
+            yield path  # a brat folder is one source (its reader leaves the links out)
         elif path.is_dir():
             suffixes = TEXT_SUFFIXES + JSONL_SUFFIXES + HTML_SUFFIXES
-            found = sorted(p for p in path.rglob("*")
-                           if p.is_file() and p.suffix.lower() in suffixes)
+            found = [p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in suffixes]
+            found = sorted(set(found) - _links_out(path, found, skipped))
             if not found:
                 raise HanmarkError(f"{path}: folder has no .txt, .md, .jsonl or .html files.")
             yield from found
@@ -316,9 +351,11 @@ def store_record(store: Store, record: ArticleRecord, *, collection: str, annota
                    if not (0 <= s < e <= len(record.text)))
         raise RecordError(record.line, f"span {bad[0]}-{bad[1]} is outside the text "
                                        f"(length {len(record.text)}) or empty")
+    field_changes = _clean_fields(record)
     if record.native is not None:
         _check_labels(store, record, labels, add_labels)
         _restore_native(store, record, collection=collection, annotator=annotator, report=report)
+        report.changes.add(field_changes)
         return
     text, changes, moved = clean_with_offsets(record.text, offsets)
     lead = len(text) - len(text.lstrip())
@@ -330,6 +367,7 @@ def store_record(store: Store, record: ArticleRecord, *, collection: str, annota
         text, title=record.title or derive_title(text), date=record.date, source=record.source,
         url=record.url, collection=record.collection or collection, meta=record.meta)
     report.changes.add(changes)
+    report.changes.add(field_changes)
     if not created:
         report.duplicates += 1
         return
@@ -345,11 +383,44 @@ def store_record(store: Store, record: ArticleRecord, *, collection: str, annota
         report.spans += len(spans)
 
 
+def _clean_fields(record: ArticleRecord) -> Changes:
+    """Every string field besides the text cleaned like the text (title and the
+    other one-line fields lose line breaks too); a native record's span
+    provenance and event log as well, with its annotators checked by the
+    one rule for names. Returns what changed, for the report."""
+    changes = Changes()
+    fields = clean_fields({name: getattr(record, name) for name in ONE_LINE_FIELDS}, changes)
+    for name, value in fields.items():
+        setattr(record, name, value)
+    record.meta = clean_value(record.meta, changes)
+    if record.native is not None:
+        _clean_native(record.native, record.line, changes)
+    return changes
+
+
+def _clean_native(info: dict[str, Any], line: int | None, changes: Changes) -> None:
+    try:
+        for span in info["spans"]:
+            check_annotator(span["annotator"])
+        for event in info["events"] or ():
+            check_annotator(event.annotator)
+    except HanmarkError as exc:
+        raise RecordError(line, str(exc)) from None
+    info["spans"] = [clean_value(span, changes) for span in info["spans"]]
+    if info["events"] is not None:
+        info["events"] = [replace(e, before=clean_value(e.before, changes),
+                                  after=clean_value(e.after, changes)) for e in info["events"]]
+
+
 def _check_labels(store: Store, record: ArticleRecord, labels: set[str],
                   add_labels: bool) -> None:
     unknown = sorted({label for _, _, label in record.spans} - labels)
     if unknown and add_labels:
         for name in unknown:
+            try:
+                check_name(name)
+            except HanmarkError as exc:
+                raise RecordError(record.line, str(exc)) from None
             store.add_label(Label(name))
             labels.add(name)
     elif unknown:
@@ -358,10 +429,15 @@ def _check_labels(store: Store, record: ArticleRecord, labels: set[str],
 
 
 def _declare_labels(store: Store, declared: list[Label], labels: set[str]) -> None:
-    """Add a file's declared labels that the store lacks (keys only if free)."""
+    """Add a file's declared labels that the store lacks (keys only if free),
+    checked like labels added by hand (the header is line 1)."""
     keys = {lab.key for lab in store.labels() if lab.key}
     for label in declared:
         if label.name not in labels:
+            try:
+                label = checked(label)
+            except HanmarkError as exc:
+                raise RecordError(1, str(exc)) from None
             store.add_label(label if label.key not in keys else
                             Label(label.name, label.description, None, label.colour,
                                   label.order, label.parent))
@@ -407,7 +483,8 @@ def import_sources(store: Store, paths: Iterable[str], *, collection: str = "def
     imports nothing unless ``keep_good``.
     """
     report = ImportReport()
-    sources = list(expand_paths(paths))
+    annotator = check_annotator(annotator)
+    sources = list(expand_paths(paths, report.skipped))
     run = _Run(collection, annotator, strict, reader, stdin, progress, fmt, label_map or {},
                add_labels, keep_good)
     if strict:

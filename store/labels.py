@@ -17,12 +17,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .colour import parse_colour, text_colour_for
+from .colour import parse_colour, text_colour_for, usable_colour
 from .errors import HanmarkError
 from .migrations import KLUE_LABELS
 from .models import Label
+from .names import check_name
 from .store import Store
-from .textclean import lone_surrogate
+from .textclean import clean_field
 
 PRESETS = ("klue", "nikl150")
 NIKL_FILE = "NIKL_NE_2021_TAGSET_150.tsv"
@@ -39,15 +40,6 @@ GROUP_COLOURS = {
 }
 
 
-def check_name(name: str) -> str:
-    if not isinstance(name, str) or not name.strip() or any(c.isspace() for c in name):
-        raise HanmarkError(f"{name!r} is not a label name; use one word without spaces.")
-    if lone_surrogate(name):
-        raise HanmarkError(f"{name!r} is not a label name: it holds a character that is not "
-                           "valid Unicode.")
-    return name
-
-
 LABEL_KEYS = "123456789"  # the reader's label keys; other keys already have jobs there
 
 
@@ -60,14 +52,21 @@ def check_key(key: str | None) -> str | None:
 
 
 def checked(label: Label) -> Label:
-    """The label with its name, key and colour checked and the colour as ``#rrggbb``."""
+    """The label with its name, key and colour checked, the colour as ``#rrggbb``
+    and its description and examples cleaned like imported text."""
     check_name(label.name)
+    if label.parent is not None:
+        check_name(label.parent)
     try:
         colour = parse_colour(label.colour)
     except HanmarkError:
         raise HanmarkError(f"{label.name}'s colour {label.colour!r} is not a colour; "
                            "use #rrggbb or a colour name.") from None
-    return replace(label, key=check_key(label.key), colour=colour)
+    if not isinstance(label.description, str) or not isinstance(label.examples, str):
+        raise HanmarkError(f"{label.name}'s description and examples must be text.")
+    return replace(label, key=check_key(label.key), colour=colour,
+                   description=clean_field(label.description)[0],
+                   examples=clean_field(label.examples)[0])
 
 
 def check_set(labels: Sequence[Label], existing: Sequence[Label] = ()) -> list[Label]:
@@ -278,5 +277,6 @@ def read_doccano_config(path: str | Path) -> list[Label]:
 def doccano_config(labels: Iterable[Label]) -> list[dict[str, Any]]:
     """The labels as a doccano label configuration, ready for ``json.dump``."""
     return [{"id": i, "text": lab.name, "prefixKey": None, "suffixKey": lab.key,
-             "backgroundColor": lab.colour, "textColor": text_colour_for(lab.colour)}
+             "backgroundColor": usable_colour(lab.colour),
+             "textColor": text_colour_for(usable_colour(lab.colour))}
             for i, lab in enumerate(labels, start=1)]

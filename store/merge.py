@@ -12,12 +12,15 @@ carrying them are left out unless ``add_labels`` is given.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import HanmarkError
-from .models import Label
+from .labels import checked
+from .models import Article, Label
+from .names import check_annotator
 from .store import SPAN_COLUMNS, Store
+from .textclean import ONE_LINE_FIELDS, Changes, clean_fields, clean_value
 
 
 @dataclass
@@ -29,6 +32,7 @@ class MergeReport:
     missing_labels: list[str] = field(default_factory=list)
     differing_labels: list[str] = field(default_factory=list)
     annotators: set[str] = field(default_factory=set)
+    changes: Changes = field(default_factory=Changes)  # titles, notes, ... cleaned
 
     def summary(self, other: Path) -> str:
         line = (f"Merged {other}: {self.articles} new articles, {self.spans} spans, "
@@ -42,6 +46,8 @@ class MergeReport:
         if self.differing_labels:
             line += (" Labels described differently in the two databases (kept ours): "
                      + ", ".join(self.differing_labels) + ".")
+        if self.changes.describe():
+            line += f" Cleaned: {self.changes.describe()}."
         return line
 
 
@@ -68,6 +74,7 @@ def merge_database(store: Store, other_path: str | Path, *, add_labels: bool = F
     other = Store(other_path, readonly=True)
     report = MergeReport()
     try:
+        _check_annotators(other)
         ours = {lab.name: lab for lab in store.labels()}
         theirs = {lab.name: lab for lab in other.labels()}
         report.missing_labels = sorted(set(theirs) - set(ours))
@@ -81,19 +88,34 @@ def merge_database(store: Store, other_path: str | Path, *, add_labels: bool = F
                     lab = theirs[name]
                     key = lab.key if lab.key and not any(
                         o.key == lab.key for o in ours.values()) else None
-                    store.add_label(Label(name, lab.description, key, lab.colour, 0, lab.parent))
+                    try:
+                        store.add_label(checked(Label(name, lab.description, key, lab.colour,
+                                                      0, lab.parent)))
+                    except HanmarkError as exc:
+                        raise HanmarkError(f"{other_path}: {exc}") from None
             known = store.label_names()
             for article in other.iter_articles():
-                _, created = store.add_article(
-                    article.text, title=article.title, date=article.date,
-                    source=article.source, url=article.url, collection=article.collection,
-                    meta=article.meta, status=article.status)
+                _, created = store.add_article(article.text, status=article.status,
+                                               **_clean_fields(article, report.changes))
                 report.articles += created
                 id_map = _merge_spans(store, other, article.uid, known, report)
                 _merge_events(store, other, article.uid, id_map, report)
     finally:
         other.close()
     return report
+
+
+def _check_annotators(other: Store) -> None:
+    """Every annotator name in the other database, by the one rule for names,
+    before anything is written: it may come from an older or hostile hanmark."""
+    for (name,) in other._rows("SELECT annotator FROM spans UNION SELECT annotator FROM events"):
+        check_annotator(name, f" (in {other.path})")
+
+
+def _clean_fields(article: Article, changes: Changes) -> dict:
+    """The article's fields besides its text, cleaned as an import cleans them."""
+    fields = clean_fields({name: getattr(article, name) for name in ONE_LINE_FIELDS}, changes)
+    return {**fields, "title": fields["title"] or "", "meta": clean_value(article.meta, changes)}
 
 
 def _merge_spans(store: Store, other: Store, uid: str, known: set[str],
@@ -110,6 +132,8 @@ def _merge_spans(store: Store, other: Store, uid: str, known: set[str],
         if span.label not in known:
             report.skipped_spans += 1
             continue
+        span = replace(span, **clean_value({"note": span.note, "model": span.model},
+                                           report.changes))
         values = [getattr(span, c) for c in SPAN_COLUMNS[1:]]
         id_map[span.id] = store.insert_span_row(values)
         report.spans += 1
@@ -123,6 +147,8 @@ def _merge_events(store: Store, other: Store, uid: str, id_map: dict[int, int],
     seen = {_event_key(*row) for row in store.raw_events(uid)}
     groups: dict[int, int] = {}
     for event in other.events(uid):
+        event = replace(event, before=clean_value(event.before, report.changes),
+                        after=clean_value(event.after, report.changes))
         raw = (event.time, event.annotator, event.article, event.action,
                None if event.before is None else json.dumps(event.before, ensure_ascii=False),
                None if event.after is None else json.dumps(event.after, ensure_ascii=False))

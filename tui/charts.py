@@ -7,6 +7,10 @@ from collections.abc import Mapping
 from rich.table import Table
 from rich.text import Text
 
+from store.colour import usable_colour
+
+from .textcells import safe
+
 BAR_WIDTH = 40
 BLOCKS = " ▏▎▍▌▋▊▉█"
 
@@ -22,7 +26,8 @@ def bar(value: float, maximum: float, width: int = BAR_WIDTH) -> str:
 
 def bar_chart(title: str, values: Mapping[str, float], *, colour: str = "cyan",
               colours: Mapping[str, str] | None = None, fmt: str = "{:g}") -> Table:
-    """One bar per key, largest first; keys are data, never markup."""
+    """One bar per key, largest first; keys are data (drawn as ``safe`` shows
+    them, never as markup), and ``colours`` must be colours, not style strings."""
     table = Table(title=title, show_header=False, box=None, pad_edge=False, title_justify="left",
                   min_width=60)
     table.add_column("name", no_wrap=True)
@@ -31,7 +36,7 @@ def bar_chart(title: str, values: Mapping[str, float], *, colour: str = "cyan",
     top = max(values.values(), default=0)
     for name, value in sorted(values.items(), key=lambda kv: (-kv[1], kv[0])):
         style = (colours or {}).get(name, colour)
-        table.add_row(Text(str(name)), Text(bar(value, top), style=style),
+        table.add_row(Text(safe(str(name))), Text(bar(value, top), style=style),
                       Text(fmt.format(value)))
     if not values:
         table.add_row(Text("(none)", style="dim"), "", "")
@@ -47,7 +52,7 @@ def stats_charts(stats: dict, activity: dict, pairs: list, label_colours: Mappin
                   colours={"done": "green", "skipped": "yellow", "in_progress": "cyan"}),
         bar_chart("Articles by collection", articles["by_collection"]),
         bar_chart(f"Spans by label ({spans['total']})", spans["by_label"],
-                  colours=label_colours),
+                  colours={name: usable_colour(c) for name, c in label_colours.items()}),
         bar_chart("Spans by state", spans["by_state"],
                   colours={"accepted": "green", "suggested": "cyan", "rejected": "red"}),
         bar_chart("Labels per hour, by annotator",

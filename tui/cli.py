@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import importlib
 import json
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -19,12 +20,27 @@ import click
 from store import HanmarkError, Store
 
 from .settings import resolve_annotator, resolve_db
+from .textcells import safe
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
+_NOT_JSON_ESCAPED = re.compile("[\x7f-\x9f]")
+
+
+def say(message: str, *, err: bool = False, **style: Any) -> None:
+    """Print lines that may hold user data (names, titles, paths): every
+    character as drawn on screen (``textcells.safe``), so none acts on the terminal."""
+    click.secho("\n".join(map(safe, message.split("\n"))), err=err, **style)
+
+
+def json_text(value: Any, **options: Any) -> str:
+    """JSON for printing: non-ASCII text kept readable, and DEL and the C1
+    controls escaped too (``json.dumps`` escapes only those below 0x20)."""
+    text = json.dumps(value, ensure_ascii=False, **options)
+    return _NOT_JSON_ESCAPED.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def fail(message: str) -> None:
-    click.secho(f"hanmark: {message}", fg="red", err=True)
+    say(f"hanmark: {message}", fg="red", err=True)
     sys.exit(1)
 
 
@@ -55,8 +71,8 @@ def open_store(db: str | None, *, readonly: bool = False) -> Store:
     fresh = not path.exists()
     store = Store(path, readonly=readonly)
     if store.readonly and not readonly:
-        click.secho(f"hanmark: {path} is not writable; opened read-only (nothing can be "
-                    "changed).", fg="yellow", err=True)
+        say(f"hanmark: {path} is not writable; opened read-only (nothing can be "
+            "changed).", fg="yellow", err=True)
     if fresh and is_default:
         from store.importer import import_sources
 
@@ -170,7 +186,7 @@ def stats_command(ctx: click.Context, db: str | None, as_json: bool) -> None:
     store = open_store(_db(ctx, db))
     stats = store.stats()
     if as_json:
-        click.echo(json.dumps(stats, ensure_ascii=False))
+        click.echo(json_text(stats))
         return
     from rich.console import Console
 
@@ -207,10 +223,10 @@ def articles_command(ctx: click.Context, db: str | None, search: str | None,
     total = store.count_articles(search=search, status=status, collection=collection)
     if as_json:
         for row in rows:
-            click.echo(json.dumps({
+            click.echo(json_text({
                 "id": row.uid, "title": row.title, "date": row.date,
                 "collection": row.collection, "status": row.status, "labels": row.n_labels,
-            }, ensure_ascii=False))
+            }))
         return
     from rich.console import Console
     from rich.table import Table
@@ -221,7 +237,7 @@ def articles_command(ctx: click.Context, db: str | None, search: str | None,
         table.add_column(column, no_wrap=True, overflow="ellipsis",
                          min_width=16 if column == "id" else None)
     for row in rows:
-        table.add_row(row.uid, row.date or "", Text(row.collection), row.status,
-                      str(row.n_labels), Text(row.title))
+        table.add_row(*(Text(safe(value or "")) for value in (
+            row.uid, row.date, row.collection, row.status, str(row.n_labels), row.title)))
     Console().print(table)
 

@@ -9,7 +9,7 @@ import click
 from store.formats.export import TOKEN_MODES, ExportOptions, export, parse_split
 from store.formats.registry import EXPORT_FORMATS
 
-from .cli import _db, _progress, db_option, friendly, open_store
+from .cli import _db, _progress, db_option, friendly, open_store, say
 from .settings import resolve_annotator
 
 
@@ -53,8 +53,8 @@ def export_command(ctx: click.Context, db: str | None, fmt: str, out: Path, stat
     total = store.count_articles(status=options.status, collection=collection)
     with _progress("Exporting", total) as advance:
         report = export(store, options, segmenter=kiwi_segmenter(store), progress=advance)
-    click.echo(report.summary())
+    say(report.summary())  # it names labels, which are data
     if not report.spans and fmt != "hanmark":
-        click.secho(f"No labels of {options.annotator} in the chosen articles: --status all "
-                    "includes unfinished ones, --annotator import the imported labels.",
-                    fg="yellow", err=True)
+        say(f"No labels of {options.annotator} in the chosen articles: --status all "
+            "includes unfinished ones, --annotator import the imported labels.",
+            fg="yellow", err=True)

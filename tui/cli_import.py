@@ -10,7 +10,7 @@ from store import HanmarkError
 from store.formats.registry import IMPORT_FORMATS, parse_label_map
 from store.importer import import_sources
 
-from .cli import _db, _progress, db_option, friendly, open_store
+from .cli import _db, _progress, db_option, friendly, open_store, say
 
 
 def _label_map(_ctx: click.Context, _param: click.Parameter,
@@ -49,8 +49,8 @@ def import_command(ctx: click.Context, paths: tuple[str, ...], db: str | None,
         report = import_sources(store, paths, collection=collection, annotator=annotator,
                                 strict=strict, progress=advance, fmt=fmt, label_map=label_map,
                                 add_labels=add_labels, keep_good=keep_good)
-    for error in report.errors:
-        click.secho(error, fg="yellow", err=True)
-    click.echo(report.summary())
+    for error in [*report.skipped, *report.errors]:
+        say(error, fg="yellow", err=True)
+    say(report.summary())
     if report.errors:
         sys.exit(1)  # scripts must be able to tell that something was refused

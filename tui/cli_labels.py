@@ -3,7 +3,6 @@ presets, doccano label configurations)."""
 
 from __future__ import annotations
 
-import json
 import sys
 
 import click
@@ -11,8 +10,9 @@ import click
 from store import Label
 from store import labels as label_set
 
-from .cli import _db, db_option, friendly, open_store
+from .cli import _db, db_option, friendly, json_text, open_store, say
 from .settings import resolve_annotator
+from .textcells import safe
 
 
 def _actor(ctx: click.Context) -> str:
@@ -40,8 +40,7 @@ def list_command(ctx: click.Context, db: str | None, as_json: bool) -> None:
     labels = store.labels()
     if as_json:
         for lab in labels:
-            click.echo(json.dumps({**lab.__dict__, "spans": counts.get(lab.name, 0)},
-                                  ensure_ascii=False))
+            click.echo(json_text({**lab.__dict__, "spans": counts.get(lab.name, 0)}))
         return
     from rich.console import Console
     from rich.table import Table
@@ -55,11 +54,12 @@ def list_command(ctx: click.Context, db: str | None, as_json: bool) -> None:
     for column in ("key", "name", "parent", "spans"):
         table.add_column(column, no_wrap=True, min_width=len(column))
     table.add_column("description", no_wrap=True, overflow="ellipsis", ratio=1)
-    for lab in labels:
+    for lab in labels:  # stored values may come from an older or hostile hanmark: drawn as is
         style = label_style(colours.get(lab.name, lab.colour))
-        table.add_row(lab.key or "", Text(f" {lab.name} ", style=style), lab.parent or "",
-                      str(counts.get(lab.name, 0)),
-                      Text(lab.description) + Text(f"  {lab.examples}", style="dim"))
+        table.add_row(Text(safe(lab.key or "")), Text(f" {safe(lab.name)} ", style=style),
+                      Text(safe(lab.parent or "")), str(counts.get(lab.name, 0)),
+                      Text(safe(lab.description))
+                      + Text(f"  {safe(lab.examples)}", style="dim"))
     Console().print(table)
 
 
@@ -93,7 +93,7 @@ def add_command(ctx: click.Context, name: str, db: str | None, **fields: str | N
     store = open_store(_db(ctx, db))
     given = {"description": "", "colour": "#888888", **_given(**fields)}
     label_set.add_labels(store, [Label(name, **given)], skip_existing=False)
-    click.echo(f"Added {name}.")
+    say(f"Added {name}.")
 
 
 @labels_group.command("edit")
@@ -109,7 +109,7 @@ def edit_command(ctx: click.Context, name: str, db: str | None, **fields: str | 
         raise click.UsageError("Say what to change: --description, --key, --colour, "
                                "--parent or --examples.")
     label_set.edit_label(open_store(_db(ctx, db)), name, **changes)
-    click.echo(f"Changed {name}: {', '.join(changes)}.")
+    say(f"Changed {name}: {', '.join(changes)}.")
 
 
 @labels_group.command("rename")
@@ -121,7 +121,7 @@ def edit_command(ctx: click.Context, name: str, db: str | None, **fields: str | 
 def rename_command(ctx: click.Context, old: str, new: str, db: str | None) -> None:
     """Rename OLD to NEW on the label and every span ('hanmark labels undo' takes it back)."""
     moved = label_set.rename_label(open_store(_db(ctx, db)), old, new, actor=_actor(ctx))
-    click.echo(f"Renamed {old} to {new} ({_plural(moved)}).")
+    say(f"Renamed {old} to {new} ({_plural(moved)}).")
 
 
 @labels_group.command("undo")
@@ -132,7 +132,7 @@ def rename_command(ctx: click.Context, old: str, new: str, db: str | None) -> No
 def undo_command(ctx: click.Context, db: str | None, redo: bool) -> None:
     """Undo your last label rename (or redo it)."""
     done = label_set.undo_label_change(open_store(_db(ctx, db)), actor=_actor(ctx), redo=redo)
-    click.echo(done or f"Nothing to {'redo' if redo else 'undo'}.")
+    say(done or f"Nothing to {'redo' if redo else 'undo'}.")
 
 
 @labels_group.command("remove")
@@ -149,7 +149,7 @@ def remove_command(ctx: click.Context, name: str, map_to: str | None, force: boo
                                    map_to=map_to, force=force)
     what = (f"relabeled {_plural(count)} as {map_to}" if map_to else
             f"deleted {_plural(count)}" if count else "it had no spans")
-    click.echo(f"Removed {name}; {what}.")
+    say(f"Removed {name}; {what}.")
 
 
 @labels_group.command("preset")
@@ -173,7 +173,7 @@ def import_command(ctx: click.Context, path: str, db: str | None) -> None:
     """Add the labels of a doccano label configuration (JSON)."""
     labels = label_set.read_doccano_config(path)
     added, kept = label_set.add_labels(open_store(_db(ctx, db)), labels)
-    click.echo(f"Added {_plural(added, 'label')} from {path}"
+    say(f"Added {_plural(added, 'label')} from {path}"
                + (f" ({kept} already there)." if kept else "."))
 
 
@@ -185,10 +185,10 @@ def import_command(ctx: click.Context, path: str, db: str | None) -> None:
 def export_command(ctx: click.Context, path: str, db: str | None) -> None:
     """Write the label set as a doccano label configuration (to PATH or standard output)."""
     config = label_set.doccano_config(open_store(_db(ctx, db)).labels())
-    text = json.dumps(config, ensure_ascii=False, indent=1) + "\n"
+    text = json_text(config, indent=1) + "\n"
     if path == "-":
         sys.stdout.write(text)
     else:
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(text)
-        click.echo(f"Wrote {_plural(len(config), 'label')} to {path}.", err=True)
+        say(f"Wrote {_plural(len(config), 'label')} to {path}.", err=True)

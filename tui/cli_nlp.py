@@ -6,7 +6,6 @@ commands through ``tui.cli``.
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 
@@ -14,7 +13,7 @@ import click
 
 from store import HanmarkError
 
-from .cli import _db, _progress, db_option, friendly, open_store
+from .cli import _db, _progress, db_option, friendly, json_text, open_store
 
 GOLD_FORMAT = click.option("--format", "fmt", default="klue", show_default=True,
                            metavar="NAME", help="Format of the gold files (klue, conll, "
@@ -136,10 +135,13 @@ def evaluate_command(gold: str, fmt: str, model_file: str | None, skip: int,
     with _progress("Evaluating", len(examples)) as advance:
         result = training.evaluate(model, examples, progress=advance)
     if as_json:
-        click.echo(json.dumps(result, ensure_ascii=False))
+        click.echo(json_text(result))
         return
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
+
+    from .textcells import safe
 
     table = Table(title=f"{result['sentences']} texts: entity F1 {result['entity']['f1']:.3f}, "
                         f"macro F1 {result['entity_macro_f1']:.3f}, "
@@ -148,6 +150,7 @@ def evaluate_command(gold: str, fmt: str, model_file: str | None, skip: int,
         table.add_column(column, justify="left" if column == "label" else "right")
     rows = [*result["per_label"].items(), ("micro", {**result["entity"], "support": ""})]
     for label, row in rows:
-        table.add_row(label, *(f"{row[k]:.3f}" for k in ("precision", "recall", "f1")),
+        table.add_row(Text(safe(label)),  # a gold file's label: data, not markup
+                      *(f"{row[k]:.3f}" for k in ("precision", "recall", "f1")),
                       str(row["support"]))
     Console().print(table)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from store.agreement import agreement
 from store.merge import merge_database
 
-from .cli import _db, db_option, friendly, open_store
+from .cli import _db, db_option, friendly, json_text, open_store, say
+from .textcells import safe
 
 
 @click.command("merge")
@@ -23,7 +22,7 @@ def merge_command(ctx: click.Context, other: str, db: str | None, add_labels: bo
     """Merge OTHER.db (another annotator's work) into this database."""
     store = open_store(_db(ctx, db))
     report = merge_database(store, other, add_labels=add_labels)
-    click.echo(report.summary(other))
+    say(report.summary(other))
 
 
 @click.command("agreement")
@@ -38,13 +37,14 @@ def agreement_command(ctx: click.Context, db: str | None, annotators: str | None
     names = [n.strip() for n in annotators.split(",")] if annotators else None
     pairs = agreement(open_store(_db(ctx, db), readonly=True, create=False), names)
     if as_json:
-        click.echo(json.dumps({"pairs": [p.as_dict() for p in pairs]}, ensure_ascii=False))
+        click.echo(json_text({"pairs": [p.as_dict() for p in pairs]}))
         return
     if not pairs:
         click.echo("No pair of annotators has marked the same article done.")
         return
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title="Agreement (strict entity F1, Cohen's kappa over characters)")
     for column in ("a", "b", "articles", "entity F1", "kappa", "per label F1 / kappa"):
@@ -53,6 +53,6 @@ def agreement_command(ctx: click.Context, db: str | None, annotators: str | None
         data = pair.as_dict()
         per_label = "  ".join(f"{k} {v['entity_f1']:.2f}/{v['kappa']:.2f}"
                               for k, v in data["per_label"].items())
-        table.add_row(pair.a, pair.b, str(pair.articles), f"{pair.entity_f1:.3f}",
-                      f"{pair.kappa():.3f}", per_label)
+        table.add_row(Text(safe(pair.a)), Text(safe(pair.b)), str(pair.articles),
+                      f"{pair.entity_f1:.3f}", f"{pair.kappa():.3f}", Text(safe(per_label)))
     Console().print(table)

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from rich.style import Style
 
-from store.colour import text_colour_for
+from store.colour import text_colour_for, usable_colour
 
 __all__ = ["label_style", "text_colour_for"]
 
 
 def label_style(colour: str, **extra: bool) -> Style:
-    """Background ``colour`` with contrasting text (``extra``: bold, underline...)."""
+    """Background ``colour`` with contrasting text (``extra``: bold, underline...);
+    grey when a stored colour is not one."""
+    colour = usable_colour(colour)
     return Style(bgcolor=colour, color=text_colour_for(colour), **extra)

@@ -20,6 +20,7 @@ import platformdirs
 
 from store import HanmarkError
 from store.colour import parse_colour
+from store.names import check_name
 
 if TYPE_CHECKING:  # the CLI reads settings on every command; Textual loads only for the app
     from textual.app import App
@@ -77,7 +78,7 @@ def load_config(path: Path | None = None) -> Config:
             raise HanmarkError(f"{path}: {name} must be a string in quotes.")
     tables = {name: _string_table(path, data, name) for name in ("keymap", "label_colours")}
     try:
-        colours = {k: parse_colour(v) for k, v in tables["label_colours"].items()}
+        colours = {check_name(k): parse_colour(v) for k, v in tables["label_colours"].items()}
     except HanmarkError as exc:
         raise HanmarkError(f"{path}: [label_colours] {exc}") from None
     return Config(path, data.get("annotator") or None, data.get("db") or None,

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import platformdirs
 
+from store.names import check_annotator
+
 from .config import load_config
 
 
@@ -27,12 +29,16 @@ def resolve_db(option: str | None) -> tuple[Path, bool]:
 
 
 def resolve_annotator(option: str | None) -> str:
+    """The annotator's name, checked by the one rule for names wherever it came from."""
     if option:
-        return option
-    env = os.environ.get("HANMARK_ANNOTATOR") or load_config().annotator
-    if env:
-        return env
+        return check_annotator(option, " (from --annotator)")
+    if os.environ.get("HANMARK_ANNOTATOR"):
+        return check_annotator(os.environ["HANMARK_ANNOTATOR"], " (from $HANMARK_ANNOTATOR)")
+    config = load_config()
+    if config.annotator:
+        return check_annotator(config.annotator, f" (from {config.path})")
     try:
-        return getpass.getuser()
+        login = getpass.getuser()
     except Exception:  # no login name in some containers
         return "annotator"
+    return check_annotator(login, " (your login name; choose one with --annotator)")

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import HanmarkError
-from ..importer import ArticleRecord, RecordError, Source
+from ..importer import ArticleRecord, RecordError, Source, leads_outside
 from ..textclean import decode
 from .common import ExportDoc, Writer
 
@@ -81,6 +81,8 @@ def read(source: Source):
 
     def records() -> Iterator[ArticleRecord | RecordError]:
         for ann in sorted(folder.glob("*.ann")):
+            if leads_outside(ann, folder) or leads_outside(ann.with_suffix(".txt"), folder):
+                continue  # named in the report by expand_paths
             try:
                 yield _pair(ann)
             except RecordError as exc:

@@ -10,6 +10,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from ..textcells import safe
+
 
 def bindings_table(sections: list[tuple[str, list[Binding]]], keymap: dict[str, str],
                    key_display) -> Table:
@@ -22,8 +24,8 @@ def bindings_table(sections: list[tuple[str, list[Binding]]], keymap: dict[str, 
         for binding in bindings:
             keys = keymap.get(binding.id, binding.key) if binding.id else binding.key
             shown = ", ".join(key_display(Binding(k.strip(), "")) for k in keys.split(","))
-            table.add_row(Text(pane), Text(shown), Text(binding.description or binding.action),
-                          Text(binding.id or ""))
+            table.add_row(Text(pane), Text(safe(shown)),  # keys come from the settings file
+                          Text(binding.description or binding.action), Text(binding.id or ""))
     return table
 
 

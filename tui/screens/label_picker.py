@@ -23,6 +23,7 @@ from store import Label
 
 from ..colours import label_style
 from ..label_search import rank
+from ..textcells import safe
 
 
 class LabelPicker(ModalScreen[str | None]):
@@ -79,18 +80,18 @@ class LabelPicker(ModalScreen[str | None]):
             options.highlighted = 0
         shown = f"{len(self.matches)} of {len(self.labels)} labels"
         self.query_one("#picker-count", Static).update(
-            shown if self.matches else f"No label matches {query.strip()!r}.")
+            Text(shown if self.matches else safe(f"No label matches {query.strip()!r}.")))
 
     def _prompt(self, label: Label) -> Text:
-        """Labels are data, never markup: built as ``Text`` pieces."""
+        """Labels are data, never markup: built as ``Text`` pieces, drawn as ``safe`` shows them."""
         prompt = Text.assemble(
-            (f" {label.name} ", label_style(self.colours[label.name])),
+            (f" {safe(label.name)} ", label_style(self.colours[label.name])),
             " " * (self.name_width - len(label.name)),
-            (f" [{label.key}]" if label.key else "    ", "bold"),
+            (f" [{safe(label.key)}]" if label.key else "    ", "bold"),
             (" ★" if label.name in self.recent else "  ", "bold"),
-            "  ", label.description)
+            "  ", safe(label.description))
         if label.examples:
-            prompt.append(f"  {label.examples}", style="dim")
+            prompt.append(f"  {safe(label.examples)}", style="dim")
         return prompt
 
     def action_move(self, how: str) -> None:

@@ -24,6 +24,7 @@ from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerState
 
 from store import HanmarkError, Store
+from store.colour import usable_colour
 from store.models import Article, Label, Span
 
 from ..connections import own_store
@@ -145,8 +146,9 @@ class MainScreen(Screen):
         super().__init__()
         self.store, self.annotator = store, annotator
         overrides = label_colours or {}
-        self.labels: list[Label] = [replace(label, colour=overrides.get(label.name, label.colour))
-                                    for label in store.labels()]
+        self.labels: list[Label] = [  # a stored colour may not be one: drawn grey then
+            replace(label, colour=usable_colour(overrides.get(label.name, label.colour)))
+            for label in store.labels()]
         self.colours = {label.name: label.colour for label in self.labels}
         self.keyed = keyed_labels(self.labels)
         self.article: Article | None = None
@@ -599,7 +601,7 @@ class MainScreen(Screen):
 
     def binding_sections(self) -> list[tuple[str, object, list[Binding]]]:
         """Each pane's name, the node its actions run on, and its bindings."""
-        named = {f"label-{n}": f"Label {label.name} {label.description}".strip()
+        named = {f"label-{n}": safe(f"Label {label.name} {label.description}".strip())
                  for n, label in self.keyed.items()}
         mine = [replace(b, description=named[b.id]) if b.id in named else b
                 for b in self.BINDINGS]

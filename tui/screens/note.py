@@ -9,6 +9,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from store.textclean import clean_field
+
 from ..textcells import safe
 
 
@@ -30,10 +32,12 @@ class NoteScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(Text(safe(self.about)))
-            yield Input(value=self.note, placeholder="note (enter saves, escape cancels)")
+            # a stored note may hold escapes (an older or hostile hanmark): edited clean
+            yield Input(value=clean_field(self.note)[0],
+                        placeholder="note (enter saves, escape cancels)")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value)
+        self.dismiss(clean_field(event.value)[0])  # pasted text too
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -65,7 +65,7 @@ class ReviewScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("#", "text", self.a, self.b, "gold")
+        table.add_columns("#", "text", Text(safe(self.a)), Text(safe(self.b)), "gold")
         self.reload()
         self.action_jump(1)
         table.focus()
@@ -83,7 +83,7 @@ class ReviewScreen(Screen[None]):
         title = self.store.get_article(self.uid).title
         disagreements = sum(not c.agrees for c in self.clusters)
         self.query_one("#review-title", Static).update(Text(
-            f"Review · {safe(title)} · {self.a} vs {self.b} · "
+            f"Review · {safe(title)} · {safe(self.a)} vs {safe(self.b)} · "
             f"{disagreements} disagreement{'s' * (disagreements != 1)} of "
             f"{len(self.clusters)} · decisions are saved as '{GOLD}'"))
         self._show_detail()
@@ -91,14 +91,14 @@ class ReviewScreen(Screen[None]):
     def _layer_text(self, spans: tuple) -> Text:
         if not spans:
             return Text("—", style="dim")
-        return Text(", ".join(f"{safe(self.text[s:e])} {lab}" for s, e, lab in spans))
+        return Text(", ".join(f"{safe(self.text[s:e])} {safe(lab)}" for s, e, lab in spans))
 
     def _cells(self, i: int, cluster: Cluster) -> list[Text]:
         mark = Text(f"{i + 1}", style="bold" if cluster.agrees else "bold red")
         if not cluster.agrees:
             mark.append(" ≠", style="bold red")
         made = decision(self.store, self.uid, cluster)
-        gold = Text(DECISION_TEXT[made].format(a=self.a, b=self.b), style="green")
+        gold = Text(DECISION_TEXT[made].format(a=safe(self.a), b=safe(self.b)), style="green")
         return [mark, Text(safe(self.text[cluster.start:cluster.end])),
                 self._layer_text(cluster.a), self._layer_text(cluster.b), gold]
 
@@ -123,7 +123,7 @@ class ReviewScreen(Screen[None]):
             return
         lines = Text()
         for who, spans in ((self.a, cluster.a), (self.b, cluster.b)):
-            lines.append(f"{who:>10} ", style="bold")
+            lines.append(f"{safe(who):>10} ", style="bold")
             lines.append(self._highlight(cluster, spans))
             lines.append("\n")
         gold = tuple((s.start, s.end, s.label) for s in self.store.spans(self.uid, annotator=GOLD)

@@ -19,6 +19,7 @@ from store.store import search_scans
 
 from ..connections import own_store
 from ..messages import ArticleChosen
+from ..textcells import safe
 from .virtual_table import Cell, Column, VirtualTable
 
 T = TypeVar("T")
@@ -129,7 +130,7 @@ class ArticleList(VirtualTable):
         title = Text(f"Articles ({count})")  # then the filters: /search status @collection
         for prefix, value in (("/", self.search), ("", self.status), ("@", self.collection)):
             if value:
-                title.append(f" {prefix}{value}", style="bold")
+                title.append(f" {prefix}{safe(value)}", style="bold")  # a collection is data
         if self.order == "uncertainty":
             title.append(" unsure first", style="bold")
         self.border_title = title

@@ -8,6 +8,7 @@ from textual.widgets import Static
 
 from store.models import Label
 
+from ..textcells import safe
 from .text_view import label_styles
 
 
@@ -16,11 +17,11 @@ def legend_text(labels: list[Label], *, compact: bool = False) -> Text:
     text = Text()
     for position, label in enumerate(labels[:9], start=1):
         accepted, _ = styles[label.name]
-        text.append(label.key or f"{position}", style="bold")
+        text.append(safe(label.key or f"{position}"), style="bold")
         text.append(" ")
-        text.append(f" {label.name} ", style=accepted)
+        text.append(f" {safe(label.name)} ", style=accepted)
         if label.description and not compact:
-            text.append(f" {label.description}")
+            text.append(f" {safe(label.description)}")
         text.append("  ")
     if labels:
         _, suggested = styles[labels[0].name]

@@ -6,6 +6,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from ..textcells import safe
+
 
 class StatusLine(Static):
     DEFAULT_CSS = """
@@ -18,15 +20,16 @@ class StatusLine(Static):
         self.info = Text()
 
     def say(self, message: str, *, saved: bool = False, warn: bool = False) -> None:
-        """Show ``message`` (plain text, never markup), after a green "saved" when committed."""
+        """Show ``message`` (plain text, never markup; names and text in it drawn
+        as ``safe`` shows them), after a green "saved" when committed."""
         self.message = Text(no_wrap=True, overflow="ellipsis")
         if saved:
             self.message.append("saved ", style="bold green")
-        self.message.append(message, style="yellow" if warn else "")
+        self.message.append(safe(message), style="yellow" if warn else "")
         self._show()
 
     def set_info(self, info: str) -> None:
-        self.info = Text(info, style="dim", no_wrap=True, overflow="ellipsis")
+        self.info = Text(safe(info), style="dim", no_wrap=True, overflow="ellipsis")
         self._show()
 
     def _show(self) -> None:
