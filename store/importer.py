@@ -60,6 +60,34 @@ class ArticleRecord:
     # Native hanmark JSONL only: uid, status, cursor, times and span provenance,
     # restored exactly instead of cleaned and stamped anew.
     native: dict[str, Any] | None = None
+    # Per span, where a format says who gave it (Label Studio's annotators and predictions).
+    sources: list[SpanFrom] | None = None
+    status: str | None = None  # "done" where the format says the labeling was finished
+    # The key the source record carried labels under (non-empty), read or not:
+    # a file whose labelled records import no span at all is reported.
+    label_key: str | None = None
+
+
+@dataclass(frozen=True)
+class SpanFrom:
+    """Who gave one imported span; ``annotator`` None means the import's own."""
+
+    annotator: str | None = None
+    state: str = "accepted"
+    origin: str = "import"
+    model: str | None = None
+    confidence: float | None = None
+
+
+# Keys that hold labels in some format hanmark reads (plain JSON lines read only "spans").
+LABEL_KEYS = ("spans", "label", "labels", "entities", "ents", "annotations", "predictions",
+              "ner_tags")
+
+
+def label_key(obj: dict, keys: Iterable[str] = LABEL_KEYS) -> str | None:
+    """The first of ``keys`` under which ``obj`` carries something non-empty."""
+    return next((k for k in keys if obj.get(k) not in (None, [], {}, "")), None)
+
 
 
 @dataclass
@@ -118,6 +146,7 @@ class ImportReport:
     imported: int = 0
     duplicates: int = 0
     spans: int = 0
+    labelled: Counter = field(default_factory=Counter)  # new articles with labels, by key
     errors: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # links out of a folder, not followed
     changes: Changes = field(default_factory=Changes)
@@ -265,7 +294,8 @@ def _parse_plain(obj: dict, line: int) -> ArticleRecord:
     bad = [k for k, v in fields.items() if v is not None and not isinstance(v, str)]
     if bad:
         raise RecordError(line, f"field {bad[0]!r} must be a string")
-    return ArticleRecord(text=text, meta=meta, spans=spans, line=line, **fields)
+    return ArticleRecord(text=text, meta=meta, spans=spans, line=line, **fields,
+                         label_key=label_key(obj))
 
 
 def read_jsonl(source: Source) -> tuple[Iterator[ArticleRecord | RecordError], str]:
@@ -365,17 +395,22 @@ def store_record(store: Store, record: ArticleRecord, *, collection: str, annota
     _check_labels(store, record, labels, add_labels)
     uid, created = store.add_article(
         text, title=record.title or derive_title(text), date=record.date, source=record.source,
-        url=record.url, collection=record.collection or collection, meta=record.meta)
+        url=record.url, collection=record.collection or collection, meta=record.meta,
+        status=record.status or "new")
     report.changes.add(changes)
     report.changes.add(field_changes)
     if not created:
         report.duplicates += 1
         return
     report.imported += 1
+    if record.label_key:
+        report.labelled[record.label_key] += 1
+    given = record.sources or [SpanFrom()] * len(record.spans)
     spans = [
         NewSpan(max(0, moved[2 * i] - lead), min(len(text), moved[2 * i + 1] - lead), label,
-                annotator, origin="import")
-        for i, (_, _, label) in enumerate(record.spans)
+                who.annotator or annotator, origin=who.origin, state=who.state,
+                model=who.model, confidence=who.confidence)
+        for i, ((_, _, label), who) in enumerate(zip(record.spans, given, strict=True))
     ]
     spans = [s for s in spans if s.start < s.end]
     if spans:
@@ -410,6 +445,26 @@ def _clean_native(info: dict[str, Any], line: int | None, changes: Changes) -> N
     if info["events"] is not None:
         info["events"] = [replace(e, before=clean_value(e.before, changes),
                                   after=clean_value(e.after, changes)) for e in info["events"]]
+
+
+def _no_silent_drop(records: Iterable, where: str, report: ImportReport, run: _Run,
+                    atomic: bool) -> Iterator:
+    """The file's records; after the last, if some came with labels and not one
+    span was stored, say so: an all-or-nothing file is refused, any other
+    keeps its articles and the error says they came without their labels."""
+    labelled, spans = Counter(report.labelled), report.spans
+    yield from records
+    found = report.labelled - labelled
+    if not found or report.spans > spans:
+        return
+    count = sum(found.values())
+    message = (f"{where}: not one of the labels in {count} record{'s' * (count != 1)} "
+               f"(under {', '.join(map(repr, found))}) was imported; is --format right?")
+    if run.strict:
+        raise HanmarkError(message + " (nothing was imported)")
+    if atomic and not run.keep_good:
+        raise _FileRejected(message)
+    report.errors.append(message + " The articles were imported without labels.")
 
 
 def _check_labels(store: Store, record: ArticleRecord, labels: set[str],
@@ -536,6 +591,7 @@ def _import_all(store: Store, sources: list, run: _Run, report: ImportReport) ->
                 raise HanmarkError(f"{source.where}: file is empty.")
             read, atomic = _choose_reader(run, source, path, head)
             records, encoding = read(source)
+            records = _no_silent_drop(records, source.where, report, run, atomic)
             with store.transaction():
                 for record in records:
                     try:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from store.formats.export import TOKEN_MODES, ExportOptions, export, parse_split
+from store.formats.export import SEPARATORS, TOKEN_MODES, ExportOptions, export, parse_split
 from store.formats.registry import EXPORT_FORMATS
 
 from .cli import _db, _progress, db_option, friendly, open_store, say
@@ -34,13 +34,15 @@ from .settings import resolve_annotator
               show_default=True, help="Tokens of the token formats (spacy, conll, hf).")
 @click.option("--merge", type=click.Choice(["majority"]),
               help="Write the spans most annotators gave (instead of one annotator's).")
+@click.option("--sep", type=click.Choice(list(SEPARATORS)),
+              help="CoNLL column separator: space (spaCy, flair; default) or tab (doccano).")
 @click.option("--force", is_flag=True, help="Overwrite existing output files.")
 @click.pass_context
 @friendly
 def export_command(ctx: click.Context, db: str | None, fmt: str, out: Path, status: str,
                    collection: str | None, annotator: str | None, include_suggestions: bool,
                    split: str | None, seed: int, tokens: str, merge: str | None,
-                   force: bool) -> None:
+                   sep: str | None, force: bool) -> None:
     """Export labeled articles: hanmark, spacy, doccano, labelstudio, brat, conll, klue, hf."""
     from nlp.export_tokens import kiwi_segmenter
 
@@ -48,7 +50,7 @@ def export_command(ctx: click.Context, db: str | None, fmt: str, out: Path, stat
         fmt=fmt, out=out, status=None if status == "all" else status, collection=collection,
         annotator=resolve_annotator(annotator or (ctx.obj or {}).get("annotator")),
         include_suggestions=include_suggestions, split=parse_split(split) if split else None,
-        seed=seed, tokens=tokens, force=force, merge=merge)
+        seed=seed, tokens=tokens, force=force, merge=merge, sep=sep)
     store = open_store(_db(ctx, db), create=False)
     total = store.count_articles(status=options.status, collection=collection)
     with _progress("Exporting", total) as advance:

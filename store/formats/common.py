@@ -47,10 +47,12 @@ class Writer:
     flat: ClassVar[bool] = False  # cannot hold overlapping spans
     tokens: ClassVar[bool] = False  # needs tokens that spans land on
     sentences: ClassVar[bool] = False  # one record per sentence
+    separators: ClassVar[tuple[str, ...]] = ()  # column separators, the default first
 
-    def __init__(self, out: TextIO | Path, labels: list[Label]):
+    def __init__(self, out: TextIO | Path, labels: list[Label], sep: str | None = None):
         self.out = out
         self.labels = labels
+        self.sep = sep or (self.separators[0] if self.separators else "")
 
     def start(self) -> None:
         """Write what comes before the first record."""

@@ -1,11 +1,20 @@
-"""CoNLL IOB2: ``TOKEN TAG`` a line, a blank line after each sentence and
-``-DOCSTART- O`` before each article.
+"""CoNLL IOB2: ``TOKEN TAG`` a line (or ``TOKEN<TAB>TAG``, ``--sep tab``) and a
+blank line after each sentence.
+
+Articles of several sentences are documents: ``-DOCSTART- -X- O O`` (the
+CoNLL-2003 line spaCy's converter splits documents on) comes before each,
+and before every article after the first document, so that a sentence
+never joins the document before it. Sentence items (KLUE, and articles of
+one sentence before any document) stay bare sentences. Tab-separated
+files are for doccano, which takes each sentence as one example and would
+take a ``-DOCSTART-`` line for text, so they have none.
 
 Tokens are Kiwi morphemes, eojeol words or characters (``--tokens``), cut
 further at span edges so no span is lost. CoNLL does not record spacing,
-so reading joins a sentence's tokens with single spaces and an article's
-sentences with line breaks; without ``-DOCSTART-`` each sentence is an
-article.
+so reading joins a sentence's tokens with single spaces and a document's
+sentences with line breaks (its sentences on export again); a sentence
+outside any document is an article of its own. Tags may be IOB2, BIOES or
+BILOU.
 """
 
 from __future__ import annotations
@@ -18,18 +27,26 @@ from .iob import TAG_RE, iob2_entities, iob2_tags, sentence_units
 
 WHAT = "CoNLL IOB2"
 DOCSTART = "-DOCSTART-"
+DOCSTART_LINE = "-DOCSTART- -X- O O\n\n"
 
 
 class ConllWriter(Writer):
     flat = True
     tokens = True
     sentences = True
+    separators = (" ", "\t")
+
+    def start(self) -> None:
+        self.documents = False  # once a document is written, every article is one
 
     def write(self, doc: ExportDoc) -> None:
-        text, out = doc.article.text, self.out
-        out.write(f"{DOCSTART} O\n\n")
-        for _, tokens, spans in sentence_units(doc):
-            out.write("".join(f"{text[s:e]} {tag}\n"
+        text, out, sep = doc.article.text, self.out, self.sep
+        units = list(sentence_units(doc))
+        self.documents = sep == " " and (self.documents or len(units) > 1)
+        if self.documents:
+            out.write(DOCSTART_LINE)
+        for _, tokens, spans in units:
+            out.write("".join(f"{text[s:e]}{sep}{tag}\n"
                               for (s, e), tag in zip(tokens, iob2_tags(tokens, spans),
                                                      strict=True)) + "\n")
 
@@ -57,7 +74,7 @@ def read(source: Source):
 
 
 def _records(numbered) -> Iterator[ArticleRecord | RecordError]:
-    documents: bool | None = None
+    in_document = False  # after a -DOCSTART-, sentences gather until the next one
     sentences: list[list[tuple[str, str]]] = []
     current: list[tuple[str, str]] = []
     first_line = 1
@@ -66,20 +83,20 @@ def _records(numbered) -> Iterator[ArticleRecord | RecordError]:
             yield raw
             return
         line = raw.rstrip("\r\n")
-        if documents is None and line.strip():
-            documents = line.startswith(DOCSTART)
-        if line.startswith(DOCSTART) or not line.strip():
+        docstart = line.startswith(DOCSTART)
+        if docstart or not line.strip():
             if current:
                 sentences.append(current)
                 current = []
-            if sentences and (line.startswith(DOCSTART) or not documents):
-                yield sentence_record(sentences, first_line, {} if documents else
-                                      {"unit": "sentence"})
+            if sentences and (docstart or not in_document):
+                yield _article(sentences, first_line, in_document)
                 sentences = []
+            in_document = in_document or docstart
             continue
         columns = line.split()
         if len(columns) < 2 or not TAG_RE.fullmatch(columns[-1]):
-            yield RecordError(number, f"expected 'TOKEN TAG' with an IOB2 tag; is this {WHAT}?")
+            yield RecordError(number, "expected 'TOKEN TAG' with an IOB2, BIOES or BILOU tag; "
+                                      f"is this {WHAT}?")
             return
         if not current and not sentences:
             first_line = number
@@ -87,4 +104,10 @@ def _records(numbered) -> Iterator[ArticleRecord | RecordError]:
     if current:
         sentences.append(current)
     if sentences:
-        yield sentence_record(sentences, first_line, {} if documents else {"unit": "sentence"})
+        yield _article(sentences, first_line, in_document)
+
+
+def _article(sentences: list[list[tuple[str, str]]], line: int, document: bool
+             ) -> ArticleRecord:
+    """A document's sentences are its lines; a sentence outside one is an item."""
+    return sentence_record(sentences, line, {"unit": "lines" if document else "sentence"})

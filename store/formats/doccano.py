@@ -1,13 +1,16 @@
 """doccano JSONL: ``{"id", "text", "label": [[start, end, "LABEL"], ...]}``.
 
-Spans may nest. Keys other than ``text`` and ``label`` (``id``, ``klue_id``,
-...) are kept in the article's meta and written back in their order. The
-newer ``entities`` form (``start_offset``/``end_offset``) is read too.
+Spans may nest. Keys other than ``text`` and the labels (``id``, ``klue_id``,
+...) are kept in the article's meta and written back in their order. Read
+as well: the newer ``entities`` form and the 0.x ``annotations`` form (both
+``{"start_offset", "end_offset", "label"}``; 0.x names labels by their
+number, which ``--label-map 3=PS`` names), and the ``labels`` key of
+doccano 1.4 and before.
 """
 
 from __future__ import annotations
 
-from ..importer import ArticleRecord, RecordError, Source, json_lines, need_text
+from ..importer import ArticleRecord, RecordError, Source, json_lines, label_key, need_text
 from .common import ExportDoc, Writer, dumps, need_span
 
 WHAT = "doccano JSONL"
@@ -23,23 +26,30 @@ class DoccanoWriter(Writer):
         self.out.write(dumps(record) + "\n")
 
 
+LISTS = ("label", "labels")  # [[start, end, "LABEL"]]: 1.5 and later, 1.4 and before
+OFFSETS = ("entities", "annotations")  # [{start_offset, end_offset, label}]: 1.7, 0.x
+
+
 def _parse(obj: dict, line: int) -> ArticleRecord:
     text = need_text(obj, line, WHAT)
-    if isinstance(obj.get("label"), list):
-        raw = obj["label"]
-        spans = [need_span(*item, line) if isinstance(item, list) and len(item) == 3
-                 else _bad(item, line) for item in raw]
-    elif isinstance(obj.get("entities"), list):
-        spans = [need_span(e.get("start_offset"), e.get("end_offset"), e.get("label"), line)
-                 if isinstance(e, dict) else _bad(e, line) for e in obj["entities"]]
-    else:
+    key = next((k for k in (*LISTS, *OFFSETS) if isinstance(obj.get(k), list)), None)
+    if key is None:
         raise RecordError(line, f"no 'label' list; is this {WHAT}?")
-    meta = {k: v for k, v in obj.items() if k not in ("text", "label", "entities")}
-    return ArticleRecord(text=text, meta=meta, spans=spans, line=line)
+    spans = [_span(item, key in OFFSETS, line) for item in obj[key]]
+    meta = {k: v for k, v in obj.items() if k not in ("text", key)}
+    return ArticleRecord(text=text, meta=meta, spans=spans, line=line,
+                         label_key=label_key(obj, (key,)))
 
 
-def _bad(item: object, line: int):
-    raise RecordError(line, f"span {item!r} is not [start, end, \"LABEL\"]")
+def _span(item: object, offsets: bool, line: int) -> tuple[int, int, str]:
+    if offsets and isinstance(item, dict):
+        label = item.get("label")
+        return need_span(item.get("start_offset"), item.get("end_offset"),
+                         str(label) if isinstance(label, int) else label, line)
+    if not offsets and isinstance(item, list) and len(item) == 3:
+        return need_span(*item, line)
+    shape = '{"start_offset", "end_offset", "label"}' if offsets else '[start, end, "LABEL"]'
+    raise RecordError(line, f"span {item!r} is not {shape}")
 
 
 def read(source: Source):

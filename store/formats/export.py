@@ -22,6 +22,7 @@ from .registry import FORMATS
 # Sentences and morpheme edges for a batch of articles (nlp.export_tokens has Kiwi's).
 Segmenter = Callable[[list[Article]], list[tuple[list[Range], list[int]]]]
 TOKEN_MODES = ("morpheme", "word", "char")
+SEPARATORS = {"space": " ", "tab": "\t"}  # --sep: CoNLL's columns
 BATCH = 256
 
 
@@ -38,6 +39,7 @@ class ExportOptions:
     tokens: str = "morpheme"
     force: bool = False
     merge: str | None = None  # "majority": spans most annotators gave, instead of one's
+    sep: str | None = None  # a name in SEPARATORS; None: the format's own
 
 
 @dataclass
@@ -109,6 +111,8 @@ def export(store: Store, options: ExportOptions, *, segmenter: Segmenter = plain
         raise HanmarkError(f"hanmark cannot write {fmt.title}.")
     if options.tokens not in TOKEN_MODES:
         raise HanmarkError(f"--tokens is one of {', '.join(TOKEN_MODES)}.")
+    if options.sep is not None and SEPARATORS.get(options.sep) not in fmt.writer.separators:
+        raise HanmarkError(f"--sep {options.sep} is not a column separator of {fmt.title}.")
     report = ExportReport()
     outputs = AtomicOutputs(options.force)
     handles = []
@@ -141,6 +145,7 @@ def _open(writer: type[Writer], options: ExportOptions, store: Store,
           outputs: AtomicOutputs, handles: list, report: ExportReport) -> dict[str, Writer]:
     """A writer per part, each on its temporary file (or folder)."""
     labels = store.labels()
+    sep = SEPARATORS.get(options.sep or "")
     parts = list(options.split or [""])
     out = options.out
     writers: dict[str, Writer] = {}
@@ -149,7 +154,7 @@ def _open(writer: type[Writer], options: ExportOptions, store: Store,
         report.files.append(out)
         for part in parts:
             (temp / part).mkdir(exist_ok=True)
-            writers[part] = writer(temp / part, labels)
+            writers[part] = writer(temp / part, labels, sep)
         return writers
     for part in parts:
         path = out.with_name(f"{out.stem}.{part}{out.suffix}") if part else out
@@ -157,7 +162,7 @@ def _open(writer: type[Writer], options: ExportOptions, store: Store,
                                           buffering=1 << 20)
         handles.append(handle)
         report.files.append(path)
-        writers[part] = writer(handle, labels)
+        writers[part] = writer(handle, labels, sep)
     for path, content in writer.side_files(out, labels).items():
         outputs.claim(path).write_text(content, encoding="utf-8")
         report.files.append(path)
@@ -196,7 +201,7 @@ def _shape(docs: list[ExportDoc], writer: type[Writer], mode: str,
 
     def needs(doc: ExportDoc) -> bool:
         return (writer.tokens and mode == "morpheme") or (
-            writer.sentences and doc.article.meta.get("unit") != "sentence")
+            writer.sentences and doc.article.meta.get("unit") not in ("sentence", "lines"))
 
     asked = [doc for doc in docs if needs(doc)]
     found = dict(zip(map(id, asked), segmenter([d.article for d in asked]) if asked else [],
@@ -204,8 +209,11 @@ def _shape(docs: list[ExportDoc], writer: type[Writer], mode: str,
     for doc in docs:
         text = doc.article.text
         sentences, morphemes = found.get(id(doc), ([(0, len(text))], []))
-        if doc.article.meta.get("unit") == "sentence":
+        unit = doc.article.meta.get("unit")
+        if unit == "sentence":  # an item that came as one sentence (KLUE, CoNLL)
             sentences = [(0, len(text))]
+        elif unit == "lines":  # a CoNLL document: its sentences were its lines
+            sentences = plain_segmenter([doc.article])[0][0]
         triples = doc.triples
         if writer.sentences:
             doc.sentences = sentence_groups(text, sentences, triples)

@@ -13,7 +13,8 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from .common import ExportDoc, Range, Triple
 
-TAG_RE = re.compile(r"O|[BI]-\S+")
+# IOB2, and BIOES/BILOU on the way in (S/U: a single token, E/L: the last).
+TAG_RE = re.compile(r"O|[BIESLU]-\S+")
 WORD_RE = re.compile(r"\S+")
 
 
@@ -74,20 +75,24 @@ def iob2_tags(tokens: Sequence[Range], spans: Iterable[Triple]) -> list[str]:
 
 
 def iob2_entities(tags: Sequence[str]) -> list[Triple]:
-    """``(first, last + 1, label)`` token runs; an ``I-`` that does not continue
-    an entity of its label starts one (the lenient reading seqeval uses).
-    Raises ``ValueError`` naming the index of a malformed tag."""
+    """``(first, last + 1, label)`` token runs of IOB2 or BIOES/BILOU tags; an
+    ``I-``/``E-`` that does not continue an entity of its label starts one
+    (the lenient reading seqeval uses). Raises ``ValueError`` naming the
+    index of a malformed tag."""
     entities: list[Triple] = []
     open_label, open_start = None, 0
     for i, tag in enumerate([*tags, "O"]):
         if i < len(tags) and not TAG_RE.fullmatch(tag):
             raise ValueError(i)
-        label = tag[2:] if tag != "O" else None
-        if open_label is not None and (tag == "O" or tag.startswith("B-") or label != open_label):
+        prefix, label = tag[0], tag[2:] or None
+        if open_label is not None and (prefix in "OBSU" or label != open_label):
             entities.append((open_start, i, open_label))
             open_label = None
         if label is not None and open_label is None:
             open_label, open_start = label, i
+        if prefix in "ESLU":
+            entities.append((open_start, i + 1, label))
+            open_label = None
     return entities
 
 

@@ -54,9 +54,9 @@ def _json_kind(first: str) -> str:
         return "hanmark"
     if "ner_tags" in obj:
         return "hf"
-    if "tokens" in obj:
+    if "tokens" in obj or "ents" in obj or isinstance(obj.get("spans"), dict):
         return "spacy"
-    if "label" in obj or "entities" in obj:
+    if any(k in obj for k in ("label", "labels", "entities", "annotations")):
         return "doccano"
     return "jsonl"
 

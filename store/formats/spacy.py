@@ -4,11 +4,15 @@ Tokens follow spaCy's whitespace rule (one trailing space is the token's
 ``ws``; any other whitespace is a token of its own), so the tokens' text and
 ``ws`` rebuild the text exactly and every span starts and ends on a token.
 Entities are flat (``Doc.ents``): overlapping spans are reduced first.
+
+Read as well: ``Doc.to_json()`` lines, whose ``ents`` and span groups
+(``spans: {"sc": [...]}``, which may overlap) all become spans; the same
+span in two places is one span.
 """
 
 from __future__ import annotations
 
-from ..importer import ArticleRecord, RecordError, Source, json_lines, need_text
+from ..importer import ArticleRecord, RecordError, Source, json_lines, label_key, need_text
 from .common import ExportDoc, Range, Writer, dumps, need_span
 
 WHAT = "spaCy/Prodigy JSONL"
@@ -55,15 +59,27 @@ def _parse(obj: dict, line: int) -> ArticleRecord | None:
     if obj.get("answer") in ("reject", "ignore"):
         return None
     text = need_text(obj, line, WHAT)
-    if not isinstance(obj.get("spans", obj.get("tokens")), list):
-        raise RecordError(line, f"no 'spans' or 'tokens' list; is this {WHAT}?")
-    spans = obj.get("spans") or []
-    if not isinstance(spans, list) or not all(isinstance(s, dict) for s in spans):
-        raise RecordError(line, "'spans' must be a list of {start, end, label}")
+    if not any(isinstance(obj.get(k), list | dict) for k in ("spans", "ents", "tokens")):
+        raise RecordError(line, f"no 'spans', 'ents' or 'tokens'; is this {WHAT}?")
+    spans = dict.fromkeys(need_span(s.get("start"), s.get("end"), s.get("label"), line)
+                          for s in _span_dicts(obj, line))
     meta = dict(obj["meta"]) if isinstance(obj.get("meta"), dict) else {}
     meta.pop("uid", None)  # hanmark's own id is the text's hash, recomputed on import
-    return ArticleRecord(text=text, meta=meta, line=line, spans=[
-        need_span(s.get("start"), s.get("end"), s.get("label"), line) for s in spans])
+    return ArticleRecord(text=text, meta=meta, line=line, spans=list(spans),
+                         label_key=label_key(obj, ("spans", "ents")))
+
+
+def _span_dicts(obj: dict, line: int) -> list[dict]:
+    """Prodigy's ``spans`` list, or ``Doc.to_json()``'s ``ents`` and span groups."""
+    spans = obj.get("spans") or []
+    groups = list(spans.values()) if isinstance(spans, dict) else [spans]
+    found = []
+    for group in [obj.get("ents") or [], *groups]:
+        if not isinstance(group, list) or not all(isinstance(s, dict) for s in group):
+            raise RecordError(line, "'spans', 'ents' and span groups must be lists of "
+                                    "{start, end, label}")
+        found += group
+    return found
 
 
 def read(source: Source):
