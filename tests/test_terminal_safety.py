@@ -202,17 +202,18 @@ def commands(world: dict) -> dict[str, tuple[tuple[str, ...], dict[str, str]]]:
     """Every command that prints something, on both databases; ``name: (args, env)``."""
     root = world["root"]
     cmds: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {}
-    for name in ("imported", "hostile"):
+    every = (("articles",), ("stats",), ("labels", "list"), ("agreement",))
+    raw_only = (("articles", "--json"), ("stats", "--json"), ("labels", "list", "--json"),
+                ("labels", "export"), ("agreement", "--json"))
+    for name, shapes in (("imported", every), ("hostile", every + raw_only)):
         db = ("--db", str(world[name]))
-        for args in (("articles",), ("articles", "--json"), ("stats",), ("stats", "--json"),
-                     ("labels", "list"), ("labels", "list", "--json"), ("labels", "export"),
-                     ("agreement",), ("agreement", "--json")):
+        for args in shapes:
             cmds[f"{name}: {' '.join(args)}"] = ((*args, *db), {})
-        cmds[f"{name}: export"] = (("export", *db, "--format", "doccano", "--status", "all",
-                                    "--annotator", "kim", "--out",
-                                    str(root / f"{name}-out.jsonl"), "--force"), {})
         cmds[f"merge {name}"] = (("merge", str(world[name]), "--db",
                                   str(root / f"merged-{name}.db"), "--add-labels"), {})
+    cmds["hostile: export"] = (("export", "--db", str(world["hostile"]), "--format", "doccano",
+                                "--status", "all", "--annotator", "kim", "--out",
+                                str(root / "hostile-out.jsonl")), {})
     scratch = ("--db", str(root / "scratch.db"))
     cmds.update({
         "labels add hostile name": (("labels", "add", BAD_LABEL, *scratch), {}),
