@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import struct
 import tempfile
 import threading
 import zipfile
@@ -22,6 +23,8 @@ import platformdirs
 import pycrfsuite
 
 from store import HanmarkError
+from store.formats.output import atomic_file, write_failed
+from store.paths import is_database_file
 
 from . import clusters as word_clusters
 from .analyzer import Analysis, get_analyzer
@@ -56,12 +59,28 @@ class TrainingItem:
     until: int | None = None  # train only on sentences that end by here (what was read)
 
 
+def whole_model(data: bytes) -> bool:
+    """Whether crfsuite model bytes are complete (crfsuite crashes the process on
+    a model cut short, as a full disk leaves it, and says nothing when writing
+    fails): its five sections, each headed by its size, run on to its last byte."""
+    if len(data) < 48 or data[:4] != b"lCRF":
+        return False
+    end = 48
+    for offset in struct.unpack_from("<5I", data, 28):
+        if not end <= offset <= end + 3 or offset + 8 > len(data):  # 4-byte aligned
+            return False
+        end = offset + struct.unpack_from("<I", data, offset + 4)[0]
+    return end == len(data)
+
+
 @dataclass
 class CrfModel:
     data: bytes
     meta: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        if not whole_model(self.data):  # crfsuite would crash the process
+            raise ValueError("a truncated crfsuite model")
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open_inmemory(self.data)
         self._lock = threading.Lock()
@@ -77,19 +96,27 @@ class CrfModel:
 
     # -- files -------------------------------------------------------------
 
-    def save(self, path: str | Path) -> None:
+    def save(self, path: str | Path, *, force: bool = True,
+             database: str | os.PathLike | None = None) -> None:
+        """Write the model atomically (``store.formats.output``): a failed, full or
+        interrupted write leaves ``path`` as it was and no temporary behind."""
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(path.suffix + ".tmp")
-        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise write_failed(exc, path) from None
+        with atomic_file(path, force=force, database=database, what="model") as temp, \
+                zipfile.ZipFile(temp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
             zf.writestr("crf.model", self.data)
             zf.writestr("meta.json", json.dumps(self.meta, ensure_ascii=False))
-        os.replace(tmp, path)
 
     @classmethod
-    def load(cls, path: str | Path) -> CrfModel:
-        """Load a model file; a missing or foreign file is one clear sentence."""
+    def load(cls, path: str | Path, *, database: str | os.PathLike | None = None) -> CrfModel:
+        """Load a model file; a missing or foreign file is one clear sentence. The
+        database is refused unread: reading it would drop this process's locks on it."""
         path = Path(path)
+        if database is not None and is_database_file(path, database):
+            raise HanmarkError(f"{path} is the database {database}, not a model file.")
         if not path.is_file():
             raise HanmarkError(f"No model file at {path}; train one with `hanmark train`.")
         try:
@@ -296,4 +323,9 @@ def train(items: Sequence[TrainingItem], *, feature_set: str = "rich-3",
         "gazetteer": [[form, label, n] for form, counts in sorted(full_gaz.counts.items())
                       for label, n in counts.items()],
     }
-    return CrfModel(data, meta)
+    try:
+        return CrfModel(data, meta)
+    except ValueError:  # crfsuite says nothing when writing its model file fails
+        raise HanmarkError(f"crfsuite's model file in {tempfile.gettempdir()} came out "
+                           "unreadable: the disk is probably full (or the file size limit "
+                           "was reached); nothing was changed.") from None

@@ -19,6 +19,7 @@ from .errors import HanmarkError
 from .labels import checked
 from .models import Article, Label
 from .names import check_annotator
+from .paths import is_database_file
 from .store import SPAN_COLUMNS, Store
 from .textclean import ONE_LINE_FIELDS, Changes, clean_fields, clean_value
 
@@ -69,8 +70,9 @@ def merge_database(store: Store, other_path: str | Path, *, add_labels: bool = F
                    ) -> MergeReport:
     """Bring ``other_path``'s articles, human spans and events into ``store``, atomically."""
     other_path = Path(other_path)
-    if other_path.resolve() == store.path.resolve():
-        raise HanmarkError("Cannot merge a database into itself.")
+    if is_database_file(other_path, store.path):  # a link or another name for it included
+        raise HanmarkError(f"{other_path} is this database ({store.path}) or one of its "
+                           "-wal/-shm files; merge another annotator's database into it.")
     other = Store(other_path, readonly=True)
     report = MergeReport()
     try:

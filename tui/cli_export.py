@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from store import HanmarkError
 from store.formats.export import SEPARATORS, TOKEN_MODES, ExportOptions, export, parse_split
 from store.formats.registry import EXPORT_FORMATS
 
@@ -53,8 +54,12 @@ def export_command(ctx: click.Context, db: str | None, fmt: str, out: Path, stat
         seed=seed, tokens=tokens, force=force, merge=merge, sep=sep)
     store = open_store(_db(ctx, db), create=False)
     total = store.count_articles(status=options.status, collection=collection)
-    with _progress("Exporting", total) as advance:
-        report = export(store, options, segmenter=kiwi_segmenter(store), progress=advance)
+    try:
+        with _progress("Exporting", total) as advance:
+            report = export(store, options, segmenter=kiwi_segmenter(store), progress=advance)
+    except KeyboardInterrupt:  # every output was written aside and is gone again
+        raise HanmarkError(f"Export cancelled; nothing was written, and any previous {out} "
+                           "is untouched.") from None
     say(report.summary())  # it names labels, which are data
     if not report.spans and fmt != "hanmark":
         say(f"No labels of {options.annotator} in the chosen articles: --status all "

@@ -4,11 +4,13 @@ presets, doccano label configurations)."""
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
 from store import Label
 from store import labels as label_set
+from store.formats.output import atomic_file
 
 from .cli import _db, db_option, friendly, json_text, open_store, say
 from .settings import resolve_annotator
@@ -180,15 +182,18 @@ def import_command(ctx: click.Context, path: str, db: str | None) -> None:
 @labels_group.command("export")
 @click.argument("path", type=click.Path(dir_okay=False, allow_dash=True), default="-")
 @db_option
+@click.option("--force", is_flag=True, help="Replace PATH if it exists.")
 @click.pass_context
 @friendly
-def export_command(ctx: click.Context, path: str, db: str | None) -> None:
+def export_command(ctx: click.Context, path: str, db: str | None, force: bool) -> None:
     """Write the label set as a doccano label configuration (to PATH or standard output)."""
-    config = label_set.doccano_config(open_store(_db(ctx, db)).labels())
+    store = open_store(_db(ctx, db))
+    config = label_set.doccano_config(store.labels())
     text = json_text(config, indent=1) + "\n"
     if path == "-":
         sys.stdout.write(text)
     else:
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with atomic_file(Path(path), force=force, database=store.path,
+                         what="label configuration") as temp:
+            temp.write_text(text, encoding="utf-8")
         say(f"Wrote {_plural(len(config), 'label')} to {path}.", err=True)

@@ -7,6 +7,7 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -105,7 +106,8 @@ def plain_segmenter(articles: list[Article]) -> list[tuple[list[Range], list[int
 
 def export(store: Store, options: ExportOptions, *, segmenter: Segmenter = plain_segmenter,
            progress: Callable[[int], None] | None = None) -> ExportReport:
-    """Write the chosen articles in ``options.fmt``; nothing is left behind if it fails."""
+    """Write the chosen articles in ``options.fmt``; a failure or interruption leaves
+    every output as it was, and a failed write is one sentence (``write_failed``)."""
     fmt = FORMATS[options.fmt]
     if fmt.writer is None:
         raise HanmarkError(f"hanmark cannot write {fmt.title}.")
@@ -114,9 +116,8 @@ def export(store: Store, options: ExportOptions, *, segmenter: Segmenter = plain
     if options.sep is not None and SEPARATORS.get(options.sep) not in fmt.writer.separators:
         raise HanmarkError(f"--sep {options.sep} is not a column separator of {fmt.title}.")
     report = ExportReport()
-    outputs = AtomicOutputs(options.force)
-    handles = []
-    try:
+    with AtomicOutputs(options.force, store.path, where=options.out) as outputs, \
+            ExitStack() as handles:
         writers = _open(fmt.writer, options, store, outputs, handles, report)
         for writer in writers.values():
             writer.start()
@@ -130,19 +131,14 @@ def export(store: Store, options: ExportOptions, *, segmenter: Segmenter = plain
                 progress(1)
         for writer in writers.values():
             writer.finish()
-        for handle in handles:
-            handle.close()
+        handles.close()
         outputs.commit()
-    except BaseException:
-        for handle in handles:
-            handle.close()
-        outputs.abort()
-        raise
     return report
 
 
 def _open(writer: type[Writer], options: ExportOptions, store: Store,
-          outputs: AtomicOutputs, handles: list, report: ExportReport) -> dict[str, Writer]:
+          outputs: AtomicOutputs, handles: ExitStack, report: ExportReport
+          ) -> dict[str, Writer]:
     """A writer per part, each on its temporary file (or folder)."""
     labels = store.labels()
     sep = SEPARATORS.get(options.sep or "")
@@ -158,9 +154,8 @@ def _open(writer: type[Writer], options: ExportOptions, store: Store,
         return writers
     for part in parts:
         path = out.with_name(f"{out.stem}.{part}{out.suffix}") if part else out
-        handle = outputs.claim(path).open("w", encoding="utf-8", newline="\n",
-                                          buffering=1 << 20)
-        handles.append(handle)
+        handle = handles.enter_context(outputs.claim(path).open(
+            "w", encoding="utf-8", newline="\n", buffering=1 << 20))
         report.files.append(path)
         writers[part] = writer(handle, labels, sep)
     for path, content in writer.side_files(out, labels).items():

@@ -62,7 +62,10 @@ def test_upgrading_counts_the_labels_already_given(db_path: Path) -> None:
     conn.executescript("""
         DROP TRIGGER accepted_insert; DROP TRIGGER accepted_delete;
         DROP TRIGGER accepted_update; ALTER TABLE articles DROP COLUMN n_accepted;
-        PRAGMA user_version = 3;""")  # M4 and M5 run again
+        DROP TRIGGER forms_insert; DROP TRIGGER forms_delete; DROP TRIGGER forms_update_old;
+        DROP TRIGGER forms_update_new; DROP TRIGGER forms_stale; DROP INDEX labels_order;
+        ALTER TABLE spans DROP COLUMN form;
+        PRAGMA user_version = 3;""")  # M4, M5 and M6 run again
     conn.close()
     with Store(db_path) as store:
         assert [row.n_labels for row in store.article_rows()] == [2]

@@ -95,13 +95,12 @@ def test_existing_output_needs_force_and_failures_leave_nothing(run, filled, tmp
     from store.formats.doccano import DoccanoWriter
 
     def broken(self, doc):
-        raise OSError("disk full")
+        raise OSError(5, "Input/output error")
 
     monkeypatch.setattr(DoccanoWriter, "write", broken)
-    with pytest.raises(OSError):
-        CliRunner().invoke(main, ["export", "--format", "doccano", "--out", str(out),
-                                  "--annotator", "kim", "--force", "--db",
-                                  str(filled.path)], catch_exceptions=False)
+    result = run("export", "--format", "doccano", "--out", str(out), "--annotator", "kim",
+                 "--force")
+    assert result.exit_code == 1 and "Input/output error; nothing was changed" in result.output
     assert out.read_text(encoding="utf-8") == "keep me"
     assert sorted(p.name for p in tmp_path.iterdir() if "d.jsonl" in p.name) == ["d.jsonl"]
     monkeypatch.undo()
