@@ -146,6 +146,7 @@ class ImportReport:
     imported: int = 0
     duplicates: int = 0
     spans: int = 0
+    dropped: int = 0  # spans cleaning left empty: they covered an escape sequence or spaces
     labelled: Counter = field(default_factory=Counter)  # new articles with labels, by key
     errors: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # links out of a folder, not followed
@@ -159,6 +160,9 @@ class ImportReport:
             parts.append(f"{self.spans} spans")
         if self.duplicates:
             parts.append(f"{self.duplicates} duplicates skipped")
+        if self.dropped:
+            parts.append(f"{self.dropped} span{'s' * (self.dropped != 1)} dropped (covering "
+                         "only removed control characters or spaces)")
         if self.errors:
             parts.append(f"{len(self.errors)} errors")
         if self.skipped:
@@ -213,15 +217,54 @@ def _parse_spans(raw: Any, line: int) -> list[tuple[int, int, str]]:
     return spans
 
 
+_WIDE_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE,
+              codecs.BOM_UTF16_BE)
+
+
+def _line_encoding(head: bytes, where: str) -> str:
+    """The encoding of a file of lines, from its head, decided line by line:
+    CP949 if more of its lines read as Korean in CP949 than read as UTF-8,
+    else UTF-8 unless most lines are not, so one bad byte costs its own line
+    and not the file (decoding the head whole let a bad byte in it decide for
+    every line). Wide BOMs, NUL bytes (UTF-16/32 without a BOM, binary files)
+    and mostly undecodable heads go to ``decode``, which refuses the file."""
+    cut = head.rfind(b"\n") + 1 or len(head)
+    if head.startswith(_WIDE_BOMS) or b"\x00" in head[:cut]:
+        return decode(head[:cut], where).encoding
+    bom = head.startswith(codecs.BOM_UTF8)
+    lines = head[3 * bom:cut].split(b"\n")
+    whole = [cut < len(head) or i < len(lines) - 1 for i in range(len(lines))]  # not cut short
+    bad = [line for line, final in zip(lines, whole, strict=True)
+           if not line.isascii() and not _decodes(line, "utf-8", final)]
+    korean = [line for line in bad if _decodes(line, "cp949")]
+    utf8 = sum(not line.isascii() for line in lines) - len(bad)
+    if len(korean) > utf8:
+        try:
+            if decode(b"\n".join(korean), where).encoding == "cp949":
+                return "cp949"
+        except HanmarkError:
+            pass
+    if len(bad) * 2 > sum(bool(line.strip()) for line in lines):
+        return decode(head[:cut], where).encoding
+    return "utf-8-sig" if bom else "utf-8"
+
+
+def _decodes(data: bytes, encoding: str, final: bool = True) -> bool:
+    try:
+        codecs.getincrementaldecoder(encoding)().decode(data, final)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def stream_lines(source: Source) -> tuple[Iterator[tuple[int, str | RecordError]], str]:
     """Numbered, decoded lines read one at a time, so memory stays flat.
 
-    The encoding is decided on the file's head; a later line that does not
-    decode becomes a ``RecordError`` for that line alone.
+    The encoding is decided on the file's head; a line that does not decode,
+    wherever it is, becomes a ``RecordError`` for that line alone.
     """
     head = source.head()
-    cut = head.rfind(b"\n") + 1 or len(head)
-    encoding = decode(head[:cut], source.where).encoding
+    encoding = _line_encoding(head, source.where)
     if encoding.startswith(("utf-16", "utf-32", "utf_16", "utf_32")):
         # A newline byte is not a line boundary in UTF-16/32: decode whole.
         text = decode(source.read_bytes(), source.where).text
@@ -265,6 +308,9 @@ def json_lines(source: Source, parse: Callable[[dict, int], ArticleRecord],
             except json.JSONDecodeError as exc:
                 yield RecordError(number, f"not valid JSON ({exc.msg} at column {exc.colno})"
                                           + _hint(what))
+                continue
+            except RecursionError:
+                yield RecordError(number, "JSON nested too deeply to read")
                 continue
             if not isinstance(obj, dict):
                 yield RecordError(number, "each line must be a JSON object" + _hint(what))
@@ -412,10 +458,11 @@ def store_record(store: Store, record: ArticleRecord, *, collection: str, annota
                 model=who.model, confidence=who.confidence)
         for i, ((_, _, label), who) in enumerate(zip(record.spans, given, strict=True))
     ]
-    spans = [s for s in spans if s.start < s.end]
-    if spans:
-        store.add_spans(uid, spans, actor=annotator, log=False)
-        report.spans += len(spans)
+    kept = [s for s in spans if s.start < s.end]
+    report.dropped += len(spans) - len(kept)
+    if kept:
+        store.add_spans(uid, kept, actor=annotator, log=False)
+        report.spans += len(kept)
 
 
 def _clean_fields(record: ArticleRecord) -> Changes:
@@ -583,7 +630,8 @@ def _import_all(store: Store, sources: list, run: _Run, report: ImportReport) ->
     labels = store.label_names()
     for path in sources:
         source = _source(path, run.stdin)
-        before = (report.imported, report.duplicates, report.spans, Counter(report.changes.counts))
+        before = (report.imported, report.duplicates, report.spans, report.dropped,
+                  Counter(report.changes.counts))
         try:
             folder = source.path is not None and source.path.is_dir()
             head = b"" if folder else source.head()
@@ -613,7 +661,8 @@ def _import_all(store: Store, sources: list, run: _Run, report: ImportReport) ->
             report.encodings[encoding] = report.encodings.get(encoding, 0) + 1
             report.files += 1
         except _FileRejected as exc:
-            report.imported, report.duplicates, report.spans, report.changes.counts = before
+            (report.imported, report.duplicates, report.spans, report.dropped,
+             report.changes.counts) = before
             labels = store.label_names()
             report.errors.append(f"{exc} (nothing from this file was imported; "
                                  "--keep-good imports the rest)")

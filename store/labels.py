@@ -256,7 +256,7 @@ def read_doccano_config(path: str | Path) -> list[Label]:
                               "(a JSON list of labels with 'text').")
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         raise not_config from None
     except OSError as exc:
         raise HanmarkError(f"{where}: cannot be read ({exc.strerror}).") from None

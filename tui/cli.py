@@ -206,7 +206,8 @@ def stats_command(ctx: click.Context, db: str | None, as_json: bool) -> None:
 @click.option("--search", metavar="TEXT", help="Only articles whose title or text contain TEXT.")
 @click.option("--status", type=click.Choice(["new", "in_progress", "done", "skipped"]))
 @click.option("--collection", metavar="NAME")
-@click.option("--limit", default=50, show_default=True, help="At most this many rows.")
+@click.option("--limit", default=50, show_default=True, help="At most this many rows.",
+              type=click.IntRange(1, 2**63 - 1))  # SQLite's largest integer
 @click.option("--order", type=click.Choice(["import", "uncertainty"]), default="import",
               show_default=True, help="uncertainty: least confident first (after "
                                       "`hanmark suggest`), the most useful to label next.")

@@ -46,7 +46,7 @@ def _json_kind(first: str) -> str:
     """Which JSON-lines format a first line belongs to."""
     try:
         obj = json.loads(first)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return "jsonl"  # the plain reader names the bad line
     if not isinstance(obj, dict):
         return "jsonl"
