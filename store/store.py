@@ -65,9 +65,31 @@ def _span(row: Sequence[Any]) -> Span:
 
 
 def _article(row: Sequence[Any]) -> Article:
+    """Stored values are not trusted: a cursor or meta that an older import or a
+    hand-edited file left bad reads as none (the app crashed opening it)."""
     values = dict(zip(ARTICLE_COLUMNS, row, strict=True))
-    values["meta"] = json.loads(values["meta"] or "{}")
+    values["meta"] = _json_object(values["meta"])
+    cursor = values["cursor"]
+    if not (isinstance(cursor, int) and 0 <= cursor <= len(values["text"] or "")):
+        values["cursor"] = 0
     return Article(**values)
+
+
+def _json_object(value: Any) -> dict[str, Any]:
+    try:
+        data = json.loads(value or "{}")
+    except (TypeError, ValueError, RecursionError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _moment(stamp: Any) -> datetime | None:
+    """A stored time, or None if it is not one (``stats`` crashed on ``not-a-time``)."""
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except (TypeError, ValueError):
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _event(row: Sequence[Any]) -> Event:
@@ -946,9 +968,13 @@ class Store:
         times: dict[str, list[datetime]] = {}
         labels: dict[str, int] = {}
         for who, stamp, action, after in self._rows(
-                "SELECT annotator, time, action, json_extract(after, '$.state') FROM events"
+                "SELECT annotator, time, action, CASE WHEN json_valid(after) THEN"
+                " json_extract(after, '$.state') END FROM events"
                 " WHERE action IN ('create', 'update', 'delete', 'status') ORDER BY id"):
-            times.setdefault(who, []).append(datetime.fromisoformat(stamp))
+            moment = _moment(stamp)
+            if moment is None:
+                continue
+            times.setdefault(who, []).append(moment)
             if action == "create" or (action == "update" and after == "accepted"):
                 labels[who] = labels.get(who, 0) + 1
         activity = {}

@@ -12,6 +12,7 @@ undo and agreement work in the copy.
 from __future__ import annotations
 
 import dataclasses
+from datetime import datetime
 from typing import Any
 
 from ..importer import ArticleRecord, LabelSet, RecordError, Source, json_lines, need_text
@@ -41,6 +42,26 @@ class NativeWriter(Writer):
         self.out.write(dumps(record) + "\n")
 
 
+def _time(value: Any, what: str, line: int) -> str:
+    """An ISO 8601 time as hanmark writes it, or "" for none: statistics and the
+    app compute with these, and a stored ``not-a-time`` crashed them."""
+    if value in (None, ""):
+        return ""
+    try:
+        datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise RecordError(line, f"{what} {value!r} is not an ISO 8601 time") from None
+    return value
+
+
+def _number(value: Any, kinds: type | tuple[type, ...], what: str, line: int) -> Any:
+    """``value`` if it is None or one of ``kinds`` (never a bool, which JSON keeps apart)."""
+    if value is None or (isinstance(value, kinds) and not isinstance(value, bool)):
+        return value
+    raise RecordError(line, f"{what} {value!r} is not "
+                            + ("an integer" if kinds is int else "a number"))
+
+
 def _span(raw: Any, fields: tuple[str, ...], line: int) -> dict[str, Any]:
     if isinstance(raw, list) and len(raw) == len(fields):
         raw = dict(zip(fields, raw, strict=True))
@@ -52,7 +73,14 @@ def _span(raw: Any, fields: tuple[str, ...], line: int) -> dict[str, Any]:
                                 " origin or state")
     if not isinstance(raw.get("annotator"), str):
         raise RecordError(line, "every span needs its annotator")
-    return {name: raw.get(name) for name in SPAN_FIELDS}
+    if not all(isinstance(raw.get(k), str | None) for k in ("model", "note")):
+        raise RecordError(line, "a span's model and note must be text")
+    span = {name: raw.get(name) for name in SPAN_FIELDS}
+    span["id"] = _number(span["id"], int, "span id", line)
+    span["confidence"] = _number(span["confidence"], int | float, "span confidence", line)
+    for key in ("created", "updated"):
+        span[key] = _time(span[key], f"span time '{key}'", line)
+    return span
 
 
 def _events(raw: Any, uid: str, fields: tuple[str, ...], line: int) -> list[Event] | None:
@@ -67,9 +95,13 @@ def _events(raw: Any, uid: str, fields: tuple[str, ...], line: int) -> list[Even
         if not (isinstance(event, dict) and isinstance(event.get("group"), int)
                 and isinstance(event.get("action"), str)):
             raise RecordError(line, f"event {item!r} must be an array of {', '.join(fields)}")
-        events.append(Event(0, event.get("time") or "", event.get("annotator") or "", uid,
-                            event["group"], event["action"], event.get("span_id"),
-                            event.get("before"), event.get("after"), event.get("target")))
+        if not all(isinstance(event.get(k), dict | None) for k in ("before", "after")):
+            raise RecordError(line, "an event's before and after must be objects")
+        events.append(Event(0, _time(event.get("time"), "event time", line),
+                            event.get("annotator") or "", uid, event["group"], event["action"],
+                            _number(event.get("span_id"), int, "event span id", line),
+                            event.get("before"), event.get("after"),
+                            _number(event.get("target"), int, "event target", line)))
     return events
 
 
@@ -84,12 +116,16 @@ def _record(obj: dict, line: int, fields: dict[str, tuple[str, ...]]) -> Article
         raise RecordError(line, f"'spans' must be a list; is this {WHAT}?")
     provenance = [_span(raw, fields["span"], line) for raw in spans]
     meta = obj.get("meta") if isinstance(obj.get("meta"), dict) else {}
+    cursor = _number(obj.get("cursor"), int, "'cursor'", line) or 0
+    if not 0 <= cursor <= len(text):
+        raise RecordError(line, f"'cursor' {cursor} is outside the text (length {len(text)})")
     return ArticleRecord(
         text=text, title=obj.get("title"), date=obj.get("date"), source=obj.get("source"),
         url=obj.get("url"), collection=obj.get("collection"), meta=meta,
         spans=[(s["start"], s["end"], s["label"]) for s in provenance], line=line,
-        native={"uid": obj["uid"], "status": obj["status"], "cursor": obj.get("cursor") or 0,
-                "created": obj.get("created") or "", "updated": obj.get("updated") or "",
+        native={"uid": obj["uid"], "status": obj["status"], "cursor": cursor,
+                "created": _time(obj.get("created"), "'created'", line),
+                "updated": _time(obj.get("updated"), "'updated'", line),
                 "spans": provenance,
                 "events": _events(obj.get("events"), obj["uid"], fields["event"], line)},
     )

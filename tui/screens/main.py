@@ -202,11 +202,19 @@ class MainScreen(Screen):
     # -- opening articles -----------------------------------------------------
 
     def open_article(self, uid: str) -> None:
-        """Show an article at once; its morphemes and suggestions follow from workers."""
+        """Show an article at once; its morphemes and suggestions follow from workers.
+        One that cannot be read (damaged pages) is said on the status line, and the
+        article shown before stays."""
         self.save_cursor()
-        article = self.store.get_article(uid)
+        try:
+            article = self.store.get_article(uid)
+            spans = self.store.spans(uid)
+        except HanmarkError as exc:  # the one database needs no naming on the status line
+            self.status.say("This article cannot be opened: "
+                            + str(exc).removeprefix(f"{self.store.path}: "), warn=True)
+            return
         self.article = article
-        self.spans, self.others = split_layers(self.store.spans(uid), self.annotator)
+        self.spans, self.others = split_layers(spans, self.annotator)
         self.overlaid = None
         view = self.text_view
         view.load(article.text, self.spans, self.labels, cursor=article.cursor)
