@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import platformdirs
 import pycrfsuite
 
 from store import HanmarkError
@@ -39,8 +38,6 @@ FORMAT_VERSION = 1
 FEATURE_SETS = ("rich-3", "rich-2", "chars-1")  # rich-3: rich-2 + word clusters
 RICH = ("rich-3", "rich-2")
 DEFAULT_PATH = Path(__file__).resolve().parent / "models" / "default.hmcrf"
-# Where `hanmark train` writes by default; suggestions prefer it to the shipped model.
-USER_PATH = Path(platformdirs.user_data_dir("hanmark", appauthor=False)) / "model.hmcrf"
 DEFAULT_PARAMS = {"c1": 0.05, "c2": 0.1, "max_iterations": 100,
                   "feature.possible_transitions": True}
 GAZ_MIN_SHARE = 0.6
@@ -217,31 +214,35 @@ def trim_spans(text: str, spans: Spans, offset: int = 0) -> list[tuple[int, int,
     return out
 
 
-_default: CrfModel | None = None
+_default: tuple[Path, CrfModel] | None = None
 _default_lock = threading.Lock()
 
 
 def model_path() -> Path | None:
-    """$HANMARK_MODEL, else the model `hanmark train` wrote, else the shipped one."""
+    """$HANMARK_MODEL, else the active version (`hanmark models`); None when the
+    shipped model is active and missing."""
+    from . import versions
+
     env = os.environ.get("HANMARK_MODEL")
     if env:
         return Path(env).expanduser()
-    for path in (USER_PATH, DEFAULT_PATH):
-        if path.is_file():
-            return path
-    return None
+    active = versions.active_id()
+    if active == versions.SHIPPED and not DEFAULT_PATH.is_file():
+        return None
+    return versions.path_of(active)
 
 
 def default_model() -> CrfModel | None:
-    """The model suggestions use (loaded once); None when there is none."""
+    """The model suggestions use (loaded again only when another version became
+    active); None when there is none."""
     global _default
     with _default_lock:
-        if _default is None:
-            path = model_path()
-            if path is None:
-                return None
-            _default = CrfModel.load(path)
-        return _default
+        path = model_path()
+        if path is None:
+            return None
+        if _default is None or _default[0] != path:
+            _default = (path, CrfModel.load(path))
+        return _default[1]
 
 
 # -- training ------------------------------------------------------------------

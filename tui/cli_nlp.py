@@ -6,7 +6,6 @@ commands through ``tui.cli``.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import click
@@ -14,17 +13,18 @@ import click
 from store import HanmarkError
 
 from .cli import _db, _progress, db_option, friendly, json_text, open_store
+from .settings import resolve_db
 
 GOLD_FORMAT = click.option("--format", "fmt", default="klue", show_default=True,
                            metavar="NAME", help="Format of the gold files (klue, conll, "
                                                 "doccano, spacy, labelstudio, brat, hanmark).")
 
 
-def _load(path: str | None):
+def _load(path: str | None, database: Path | None = None):
     from nlp.crf import CrfModel, default_model, model_path
 
     if path:
-        return CrfModel.load(path)
+        return CrfModel.load(path, database=database)
     model = default_model()
     if model is None:
         raise HanmarkError(f"No model found at {model_path()}; train one with `hanmark train`.")
@@ -37,60 +37,113 @@ def _load(path: str | None):
               help="Gold corpus to train on (repeatable). Without --gold, trains on the "
                    "database; with it, the database is used only when --db is given.")
 @GOLD_FORMAT
+@click.option("--base/--no-base", default=True, show_default=True,
+              help="Also train on the base corpus the shipped model came from (3,600 "
+                   "KLUE-NER sentences); --no-base learns from your labels alone.")
+@click.option("--force", is_flag=True,
+              help="Make the new model active even if it scores worse than the current one "
+                   "(with --out: replace an existing PATH).")
 @click.option("--holdout", default=0, show_default=True, metavar="N",
               help="Keep the last N gold texts out of training and store the model's "
                    "scores on them.")
-@click.option("--out", metavar="PATH", help="Model file to write (default: model.hmcrf in "
-                                            "the user data folder, which suggestions then use).")
+@click.option("--out", metavar="PATH", help="Write the model to PATH only: it is not kept "
+                                            "as a version and does not become active.")
 @click.option("--c1", default=None, type=float, help="L1 regularisation (default 0.05).")
 @click.option("--c2", default=None, type=float, help="L2 regularisation (default 0.1).")
 @click.option("--iterations", default=None, type=int, help="L-BFGS iterations (default 100).")
 @click.pass_context
 @friendly
 def train_command(ctx: click.Context, db: str | None, gold: tuple[str, ...], fmt: str,
-                  holdout: int, out: str | None, c1: float | None, c2: float | None,
-                  iterations: int | None) -> None:
-    """Train the CRF suggester on accepted labels and/or gold corpora."""
-    from nlp import crf, training
+                  base: bool, force: bool, holdout: int, out: str | None, c1: float | None,
+                  c2: float | None, iterations: int | None) -> None:
+    """Train the CRF suggester; it becomes active only if it scores no worse.
 
-    started = time.perf_counter()
+    The new model and the active one are scored on held-out data neither saw:
+    a slice of the base corpus and, once you have done enough articles, one
+    done article in five. `hanmark models` lists every version."""
+    from nlp import training
+
     examples = training.gold_examples(gold, fmt) if gold else []
-    if holdout and holdout >= len(examples):
-        raise HanmarkError(f"--holdout {holdout} leaves no gold texts to train on.")
-    test = examples[len(examples) - holdout:] if holdout else []
-    examples = examples[:len(examples) - holdout] if holdout else examples
     db_path = _db(ctx, db)
-    db_items = []
+    store = None
     if db_path or not gold:
         store = open_store(db_path)
-        uids = store.labeled_articles()
-        if not uids and not gold:
+        if not store.labeled_articles() and not gold:
             raise HanmarkError(f"{store.path} has no accepted labels to train on; label some "
                                "articles or pass --gold FILE.")
-        with _progress("Reading labeled articles", len(uids)) as advance:
-            db_items = training.db_items(store, advance)
-    with _progress("Analysing gold texts", len(examples) + len(test)) as advance:
-        analyses = training.analyse_examples(examples + test, advance)
-    items = db_items + [crf.TrainingItem(a, ex.spans)
-                        for a, ex in zip(analyses[:len(examples)], examples, strict=True)]
     params = {k: v for k, v in (("c1", c1), ("c2", c2), ("max_iterations", iterations))
               if v is not None}
-    iterations_total = params.get("max_iterations", crf.DEFAULT_PARAMS["max_iterations"])
-    sources = {"gold_files": [Path(g).name for g in gold], "format": fmt, "holdout": holdout}
-    with _progress("Training", len(items) + iterations_total) as advance:
-        model = crf.train(items, params=params, progress=advance,
-                          summary=training.summary(db_items, examples, sources))
-    model.meta["train_seconds"] = round(time.perf_counter() - started, 1)
-    if test:
-        scores = training.evaluate(model, test, analyses[len(examples):])
-        model.meta["scores"] = {"holdout": scores}
-    target = Path(out).expanduser() if out else crf.USER_PATH
-    model.save(target)
-    click.echo(f"Trained on {len(items)} texts ({model.meta['training']['entities']} entities) "
-               f"in {model.meta['train_seconds']:.0f} s; wrote {target}.")
-    if test:
-        click.echo(f"Held-out entity F1 on {len(test)} texts: "
-                   f"{model.meta['scores']['holdout']['entity']['f1']:.3f}")
+    options = {"gold": examples, "holdout": holdout, "phase": _progress,
+               "sources": {"gold_files": [Path(g).name for g in gold], "format": fmt,
+                           "db": store.path.name if store else None},
+               **({} if base else {"base": ()})}
+    if out:
+        _train_to_file(store, Path(out).expanduser(), params, options, force)
+        return
+    outcome = training.train_and_keep(store, db=store.path if store else None, force=force,
+                                      params=params, **options)
+    _report(outcome)
+
+
+def _train_to_file(store, target: Path, params: dict, options: dict, force: bool) -> None:
+    """``--out``: a model file for HANMARK_MODEL or shipping; no version, no switch.
+    The path is checked before training, which a refusal must not cost."""
+    from nlp import training, versions
+    from store.formats.output import check_output
+
+    database = store.path if store is not None else resolve_db(None)[0]
+    check_output(target, force=force, database=database, what="model")
+    plan = training.prepare(store, **options)
+    model = training.fit(plan, params=params, phase=options["phase"])
+    model.save(target, force=force, database=database)
+    click.echo(f"Trained on {versions.trained_on(model.meta['training'])} in "
+               f"{model.meta['train_seconds']:.0f} s; wrote {target} (not made active).")
+    scores = model.meta["scores"]
+    _say_dropped(model.meta["training"])
+    if "base" in scores:
+        click.echo(f"Entity F1 on the base slice ({scores['base']['texts']} sentences): "
+                   f"{scores['base']['f1']:.3f}")
+    if "holdout" in scores:
+        click.echo(f"Held-out entity F1 on {scores['holdout']['sentences']} texts: "
+                   f"{scores['holdout']['entity']['f1']:.3f}")
+
+
+def _say_dropped(training: dict) -> None:
+    if training.get("gold_dropped"):
+        click.echo(f"Left out {training['gold_dropped']:,} gold texts that are in the "
+                   "held-out base slice (models are compared on it).")
+
+
+def _report(outcome) -> None:
+    """What was trained, both models' scores, and which one is active now and why."""
+    import os
+
+    from nlp import training as training_rules
+    from nlp import versions
+
+    new, old, ident = outcome.new, outcome.old, outcome.version.id
+    training = outcome.version.info["training"]
+    click.echo(f"Trained model {ident} on {versions.trained_on(training)}.")
+    _say_dropped(training)
+    for key, what in (("base", "sentences of the base slice"),
+                      ("own", "of your held-out done articles")):
+        if key in new and key in old:
+            click.echo(f"Entity F1 on {new[key]['texts']} {what} ({new[key]['entities']} "
+                       f"entities): new {new[key]['f1']:.3f}, current "
+                       f"({outcome.old_id}) {old[key]['f1']:.3f}")
+    if "own" not in new and training.get("db_articles"):
+        click.echo("Your data: too few held-out done articles to score on yet (one done "
+                   f"article in {training_rules.OWN_EVERY} is held out once you have "
+                   f"{training_rules.OWN_MIN_DONE} done); judged on the base slice.")
+    if outcome.forced:
+        click.echo(f"Model {ident} is active (--force), although {outcome.reason}.")
+    elif outcome.activated:
+        click.echo(f"Model {ident} is now active: {outcome.reason}.")
+    else:
+        click.echo(f"Kept model {outcome.old_id} active: {outcome.reason}. "
+                   f"`hanmark models use {ident}` or `hanmark train --force` switches anyway.")
+    if os.environ.get("HANMARK_MODEL"):
+        click.echo("$HANMARK_MODEL is set: suggestions use that file until you unset it.")
 
 
 @click.command("suggest")
@@ -108,7 +161,7 @@ def suggest_command(ctx: click.Context, db: str | None, collection: str | None,
     from nlp.suggest import DEFAULT, suggest_all
 
     store = open_store(_db(ctx, db))
-    model = _load(model_file) if model_file else DEFAULT
+    model = _load(model_file, store.path) if model_file else DEFAULT
     total = store.count_articles(collection=collection)
     with _progress("Suggesting", total) as advance:
         articles, added = suggest_all(store, collection=collection, model=model,

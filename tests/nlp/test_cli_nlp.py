@@ -25,7 +25,7 @@ def small_klue(tmp_path_factory) -> Path:
 def model_file(small_klue: Path, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("model") / "small.hmcrf"
     result = CliRunner().invoke(main, ["train", "--gold", str(small_klue), "--format", "klue",
-                                       "--holdout", "20", "--iterations", "30",
+                                       "--no-base", "--holdout", "20", "--iterations", "30",
                                        "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "Held-out entity F1 on 20 texts" in result.output
@@ -36,7 +36,8 @@ def test_train_stores_summary_and_scores(model_file: Path) -> None:
     from nlp.crf import CrfModel
 
     meta = CrfModel.load(model_file).meta
-    assert meta["training"]["gold_texts"] == 100
+    assert meta["training"]["gold_dropped"] == 10  # every tenth: the base slice, never trained
+    assert meta["training"]["gold_texts"] == 90
     assert meta["training"]["holdout"] == 20
     assert set(meta["training"]["by_label"]) <= {"PS", "LC", "OG", "DT", "TI", "QT"}
     assert meta["scores"]["holdout"]["sentences"] == 20
@@ -71,9 +72,10 @@ def test_train_on_database_labels_then_suggest(tmp_path: Path, model_file: Path)
             start = text.index(form)
             store.label_range(uid, start, start + len(form), label, annotator="kim")
     out = tmp_path / "db.hmcrf"
-    result = runner.invoke(main, ["train", "--db", db, "--out", str(out), "--iterations", "20"])
+    result = runner.invoke(main, ["train", "--db", db, "--no-base", "--out", str(out),
+                                  "--iterations", "20"])
     assert result.exit_code == 0, result.output
-    assert "Trained on 1 texts" in result.output
+    assert "Trained on 1 article of h.db (3 entities)" in result.output
     result = runner.invoke(main, ["suggest", "--db", db, "--model", str(model_file)])
     assert result.exit_code == 0, result.output
     assert "suggestions added in 1 article." in result.output

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from rich.console import Group
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from nlp.versions import active_summary
 from store import Store
 from store.agreement import agreement
 
 from ..charts import stats_charts
+from ..textcells import safe
 
 
 class StatsScreen(Screen[None]):
@@ -40,7 +43,8 @@ class StatsScreen(Screen[None]):
         colours = {label.name: label.colour for label in self.store.labels()}
         charts = stats_charts(self.store.stats(), self.store.labeling_activity(),
                               agreement(self.store), colours)
-        self.query_one("#stats-charts", Static).update(Group(*charts))
+        model = Text(safe(active_summary()), style="bold")  # plain text: paths are data
+        self.query_one("#stats-charts", Static).update(Group(model, Text(), *charts))
 
     def action_close(self) -> None:
         self.dismiss(None)
