@@ -28,6 +28,7 @@ from .textclean import (
     ONE_LINE_FIELDS,
     Changes,
     clean,
+    clean_field,
     clean_fields,
     clean_value,
     clean_with_offsets,
@@ -586,6 +587,7 @@ def import_sources(store: Store, paths: Iterable[str], *, collection: str = "def
     """
     report = ImportReport()
     annotator = check_annotator(annotator)
+    collection = clean_field(collection)[0] or "default"  # --collection is stored too
     sources = list(expand_paths(paths, report.skipped))
     run = _Run(collection, annotator, strict, reader, stdin, progress, fmt, label_map or {},
                add_labels, keep_good)
