@@ -95,6 +95,7 @@ LAZY_COMMANDS = {
     "train": "cli_nlp:train_command",
     "suggest": "cli_nlp:suggest_command",
     "evaluate": "cli_nlp:evaluate_command",
+    "models": "cli_models:models_group",
     "labels": "cli_labels:labels_group",
     "config": "cli_config:config_group",
 }
