@@ -116,3 +116,73 @@ def _string_table(path: Path, data: dict, name: str) -> dict[str, str]:
     if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
         raise HanmarkError(f"{path}: [{name}] must be a table of names = \"strings\".")
     return table
+
+
+def keymap_problems(keymap: dict[str, str]) -> list[str]:
+    """What a ``[keymap]`` does besides what it says: ids that no key has
+    (ignored) and keys that another binding holds where the rebound one acts
+    (one of the two never runs). One sentence each, for the status line at
+    start-up and ``hanmark config show``."""
+    chains = binding_chains()
+    known = {b.id for chain in chains for node in chain for b in node}
+    problems = [f"[keymap] {json.dumps(name, ensure_ascii=False)} is not a binding id, so it "
+                "was ignored; the ids are in the help screen (?)."
+                for name in keymap if name not in known]
+    seen: set[tuple[frozenset[str], str]] = set()
+    for chain in chains:
+        for where, node in enumerate(chain):
+            for name in dict.fromkeys(b.id for b in node if b.id in keymap):
+                for key in _keys(keymap[name]):
+                    for other, holder in _holders(chain, key, keymap):
+                        pair = (frozenset((name, other)), key)
+                        if other != name and pair not in seen:
+                            seen.add(pair)
+                            problems.append(_clash(name, keymap, key, other, holder < where))
+    return problems
+
+
+def _keys(keys: str) -> list[str]:
+    return [key.strip() for key in keys.split(",") if key.strip()]
+
+
+def _holders(chain: list[list], key: str, keymap: dict[str, str]) -> list[tuple[str, int]]:
+    """The ids in ``chain`` that ``key`` reaches once ``keymap`` applies, with the
+    place of each one's node (0: the focused pane)."""
+    return [(b.id, where) for where, node in enumerate(chain) for b in node
+            if key in (_keys(keymap[b.id]) if b.id in keymap else [b.key])]
+
+
+def _clash(name: str, keymap: dict[str, str], key: str, other: str, inner: bool) -> str:
+    if other in keymap:
+        return f"[keymap] {name} and {other} both have {key}; only one of them runs on it."
+    said = f"[keymap] {name} = {json.dumps(keymap[name], ensure_ascii=False)}"
+    if inner:
+        return f"{said}: {other} keeps {key} where both apply, so {name} does not run there."
+    return f"{said} takes {key} from {other}, which no longer runs on {key}."
+
+
+def binding_chains() -> list[list[list]]:
+    """Bindings that answer one key press together, innermost first: a pane of
+    the reader, the reader and the app; or another screen and the app."""
+    from textual.binding import Binding
+
+    from .app import HanmarkApp
+    from .screens.help import HelpScreen
+    from .screens.label_picker import LabelPicker
+    from .screens.main import MainScreen
+    from .screens.note import NoteScreen
+    from .screens.review import ReviewScreen
+    from .screens.stats import StatsScreen
+    from .widgets.article_list import ArticleList
+    from .widgets.span_table import SpanTable
+    from .widgets.text_view import TextView
+
+    def of(cls: type) -> list[Binding]:  # with inherited ones; ours all have ids
+        return [b for b in Binding.make_bindings(
+            b for klass in reversed(cls.__mro__) for b in vars(klass).get("BINDINGS", []))
+            if b.id]
+
+    app, reader = of(HanmarkApp), of(MainScreen)
+    return ([[of(pane), reader, app] for pane in (TextView, ArticleList, SpanTable)]
+            + [[of(screen), app] for screen in (StatsScreen, HelpScreen, ReviewScreen,
+                                                LabelPicker, NoteScreen)])

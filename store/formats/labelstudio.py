@@ -47,9 +47,6 @@ class LabelStudioWriter(Writer):
 
 Region = tuple[int, int, str]
 SKIP = ("was_cancelled", "skipped")
-# JSON-MIN bookkeeping: who and when, not the task's data.
-MIN_KEYS = ("annotator", "annotation_id", "created_at", "updated_at", "lead_time",
-            "agreement", "id")
 
 
 def _annotator(who: object) -> str | None:
@@ -110,12 +107,8 @@ def _is_min(obj: object) -> bool:
 
 def _record(obj: object, line: int, single: bool, layers) -> ArticleRecord:
     """One article from a task (or from the JSON-MIN records of one task)."""
-    if _is_min(obj):
-        text = obj["text"]
-        meta = {k: v for k, v in obj.items() if k not in MIN_KEYS and k != "text"
-                and not _regions(v, line)}
-    elif isinstance(obj, dict) and isinstance(obj.get("data"), dict):
-        data = obj["data"]
+    if isinstance(obj, dict) and (_is_min(obj) or isinstance(obj.get("data"), dict)):
+        data = obj if _is_min(obj) else obj["data"]  # JSON-MIN: the task's data, flattened
         text = data.get("text")
         meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
     else:

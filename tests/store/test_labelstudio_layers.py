@@ -8,10 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from label_studio_converter import Converter
 
 from store import Label, Store
+from store.formats.export import ExportOptions, export
 from store.importer import import_sources
+from tests.conftest import KONNE_FILE
 
 CONFIG = """<View>
   <Labels name="label" toName="text"><Label value="PS"/><Label value="LC"/></Labels>
@@ -127,3 +130,24 @@ def test_annotator_names_are_checked(store: Store, tmp_path: Path) -> None:
         {"completed_by": 2, "result": [_region(0, 3, "PS")]}])])
     report = import_sources(store, [str(path)])
     assert report.imported == 0 and "annotator" in report.errors[0]
+
+
+def test_konne_through_label_studio_and_json_min_is_byte_identical(store: Store,
+                                                                    tmp_path: Path) -> None:
+    """KoNNEC (nested spans) -> Label Studio -> label-studio-converter's JSON-MIN
+    -> hanmark -> doccano gives the sample back byte for byte."""
+    if not KONNE_FILE.exists():
+        pytest.skip(f"{KONNE_FILE} is absent (the shared data sits beside the repository)")
+    import_sources(store, [str(KONNE_FILE)], add_labels=True)
+    full = tmp_path / "konne.json"
+    export(store, ExportOptions("labelstudio", full, status=None, annotator="import"))
+    names = "".join(f'<Label value="{lab.name}"/>' for lab in store.labels())
+    Converter(CONFIG.replace('<Label value="PS"/><Label value="LC"/>', names),
+              str(tmp_path)).convert_to_json_min(str(full), str(tmp_path / "min"), is_dir=False)
+    for source in (full, tmp_path / "min" / "result.json"):
+        with Store(tmp_path / f"{source.stem}.db") as other:
+            report = import_sources(other, [str(source)], add_labels=True)
+            assert report.errors == []
+            out = tmp_path / f"{source.stem}.jsonl"
+            export(other, ExportOptions("doccano", out, status=None, annotator="import"))
+            assert out.read_bytes() == KONNE_FILE.read_bytes(), source.name

@@ -1,0 +1,45 @@
+"""A [keymap] that takes a key from another binding, or names an id no binding
+has, is said at start-up and by ``hanmark config show`` (both were silent)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from store import Store
+from tests.tui.conftest import reader, settle
+from tests.tui.test_config import write
+from tui.cli import main
+from tui.config import apply_config, load_config
+
+KEYMAP = '[keymap]\nnext-span = "d"\nnext-sapn = "j"\n'
+SHADOW = '[keymap] next-span = "d" takes d from done, which no longer runs on d.'
+UNKNOWN = ('[keymap] "next-sapn" is not a binding id, so it was ignored; the ids are in the '
+           "help screen (?).")
+
+
+@pytest.fixture
+def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("HANMARK_CONFIG", str(tmp_path / "config.toml"))
+    return tmp_path / "config.toml"
+
+
+def test_config_show_says_what_the_keymap_shadows_and_ignores(config: Path) -> None:
+    write(config, KEYMAP)
+    output = CliRunner().invoke(main, ["config", "show"]).output
+    assert f"# warning: {SHADOW}" in output and f"# warning: {UNKNOWN}" in output
+    write(config, '[keymap]\nnext-span = "j"\nundo = "ctrl+z,z"\n')
+    assert "warning" not in CliRunner().invoke(main, ["config", "show"]).output
+
+
+async def test_the_app_says_it_at_start(config: Path, store: Store, seeded,
+                                        no_suggestions) -> None:
+    write(config, KEYMAP)
+    app = reader(store)
+    apply_config(app, load_config())
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        said = pilot.app.screen.status.message.plain
+        assert said == f"{UNKNOWN} (and 1 more: hanmark config show)"
