@@ -189,6 +189,7 @@ class MainScreen(Screen):
         self.set_timer(0.25, self.prepare)
         self.query_one(Legend).labels = [self.keyed[k] for k in sorted(self.keyed)]
         self.article_list.reload()
+        self.warn_about_keymap()
         first = self.store.next_article(None) or self.article_list.row(0)
         if first is None:
             self.status.say("No articles yet: import some with `hanmark import FILES`.")
@@ -198,6 +199,17 @@ class MainScreen(Screen):
         # reaches a usable screen sooner, and nothing waits on the text's layout).
         self.call_after_refresh(self.open_article,
                                 first if isinstance(first, str) else first.uid)
+
+    def warn_about_keymap(self) -> None:
+        """The settings' [keymap] ids that bind nothing, or keys it takes from another
+        binding, said at start (all of them: ``hanmark config show``)."""
+        from ..config import keymap_problems
+
+        problems = keymap_problems(dict(self.app._keymap))  # as set_keymap got it
+        if problems:
+            more = len(problems) - 1
+            self.status.say(problems[0] + (f" (and {more} more: hanmark config show)"
+                                           if more else ""), warn=True)
 
     # -- opening articles -----------------------------------------------------
 
