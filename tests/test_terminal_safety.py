@@ -192,8 +192,14 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     bad_config = root / "bad-config.toml"
     bad_config.write_text(f"annotator = {json.dumps(BOB)}\n[label_colours]\n"
                           f"{json.dumps(BAD_LABEL)} = \"#ffffff\"\n", encoding="utf-8")
+    models = root / "models"  # a model version's description, as anyone could edit it
+    models.mkdir()
+    (models / "1.json").write_text(json.dumps({
+        "created": evil("2025"), "decision": evil("kept"), "scores": {},
+        "training": {"gold_texts": 1, "gold_files": [evil("gold.tsv")], "db_articles": 1,
+                     "db": evil("news.db"), "entities": 1}}), encoding="utf-8")
     return {"root": root, "imported": imported, "hostile": hostile, "import": result,
-            "config": config, "bad_config": bad_config}
+            "config": config, "bad_config": bad_config, "models": models}
 
 
 # -- the commands ---------------------------------------------------------------------
@@ -235,6 +241,8 @@ def commands(world: dict) -> dict[str, tuple[tuple[str, ...], dict[str, str]]]:
         "config show, hostile file": (("config", "show"),
                                       {"HANMARK_CONFIG": str(world["bad_config"])}),
         "config path": (("config", "path"), {"HANMARK_CONFIG": str(root / evil("c"))}),
+        "models": (("models",), {"HANMARK_MODELS": str(world["models"])}),
+        "models --json": (("models", "--json"), {"HANMARK_MODELS": str(world["models"])}),
     })
     return cmds
 

@@ -5,11 +5,10 @@ Registered on the ``main`` group through ``LAZY_COMMANDS`` in ``tui/cli.py``.
 
 from __future__ import annotations
 
-import json
-
 import click
 
-from .cli import _db, friendly
+from .cli import _db, friendly, json_text, say
+from .textcells import safe
 
 
 def _f1(scores: dict, key: str) -> str:
@@ -30,9 +29,8 @@ def models_group(ctx: click.Context, as_json: bool) -> None:
     rows = versions.versions()
     if as_json:
         for version in rows:
-            click.echo(json.dumps({"id": version.id, "active": version.id == active,
-                                   "path": str(version.path), **version.info},
-                                  ensure_ascii=False))
+            click.echo(json_text({"id": version.id, "active": version.id == active,
+                                  "path": str(version.path), **version.info}))
         return
     from rich.console import Console
     from rich.table import Table
@@ -45,11 +43,12 @@ def models_group(ctx: click.Context, as_json: bool) -> None:
     for version in rows:
         info = version.info
         scores = info.get("scores", {})
-        table.add_row("*" if version.id == active else "", version.id,
-                      Text(info.get("created", "")[:16].replace("T", " ")),
-                      Text(versions.trained_on(info.get("training", {}))),
+        # a version's description is a file anyone could have edited: drawn as is
+        table.add_row("*" if version.id == active else "", Text(safe(version.id)),
+                      Text(safe(str(info.get("created", ""))[:16].replace("T", " "))),
+                      Text(safe(versions.trained_on(info.get("training", {})))),
                       _f1(scores, "base"), _f1(scores, "own"),
-                      Text(info.get("decision", "") or info.get("note", "")))
+                      Text(safe(str(info.get("decision", "") or info.get("note", "")))))
     Console().print(table)
 
 
@@ -64,4 +63,4 @@ def use_command(ctx: click.Context, ident: str) -> None:
     from .settings import resolve_db
 
     version = versions.use(ident, resolve_db(_db(ctx, None))[0])
-    click.echo(f"Model {version.id} is now active ({versions.describe(version)}).")
+    say(f"Model {version.id} is now active ({versions.describe(version)}).")
