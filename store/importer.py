@@ -476,6 +476,8 @@ def _clean_fields(record: ArticleRecord) -> Changes:
     for name, value in fields.items():
         setattr(record, name, value)
     record.meta = clean_value(record.meta, changes)
+    if record.sources:  # a prediction's model name
+        record.sources = [replace(s, model=clean_value(s.model, changes)) for s in record.sources]
     if record.native is not None:
         _clean_native(record.native, record.line, changes)
     return changes
