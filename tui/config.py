@@ -69,6 +69,8 @@ def load_config(path: Path | None = None) -> Config:
         raise HanmarkError(f"{path}: cannot be read ({exc}).") from None
     except tomllib.TOMLDecodeError as exc:
         raise HanmarkError(f"{path}: not valid TOML ({exc}).") from None
+    except RecursionError:
+        raise HanmarkError(f"{path}: not valid TOML (nested too deeply to read).") from None
     unknown = sorted(set(data) - {"annotator", "db", "theme", "keymap", "label_colours"})
     if unknown:
         raise HanmarkError(f"{path}: unknown setting {unknown[0]!r}; hanmark reads annotator, "

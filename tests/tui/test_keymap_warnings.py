@@ -1,5 +1,6 @@
 """A [keymap] that takes a key from another binding, or names an id no binding
-has, is said at start-up and by ``hanmark config show`` (both were silent)."""
+has, is said at start-up and by ``hanmark config show`` (both were silent); a
+settings file nested too deeply is one sentence, not a RecursionError."""
 
 from __future__ import annotations
 
@@ -43,3 +44,10 @@ async def test_the_app_says_it_at_start(config: Path, store: Store, seeded,
         await settle(pilot)
         said = pilot.app.screen.status.message.plain
         assert said == f"{UNKNOWN} (and 1 more: hanmark config show)"
+
+
+def test_a_settings_file_nested_too_deeply_is_one_sentence(config: Path) -> None:
+    write(config, "a = " + "[" * 100_000 + "\n")
+    result = CliRunner().invoke(main, ["config", "show"])
+    assert result.exit_code == 1
+    assert f"{config}: not valid TOML (nested too deeply to read)." in result.output
