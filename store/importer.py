@@ -16,6 +16,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -23,6 +24,7 @@ from .errors import HanmarkError
 from .labels import checked
 from .models import Article, Label, NewSpan, Span
 from .names import check_annotator, check_name
+from .paths import is_database_file
 from .store import Store, article_uid
 from .textclean import (
     ONE_LINE_FIELDS,
@@ -90,7 +92,6 @@ def label_key(obj: dict, keys: Iterable[str] = LABEL_KEYS) -> str | None:
     return next((k for k in keys if obj.get(k) not in (None, [], {}, "")), None)
 
 
-
 @dataclass
 class LabelSet:
     """Labels a file declares (the native header): added when missing."""
@@ -100,25 +101,30 @@ class LabelSet:
 
 @dataclass
 class Source:
-    """Where records come from: a file (streamed) or bytes already read (stdin)."""
+    """Where records come from: a file (streamed), a stream read once (stdin, a pipe),
+    or bytes already in memory.
+
+    A stream cannot be read twice, so the head that format sniffing reads is
+    kept and handed back before the rest: nothing is lost and memory stays flat.
+    """
 
     where: str
     path: Path | None = None
     data: bytes | None = None
+    stream: BinaryIO | None = None
+    _head: bytes | None = field(default=None, repr=False)
 
     def read_bytes(self) -> bytes:
-        if self.data is not None:
-            return self.data
-        try:
-            return self.path.read_bytes()
-        except PermissionError:
-            raise HanmarkError(f"{self.where}: cannot be read (permission denied).") from None
-        except OSError as exc:
-            raise HanmarkError(f"{self.where}: cannot be read ({exc.strerror}).") from None
+        with self.open_binary() as handle:
+            return handle.read()
 
     def open_binary(self) -> BinaryIO:
         if self.data is not None:
             return io.BytesIO(self.data)
+        if self.stream is not None:
+            head = self.head()
+            self._head = b""  # handed back once, with the rest of the stream after it
+            return io.BufferedReader(_HeadThenRest(head, self.stream))
         try:
             return self.path.open("rb")
         except PermissionError:
@@ -127,8 +133,32 @@ class Source:
             raise HanmarkError(f"{self.where}: cannot be read ({exc.strerror}).") from None
 
     def head(self, size: int = 65536) -> bytes:
+        if self.stream is not None:
+            if self._head is None:
+                self._head = self.stream.read(size)
+            return self._head
         with self.open_binary() as handle:
             return handle.read(size)
+
+
+class _HeadThenRest(io.RawIOBase):
+    """The bytes already read from a stream, then the stream itself."""
+
+    def __init__(self, head: bytes, rest: BinaryIO):
+        self._head, self._rest = head, rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self._head:
+            n = min(len(buffer), len(self._head))
+            buffer[:n] = self._head[:n]
+            self._head = self._head[n:]
+            return n
+        chunk = self._rest.read(len(buffer))
+        buffer[:len(chunk)] = chunk
+        return len(chunk)
 
 
 class RecordError(HanmarkError):
@@ -165,7 +195,7 @@ class ImportReport:
             parts.append(f"{self.dropped} span{'s' * (self.dropped != 1)} dropped (covering "
                          "only removed control characters or spaces)")
         if self.errors:
-            parts.append(f"{len(self.errors)} errors")
+            parts.append(f"{len(self.errors)} refused (see above)")
         if self.skipped:
             parts.append(f"{len(self.skipped)} links out of a folder not followed (see above)")
         line = ", ".join(parts) + "."
@@ -401,10 +431,20 @@ def expand_paths(paths: Iterable[str], skipped: list[str] | None = None
             raise HanmarkError(f"{path}: no such file or folder.")
 
 
-def _source(path: str | Path, stdin: BinaryIO | None) -> Source:
+def _source(path: str | Path, stdin: BinaryIO | None, database: Path) -> Source:
+    """A file is read as a file; stdin, a pipe or a device as one stream, read once."""
     if path == "-":
-        return Source("<stdin>", data=(stdin or sys.stdin.buffer).read())
-    return Source(str(path), path=Path(path))
+        return Source("<stdin>", stream=stdin or sys.stdin.buffer)
+    path = Path(path)
+    if is_database_file(path, database):
+        # Reading it with Python would drop this process's SQLite locks on it.
+        raise HanmarkError(f"{path} is the database being imported into; nothing to import.")
+    if path.is_dir() or path.is_file():
+        return Source(str(path), path=path)
+    try:
+        return Source(str(path), stream=path.open("rb"))
+    except OSError as exc:
+        raise HanmarkError(f"{path}: cannot be read ({exc.strerror}).") from None
 
 
 def store_record(store: Store, record: ArticleRecord, *, collection: str, annotator: str,
@@ -585,7 +625,9 @@ def import_sources(store: Store, paths: Iterable[str], *, collection: str = "def
 
     The format is ``fmt``, else detected per file. A file in an interchange
     format (anything but plain text and JSON lines) with a bad record
-    imports nothing unless ``keep_good``.
+    imports nothing unless ``keep_good``. Other files commit in batches, so an
+    interruption keeps what was committed (``ImportInterrupted`` says how much,
+    counted in the database).
     """
     report = ImportReport()
     annotator = check_annotator(annotator)
@@ -593,12 +635,28 @@ def import_sources(store: Store, paths: Iterable[str], *, collection: str = "def
     sources = list(expand_paths(paths, report.skipped))
     run = _Run(collection, annotator, strict, reader, stdin, progress, fmt, label_map or {},
                add_labels, keep_good)
-    if strict:
-        with store.transaction():
+    before = store.count_articles()
+    try:
+        if strict:
+            with store.transaction():
+                _import_all(store, sources, run, report)
+        else:
             _import_all(store, sources, run, report)
-    else:
-        _import_all(store, sources, run, report)
+    except KeyboardInterrupt:
+        raise ImportInterrupted(store.count_articles() - before) from None
     return report
+
+
+class ImportInterrupted(HanmarkError):
+    """ctrl+c: the batch in progress rolled back; earlier batches stay."""
+
+    def __init__(self, kept: int):
+        super().__init__(
+            f"interrupted; the {kept} article{'s' * (kept != 1)} committed before it "
+            "stay, the batch in progress was rolled back, and importing the same files "
+            "again skips what is already in." if kept else
+            "interrupted; nothing was imported (the transaction in progress was rolled back).")
+        self.kept = kept
 
 
 @dataclass
@@ -633,10 +691,11 @@ def _choose_reader(run: _Run, source: Source, path: str | Path, head: bytes
 def _import_all(store: Store, sources: list, run: _Run, report: ImportReport) -> None:
     labels = store.label_names()
     for path in sources:
-        source = _source(path, run.stdin)
+        where = "<stdin>" if path == "-" else str(path)
         before = (report.imported, report.duplicates, report.spans, report.dropped,
                   Counter(report.changes.counts))
         try:
+            source = _source(path, run.stdin, store.path)
             folder = source.path is not None and source.path.is_dir()
             head = b"" if folder else source.head()
             if not folder and not head.strip():
@@ -644,24 +703,10 @@ def _import_all(store: Store, sources: list, run: _Run, report: ImportReport) ->
             read, atomic = _choose_reader(run, source, path, head)
             records, encoding = read(source)
             records = _no_silent_drop(records, source.where, report, run, atomic)
-            with store.transaction():
-                for record in records:
-                    try:
-                        if isinstance(record, RecordError):
-                            raise record
-                        if isinstance(record, LabelSet):
-                            _declare_labels(store, record.labels, labels)
-                            continue
-                        store_record(store, record, collection=run.collection,
-                                     annotator=run.annotator, report=report, labels=labels,
-                                     label_map=run.label_map, add_labels=run.add_labels)
-                    except RecordError as exc:
-                        message = f"{exc.where or source.where}:{exc.line or 1}: {exc.reason}"
-                        if run.strict:
-                            raise HanmarkError(message + " (nothing was imported)") from None
-                        if atomic and not run.keep_good:
-                            raise _FileRejected(message) from None
-                        report.errors.append(message)
+            write = partial(_write_record, store=store, source=source, atomic=atomic, run=run,
+                            report=report, labels=labels)
+            whole = run.strict or (atomic and not run.keep_good)
+            store.write_in_batches(records, write, whole=whole)
             report.encodings[encoding] = report.encodings.get(encoding, 0) + 1
             report.files += 1
         except _FileRejected as exc:
@@ -675,4 +720,25 @@ def _import_all(store: Store, sources: list, run: _Run, report: ImportReport) ->
                 raise
             report.errors.append(str(exc))
         if run.progress:
-            run.progress(source.where)
+            run.progress(where)
+
+
+def _write_record(record: Any, *, store: Store, source: Source, atomic: bool, run: _Run,
+                  report: ImportReport, labels: set[str]) -> None:
+    """Write one record; a bad one is reported, or rejects its file or the whole import."""
+    try:
+        if isinstance(record, RecordError):
+            raise record
+        if isinstance(record, LabelSet):
+            _declare_labels(store, record.labels, labels)
+            return
+        store_record(store, record, collection=run.collection, annotator=run.annotator,
+                     report=report, labels=labels, label_map=run.label_map,
+                     add_labels=run.add_labels)
+    except RecordError as exc:
+        message = f"{exc.where or source.where}:{exc.line or 1}: {exc.reason}"
+        if run.strict:
+            raise HanmarkError(message + " (nothing was imported)") from None
+        if atomic and not run.keep_good:
+            raise _FileRejected(message) from None
+        report.errors.append(message)

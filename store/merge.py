@@ -68,7 +68,12 @@ def _event_key(time: str, annotator: str, article: str | None, action: str,
 
 def merge_database(store: Store, other_path: str | Path, *, add_labels: bool = False
                    ) -> MergeReport:
-    """Bring ``other_path``'s articles, human spans and events into ``store``, atomically."""
+    """Bring ``other_path``'s articles, human spans and events into ``store``.
+
+    Each article comes with all its spans and events, in short batches so that
+    the app keeps saving labels meanwhile; an interrupted merge is finished by
+    merging again (what is already here is matched, never added twice).
+    """
     other_path = Path(other_path)
     if is_database_file(other_path, store.path):  # a link or another name for it included
         raise HanmarkError(f"{other_path} is this database ({store.path}) or one of its "
@@ -95,13 +100,16 @@ def merge_database(store: Store, other_path: str | Path, *, add_labels: bool = F
                                                       0, lab.parent)))
                     except HanmarkError as exc:
                         raise HanmarkError(f"{other_path}: {exc}") from None
-            known = store.label_names()
-            for article in other.iter_articles():
-                _, created = store.add_article(article.text, status=article.status,
-                                               **_clean_fields(article, report.changes))
-                report.articles += created
-                id_map = _merge_spans(store, other, article.uid, known, report)
-                _merge_events(store, other, article.uid, id_map, report)
+        known = store.label_names()
+
+        def merge_article(article: Article) -> None:
+            _, created = store.add_article(article.text, status=article.status,
+                                           **_clean_fields(article, report.changes))
+            report.articles += created
+            id_map = _merge_spans(store, other, article.uid, known, report)
+            _merge_events(store, other, article.uid, id_map, report)
+
+        store.write_in_batches(other.iter_articles(), merge_article)
     finally:
         other.close()
     return report

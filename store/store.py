@@ -23,7 +23,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .db import open_database
+from .db import BUSY_TIMEOUT_MS, open_database
 from .errors import HanmarkError
 from .models import STATUSES, Article, ArticleRow, Event, Label, NewSpan, Span
 
@@ -47,6 +47,7 @@ _EVENT_SELECT = ("SELECT id, time, annotator, article, grp, action, span_id, bef
 T = TypeVar("T")
 # Longest hold of the write lock by batched work (imports, merges): the app's label waits it.
 BATCH_SECONDS = 0.05
+BATCH_PAUSE = 0.003
 UNDOABLE = ("create", "update", "delete", "status", "label_rename")
 
 
@@ -153,7 +154,7 @@ class Store:
                 finally:
                     self._depth -= 1
                 return
-            self._execute_locked("BEGIN IMMEDIATE")
+            self._begin()
             self._depth = 1
             try:
                 yield
@@ -192,12 +193,33 @@ class Store:
                     if deadline is not None and time.monotonic() > deadline:
                         more = True
                         break
+            if more:
+                time.sleep(BATCH_PAUSE)  # a writer waiting for the lock takes it now
 
-    def _execute_locked(self, sql: str) -> None:
+    def _begin(self) -> None:
+        """Take the write lock, asking for it every millisecond.
+
+        SQLite's own busy handler sleeps up to 100 ms between tries, so a writer
+        that commits and begins again at once (a batched import) would keep the
+        lock from it for seconds; batched work pauses ``BATCH_PAUSE`` between
+        batches, and this catches the pause.
+        """
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        self.conn.execute("PRAGMA busy_timeout = 0")
         try:
-            self.conn.execute(sql)
-        except sqlite3.OperationalError as exc:
-            raise HanmarkError(f"{self.path} is busy or locked ({exc}); try again.") from None
+            while True:
+                try:
+                    self.conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as exc:
+                    if "locked" not in str(exc) and "busy" not in str(exc):
+                        raise HanmarkError(f"{self.path} cannot be written ({exc}).") from None
+                    if time.monotonic() > deadline:
+                        raise HanmarkError(f"{self.path} is busy or locked ({exc}); "
+                                           "try again.") from None
+                    time.sleep(0.001)
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
     def _rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[tuple]:
         with self._lock:

@@ -63,12 +63,19 @@ def seed_paths() -> list[str]:
     return [str(p) for p in sorted(SEEDS_DIR.glob("*.txt"))]
 
 
-def open_store(db: str | None, *, readonly: bool = False) -> Store:
-    """Open the chosen database; a new default database gets the bundled corpus."""
+def open_store(db: str | None, *, readonly: bool = False, create: bool = True) -> Store:
+    """Open the chosen database; a new default database gets the bundled corpus.
+
+    Commands that only read pass ``create=False``: a mistyped ``--db`` then says
+    so instead of reporting an empty database it has just created.
+    """
     path, is_default = resolve_db(db)
     if is_default:
         path.parent.mkdir(parents=True, exist_ok=True)
     fresh = not path.exists()
+    if fresh and not create and not is_default and path.parent.is_dir():
+        raise HanmarkError(f"Database {path} does not exist (nothing to read); "
+                           "create it with `hanmark import FILES --db PATH`.")
     store = Store(path, readonly=readonly)
     if store.readonly and not readonly:
         say(f"hanmark: {path} is not writable; opened read-only (nothing can be "
@@ -184,7 +191,7 @@ class _progress:
 @friendly
 def stats_command(ctx: click.Context, db: str | None, as_json: bool) -> None:
     """Progress, spans by label and state, labels per hour, agreement: as charts."""
-    store = open_store(_db(ctx, db))
+    store = open_store(_db(ctx, db), create=False)
     stats = store.stats()
     if as_json:
         click.echo(json_text(stats))
@@ -219,7 +226,7 @@ def articles_command(ctx: click.Context, db: str | None, search: str | None,
                      status: str | None, collection: str | None, limit: int, order: str,
                      as_json: bool) -> None:
     """List articles (id, date, status, labels, title)."""
-    store = open_store(_db(ctx, db))
+    store = open_store(_db(ctx, db), create=False)
     rows = store.article_rows(search=search, status=status, collection=collection, limit=limit,
                               order=order)
     total = store.count_articles(search=search, status=status, collection=collection)

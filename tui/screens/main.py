@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import json
+import threading
 from collections.abc import Callable
 from dataclasses import replace
 from functools import partial, wraps
@@ -152,6 +153,8 @@ class MainScreen(Screen):
         self.colours = {label.name: label.colour for label in self.labels}
         self.keyed = keyed_labels(self.labels)
         self.article: Article | None = None
+        self._unsaved_cursors: dict[str, int] = {}  # article -> cursor, for write_cursors
+        self._cursor_lock = threading.Lock()
         self.spans: list[Span] = []  # the layer being edited: mine, imports, suggestions
         self.others: list[Span] = []  # other annotators' labels, drawn only as an overlay
         self.overlaid: str | None = None
@@ -333,12 +336,29 @@ class MainScreen(Screen):
         if span is not None and self.table.has_focus:
             self.text_view.move_to(span.start, quiet=True)
 
-    def save_cursor(self) -> None:
-        """Remember the cursor so reopening the article (even after a restart) returns there."""
+    def save_cursor(self, *, wait: bool = False) -> None:
+        """Remember the cursor so reopening the article (even after a restart) returns there.
+
+        Written from a worker: an import in another process may hold the write
+        lock for a batch, and the screen must not wait for it. ``wait`` (on
+        quit) writes here and now, since no worker outlives the app.
+        """
         if self.article is not None and not self.store.readonly:
             if self.text_view.cursor != self.article.cursor:
-                self.store.set_cursor(self.article.uid, self.text_view.cursor)
                 self.article = replace(self.article, cursor=self.text_view.cursor)
+                if wait:
+                    self.store.set_cursor(self.article.uid, self.article.cursor)
+                else:
+                    self._unsaved_cursors[self.article.uid] = self.article.cursor
+                    self.write_cursors()
+
+    @work(thread=True, group="cursor", exit_on_error=False, description="save the cursor")
+    def write_cursors(self) -> None:
+        """Write the latest cursor of each article; one worker at a time, so an older
+        position never lands after a newer one."""
+        with self._cursor_lock, own_store(self.store) as store:
+            while self._unsaved_cursors:
+                store.set_cursor(*self._unsaved_cursors.popitem())
 
     # -- after every write ----------------------------------------------------
 
