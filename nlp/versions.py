@@ -43,17 +43,26 @@ def folder() -> Path:
     return Path(env).expanduser() if env else USER_DATA / "models"
 
 
+def _made_folder() -> Path:
+    where = folder()
+    try:
+        where.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise HanmarkError(f"Cannot keep model versions in {where} ({exc.strerror}); "
+                           "set $HANMARK_MODELS to a folder.") from None
+    return where
+
+
 def _meta_info(path: Path) -> dict[str, Any]:
     """The listing fields of a model file that has no ``.json`` beside it."""
     try:
         with zipfile.ZipFile(path) as zf:
             meta = json.loads(zf.read("meta.json"))
+        made = datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat(timespec="seconds")
     except (OSError, zipfile.BadZipFile, KeyError, ValueError):
         return {"note": "unreadable model file"}
-    created = datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat(timespec="seconds")
-    return {"created": meta.get("created", created), "training": meta.get("training", {}),
-            "scores": meta.get("scores", {}),
-            **{k: v for k, v in meta.items() if k == "note"}}
+    return {"created": meta.get("created", made), "training": meta.get("training", {}),
+            "scores": meta.get("scores", {})}
 
 
 def _numbered(where: Path) -> list[Version]:
@@ -122,8 +131,7 @@ def _write_atomic(path: Path, text: str, db: str | os.PathLike | None) -> None:
 def use(ident: str, db: str | os.PathLike | None = None) -> Version:
     """Make a version the active one (suggestions load it from now on)."""
     version = find(ident)
-    where = folder()
-    where.mkdir(parents=True, exist_ok=True)
+    where = _made_folder()
     _write_atomic(where / "active", version.id + "\n", db)
     return version
 
@@ -134,8 +142,7 @@ def add(model: Any, info: dict[str, Any], db: str | os.PathLike | None = None) -
     at once never share one."""
     from store.paths import refuse_database_output
 
-    where = folder()
-    where.mkdir(parents=True, exist_ok=True)
+    where = _made_folder()
     number = max((int(v.id) for v in _numbered(where)), default=0) + 1
     while True:
         sidecar = where / f"{number}.json"

@@ -164,3 +164,13 @@ async def test_statistics_screen_names_the_active_model_and_its_score(store: Sto
         await pilot.pause()
         assert (f"Suggestion model: model shipped, entity F1 {shipped:.3f} on the base slice"
                 in screen_text(pilot.app))
+
+
+def test_a_model_from_before_versions_stays_active_until_another_is_chosen(tiny_model) -> None:
+    tiny_model.save(versions.LEGACY_PATH)  # what `hanmark train` wrote before versions
+    assert crf.model_path() == versions.LEGACY_PATH
+    assert [row["id"] for row in _models() if row["active"]] == ["legacy"]
+    result = CliRunner().invoke(main, ["models", "use", "shipped"])
+    assert result.exit_code == 0, result.output
+    assert crf.model_path() == crf.DEFAULT_PATH
+    assert versions.LEGACY_PATH.is_file()  # kept: `hanmark models use legacy` goes back
