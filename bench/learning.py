@@ -80,7 +80,7 @@ def main() -> None:
               f"unseen F1 {f1_start:.4f} ({len(unseen)} sentences, never trained on or "
               "decided on)")
         print(f"{'labeled':>7}  {'decision':<13} {'gate base new/cur':>17}  "
-              f"{'gate yours new/cur':>18}  {'candidate':>9}  {'active':>6}  {'ratio':>6}  "
+              f"{'gate yours new/cur (n)':>22}  {'candidate':>9}  {'active':>6}  {'ratio':>6}  "
               f"{'train s':>7}")
         db = Path(tmp) / "annotator.db"
         curve = [f1_start]
@@ -97,11 +97,11 @@ def main() -> None:
                 active = unseen_f1(CrfModel.load(versions.active().path), unseen,
                                    unseen_analyses)
                 curve.append(active)
-                own = (f"{out.new['own']['f1']:.3f}/{out.old['own']['f1']:.3f}"
-                       if "own" in out.new else "too few")
+                own = (f"{out.new['own']['f1']:.3f}/{out.old['own']['f1']:.3f} "
+                       f"({out.new['own']['texts']})" if "own" in out.new else "too few")
                 print(f"{n:>7}  {'activated' if out.activated else 'kept current':<13} "
                       f"{out.new['base']['f1']:>8.3f}/{out.old['base']['f1']:.3f}  "
-                      f"{own:>18}  {candidate:>9.4f}  {active:>6.4f}  "
+                      f"{own:>22}  {candidate:>9.4f}  {active:>6.4f}  "
                       f"{active / f1_start:>6.3f}  {seconds:>7.0f}")
             alone = training.fit(training.prepare(store, base=(), base_test=gate))
             f1_alone = unseen_f1(alone, unseen, unseen_analyses)

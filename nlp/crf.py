@@ -229,7 +229,11 @@ def model_path() -> Path | None:
     active = versions.active_id()
     if active == versions.SHIPPED and not DEFAULT_PATH.is_file():
         return None
-    return versions.path_of(active)
+    try:
+        return versions.path_of(active)
+    except HanmarkError as exc:  # its files were deleted by hand
+        raise HanmarkError(f"{exc} It is the active one; `hanmark models use shipped` goes "
+                           "back to the shipped model.") from None
 
 
 def default_model() -> CrfModel | None:

@@ -63,4 +63,4 @@ def use_command(ctx: click.Context, ident: str) -> None:
     from .settings import resolve_db
 
     version = versions.use(ident, resolve_db(_db(ctx, None))[0])
-    say(f"Model {version.id} is now active ({versions.describe(version)}).")
+    say(f"Now active: {versions.describe(version)}.")

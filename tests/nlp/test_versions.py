@@ -174,3 +174,13 @@ def test_a_model_from_before_versions_stays_active_until_another_is_chosen(tiny_
     assert result.exit_code == 0, result.output
     assert crf.model_path() == crf.DEFAULT_PATH
     assert versions.LEGACY_PATH.is_file()  # kept: `hanmark models use legacy` goes back
+
+
+def test_an_active_version_deleted_by_hand_says_how_to_go_back(registry: Path) -> None:
+    registry.mkdir()
+    (registry / "active").write_text("9\n", encoding="utf-8")
+    with pytest.raises(HanmarkError, match="It is the active one; `hanmark models use shipped`"):
+        crf.default_model()
+    result = CliRunner().invoke(main, ["models", "use", "shipped"])
+    assert result.output.startswith("Now active: model shipped, entity F1 0.8")
+    assert crf.default_model() is not None
