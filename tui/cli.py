@@ -54,7 +54,8 @@ def friendly(func: Callable) -> Callable:
         except HanmarkError as exc:
             fail(str(exc))
         except KeyboardInterrupt:
-            fail("interrupted; the transaction in progress was rolled back.")
+            fail("interrupted; the work in progress was rolled back and nothing half-written "
+                 "was kept.")
 
     return wrapper
 
