@@ -177,19 +177,26 @@ class ImportReport:
     imported: int = 0
     duplicates: int = 0
     spans: int = 0
+    updated: int = 0  # --update: articles already there whose import labels changed
+    added: int = 0
+    removed: int = 0
     dropped: int = 0  # spans cleaning left empty: they covered an escape sequence or spaces
     labelled: Counter = field(default_factory=Counter)  # new articles with labels, by key
     errors: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # links out of a folder, not followed
     changes: Changes = field(default_factory=Changes)
     encodings: dict[str, int] = field(default_factory=dict)
+    update: bool = False
 
     def summary(self) -> str:
         parts = [f"Imported {self.imported} article{'s' * (self.imported != 1)}"
                  f" from {self.files} file{'s' * (self.files != 1)}"]
         if self.spans:
             parts.append(f"{self.spans} spans")
-        if self.duplicates:
+        if self.update:
+            parts.append(f"{self.duplicates} already there, of which {self.updated} updated "
+                         f"({self.added} spans added, {self.removed} removed)")
+        elif self.duplicates:
             parts.append(f"{self.duplicates} duplicates skipped")
         if self.dropped:
             parts.append(f"{self.dropped} span{'s' * (self.dropped != 1)} dropped (covering "
@@ -449,11 +456,12 @@ def _source(path: str | Path, stdin: BinaryIO | None, database: Path) -> Source:
 
 def store_record(store: Store, record: ArticleRecord, *, collection: str, annotator: str,
                  report: ImportReport, labels: set[str], label_map: dict[str, str] | None = None,
-                 add_labels: bool = False) -> None:
+                 add_labels: bool = False, update: bool = False) -> None:
     """Clean one record and write it (inside the caller's transaction).
 
     ``label_map`` renames labels first; ``add_labels`` adds the unknown ones
-    to the store instead of refusing the record.
+    to the store instead of refusing the record; ``update`` makes an article
+    already there take the record's labels as its annotators' import layers.
     """
     if label_map:
         record.spans = [(s, e, label_map.get(label, label)) for s, e, label in record.spans]
@@ -486,12 +494,9 @@ def store_record(store: Store, record: ArticleRecord, *, collection: str, annota
         status=record.status or "new")
     report.changes.add(changes)
     report.changes.add(field_changes)
-    if not created:
+    if not created and not update:
         report.duplicates += 1
         return
-    report.imported += 1
-    if record.label_key:
-        report.labelled[record.label_key] += 1
     given = record.sources or [SpanFrom()] * len(record.spans)
     spans = [
         NewSpan(max(0, moved[2 * i] - lead), min(len(text), moved[2 * i + 1] - lead), label,
@@ -501,9 +506,28 @@ def store_record(store: Store, record: ArticleRecord, *, collection: str, annota
     ]
     kept = [s for s in spans if s.start < s.end]
     report.dropped += len(spans) - len(kept)
+    if not created:
+        _update_layers(store, uid, kept, annotator, report)
+        return
+    report.imported += 1
+    if record.label_key:
+        report.labelled[record.label_key] += 1
     if kept:
         store.add_spans(uid, kept, actor=annotator, log=False)
         report.spans += len(kept)
+
+
+def _update_layers(store: Store, uid: str, spans: list[NewSpan], annotator: str,
+                   report: ImportReport) -> None:
+    """An article already there: its import layers of ``annotator`` and of every
+    annotator the record names become the record's labels; counted apart."""
+    layers = {annotator, *(s.annotator for s in spans)}
+    added, removed = store.replace_imported(
+        uid, [s for s in spans if s.origin == "import"], layers, actor=annotator)
+    report.duplicates += 1
+    report.updated += bool(added or removed)
+    report.added += added
+    report.removed += removed
 
 
 def _clean_fields(record: ArticleRecord) -> Changes:
@@ -619,7 +643,8 @@ def import_sources(store: Store, paths: Iterable[str], *, collection: str = "def
                    stdin: BinaryIO | None = None,
                    progress: Callable[[str], None] | None = None,
                    fmt: str | None = None, label_map: dict[str, str] | None = None,
-                   add_labels: bool = False, keep_good: bool = False) -> ImportReport:
+                   add_labels: bool = False, keep_good: bool = False,
+                   update: bool = False) -> ImportReport:
     """Import every source; return what happened. With ``strict``, the first
     error raises and nothing at all is written.
 
@@ -629,12 +654,12 @@ def import_sources(store: Store, paths: Iterable[str], *, collection: str = "def
     interruption keeps what was committed (``ImportInterrupted`` says how much,
     counted in the database).
     """
-    report = ImportReport()
+    report = ImportReport(update=update)
     annotator = check_annotator(annotator)
     collection = clean_field(collection)[0] or "default"  # --collection is stored too
     sources = list(expand_paths(paths, report.skipped))
     run = _Run(collection, annotator, strict, reader, stdin, progress, fmt, label_map or {},
-               add_labels, keep_good)
+               add_labels, keep_good, update)
     before = store.count_articles()
     try:
         if strict:
@@ -671,6 +696,7 @@ class _Run:
     label_map: dict[str, str]
     add_labels: bool
     keep_good: bool
+    update: bool = False
 
 
 class _FileRejected(Exception):
@@ -693,7 +719,7 @@ def _import_all(store: Store, sources: list, run: _Run, report: ImportReport) ->
     for path in sources:
         where = "<stdin>" if path == "-" else str(path)
         before = (report.imported, report.duplicates, report.spans, report.dropped,
-                  Counter(report.changes.counts))
+                  Counter(report.changes.counts), report.updated, report.added, report.removed)
         try:
             source = _source(path, run.stdin, store.path)
             folder = source.path is not None and source.path.is_dir()
@@ -711,7 +737,7 @@ def _import_all(store: Store, sources: list, run: _Run, report: ImportReport) ->
             report.files += 1
         except _FileRejected as exc:
             (report.imported, report.duplicates, report.spans, report.dropped,
-             report.changes.counts) = before
+             report.changes.counts, report.updated, report.added, report.removed) = before
             labels = store.label_names()
             report.errors.append(f"{exc} (nothing from this file was imported; "
                                  "--keep-good imports the rest)")
@@ -734,7 +760,7 @@ def _write_record(record: Any, *, store: Store, source: Source, atomic: bool, ru
             return
         store_record(store, record, collection=run.collection, annotator=run.annotator,
                      report=report, labels=labels, label_map=run.label_map,
-                     add_labels=run.add_labels)
+                     add_labels=run.add_labels, update=run.update)
     except RecordError as exc:
         message = f"{exc.where or source.where}:{exc.line or 1}: {exc.reason}"
         if run.strict:

@@ -575,6 +575,36 @@ class Store:
                     self._log([("bulk", None, None, {"spans": len(created)})], actor, article)
         return [Span(**s) for s in created]
 
+    def replace_imported(self, article: str, spans: Sequence[NewSpan],
+                         annotators: Iterable[str], *, actor: str) -> tuple[int, int]:
+        """``hanmark import --update``: the article's imported spans (origin import)
+        of ``annotators`` become ``spans``; only what differs is deleted or added,
+        logged as one summary event that keeps the removed spans. Returns
+        ``(added, removed)``."""
+        art = self.get_article(article)
+        labels = self.label_names()
+        names = sorted(set(annotators))
+        key = ("start", "end", "label", "annotator", "state")
+        with self.transaction():
+            old = [dict(zip(SPAN_COLUMNS, r, strict=True)) for r in self._rows(
+                _SPAN_SELECT + " WHERE article = ? AND origin = 'import' AND annotator IN"
+                f" ({', '.join('?' * len(names))})", [article, *names])]
+            have = {tuple(s[k] for k in key) for s in old}
+            wanted = {(n.start, n.end, n.label, n.annotator, n.state) for n in spans}
+            gone = [s for s in old if tuple(s[k] for k in key) not in wanted]
+            self.conn.executemany("DELETE FROM spans WHERE id = ?", [(s["id"],) for s in gone])
+            stamp, added = now(), 0
+            for new in spans:
+                if (new.start, new.end, new.label, new.annotator, new.state) in have:
+                    continue
+                self._check_span(len(art.text), new.start, new.end, new.label, labels)
+                self._insert_span(article, new, stamp, art.text)
+                have.add((new.start, new.end, new.label, new.annotator, new.state))
+                added += 1
+            if added or gone:
+                self._log([("bulk", None, {"removed": gone}, {"spans": added})], actor, article)
+        return added, len(gone)
+
     def _change(self, span_id: int, changes: dict[str, Any]) -> tuple[dict, dict]:
         before = self._snapshot(span_id)
         if before is None:

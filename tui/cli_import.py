@@ -36,11 +36,15 @@ def _label_map(_ctx: click.Context, _param: click.Parameter,
 @click.option("--add-labels", is_flag=True, help="Add unknown labels to the database.")
 @click.option("--keep-good", is_flag=True,
               help="Keep the good records of a bad file (interchange formats: all or nothing).")
+@click.option("--update", is_flag=True,
+              help="Articles already there take the file's labels, replacing the annotator's "
+                   "earlier imported ones.")
 @click.pass_context
 @friendly
 def import_command(ctx: click.Context, paths: tuple[str, ...], db: str | None,
                    collection: str, annotator: str, strict: bool, fmt: str | None,
-                   label_map: dict[str, str], add_labels: bool, keep_good: bool) -> None:
+                   label_map: dict[str, str], add_labels: bool, keep_good: bool,
+                   update: bool) -> None:
     """Import articles: .txt/.md files and saved .html news pages (one article each), folders,
     .jsonl, or - for stdin;
     spaCy, doccano, Label Studio, brat, CoNLL, KLUE and hanmark files (see --format)."""
@@ -48,7 +52,7 @@ def import_command(ctx: click.Context, paths: tuple[str, ...], db: str | None,
     with _progress("Importing", len(paths)) as advance:
         report = import_sources(store, paths, collection=collection, annotator=annotator,
                                 strict=strict, progress=advance, fmt=fmt, label_map=label_map,
-                                add_labels=add_labels, keep_good=keep_good)
+                                add_labels=add_labels, keep_good=keep_good, update=update)
     for error in [*report.skipped, *report.errors]:
         say(error, fg="yellow", err=True)
     say(report.summary())
