@@ -8,6 +8,7 @@ Relations, events and attributes are not entities and are skipped.
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -47,12 +48,20 @@ class BratWriter(Writer):
         (self.out / f"{name}.ann").write_text("".join(lines), encoding="utf-8", newline="\n")
 
 
-def _pair(ann: Path) -> ArticleRecord:
-    txt = ann.with_suffix(".txt")
-    if not txt.exists():
-        raise RecordError(1, f"no {txt.name} beside it", where=str(ann))
-    text = decode(txt.read_bytes(), str(txt)).text
-    spans = []
+def _readings(data: bytes, where: str) -> list[str]:
+    """The .txt as brat counts it (the file as it is: CRLF is two characters, a
+    UTF-8 BOM one), then as tools that drop the BOM or translate CRLF count it
+    (a folder checked out by git on Windows gets CRLF under offsets counted on LF)."""
+    text = decode(data, where).text
+    bom = "\ufeff" if data.startswith(codecs.BOM_UTF8) else ""
+    lf = text.replace("\r\n", "\n")
+    found = [bom + text, text, bom + lf, lf]
+    return [t for i, t in enumerate(found) if t not in found[:i]]
+
+
+def _annotations(ann: Path) -> list[tuple[int, str, list[int], str]]:
+    """The text-bound lines: line number, label, fragment bounds, surface text."""
+    found = []
     for number, raw in enumerate(decode(ann.read_bytes(), str(ann)).text.split("\n"), 1):
         if not raw.strip() or raw[0] in "REAMN#*":  # relations, events, attributes, notes
             continue
@@ -61,17 +70,41 @@ def _pair(ann: Path) -> ArticleRecord:
             raise RecordError(number, f"not a brat annotation line; is this {WHAT}?",
                               where=str(ann))
         label, where, surface = match.groups()
-        bounds = [int(b) for piece in where.split(";") for b in piece.split()]
+        found.append((number, label, [int(b) for piece in where.split(";")
+                                      for b in piece.split()], surface))
+    return found
+
+
+def _spans(text: str, found: list, txt: Path) -> list[tuple[int, int, str]]:
+    """The spans, each checked against the surface text the .ann gives for it."""
+    spans = []
+    for number, label, bounds, surface in found:
         start, end = min(bounds), max(bounds)
         if not 0 <= start < end <= len(text):
             raise RecordError(number, f"span {start}-{end} is outside the text "
-                                      f"(length {len(text)}) or empty", where=str(ann))
+                                      f"(length {len(text)}) or empty")
         pieces = [text[s:e] for s, e in zip(bounds[::2], bounds[1::2], strict=True)]
         if " ".join(pieces) != surface:
             raise RecordError(number, f"span {start}-{end} reads {' '.join(pieces)!r} in "
-                                      f"{txt.name}, not {surface!r}", where=str(ann))
+                                      f"{txt.name}, not {surface!r}")
         spans.append((start, end, label))
-    return ArticleRecord(text=text, spans=spans, line=1, meta={"id": ann.stem})
+    return spans
+
+
+def _pair(ann: Path) -> ArticleRecord:
+    """One article: the first reading of the .txt under which every span reads
+    its surface text; the importer then cleans it (CRLF -> LF) and moves the offsets."""
+    txt = ann.with_suffix(".txt")
+    if not txt.exists():
+        raise RecordError(1, f"no {txt.name} beside it", where=str(ann))
+    found, refused = _annotations(ann), []
+    for text in _readings(txt.read_bytes(), str(txt)):
+        try:
+            return ArticleRecord(text=text, spans=_spans(text, found, txt), line=1,
+                                 meta={"id": ann.stem})
+        except RecordError as exc:
+            refused.append(exc)
+    raise refused[0]  # as brat counts: the file as it is
 
 
 def read(source: Source):
