@@ -483,9 +483,11 @@ def store_record(store: Store, record: ArticleRecord, *, collection: str, annota
         report.changes.add(field_changes)
         return
     text, changes, moved = clean_with_offsets(record.text, offsets)
-    lead = len(text) - len(text.lstrip())
-    text = text.strip()
-    if not text:
+    lead = 0
+    if not _as_given(record.meta):
+        lead = len(text) - len(text.lstrip())
+        text = text.strip()
+    if not text.strip():
         raise RecordError(record.line, "no text left after cleaning")
     _check_labels(store, record, labels, add_labels)
     uid, created = store.add_article(
@@ -614,11 +616,17 @@ def _declare_labels(store: Store, declared: list[Label], labels: set[str]) -> No
             keys.add(label.key)
 
 
+def _as_given(meta: dict[str, Any]) -> bool:
+    """Sentence items (KLUE, CoNLL) keep their text exactly, spaces at the ends
+    too: their character lines are the truth and re-export byte for byte."""
+    return meta.get("unit") == "sentence"
+
+
 def _restore_native(store: Store, record: ArticleRecord, *, collection: str, annotator: str,
                     report: ImportReport) -> None:
     """Native hanmark JSONL: the article and its spans exactly as exported."""
     info, text = record.native, record.text
-    if clean(text)[0] != text or text != text.strip():
+    if clean(text)[0] != text or (text != text.strip() and not _as_given(record.meta)):
         raise RecordError(record.line, "text is not clean NFC as hanmark writes it "
                                        "(edited by hand?); import it as plain JSONL")
     if article_uid(text) != info["uid"]:

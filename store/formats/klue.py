@@ -37,7 +37,8 @@ class KlueWriter(Writer):
 
     def write(self, doc: ExportDoc) -> None:
         text = doc.article.text
-        units = list(sentence_units(doc))
+        whole = doc.article.meta.get("unit") == "sentence"  # as given, end spaces too
+        units = [((0, len(text)), [], doc.triples)] if whole else list(sentence_units(doc))
         for n, ((start, end), _, spans) in enumerate(units, start=1):
             chars = "".join(" " if c.isspace() else c for c in text[start:end])
             local = [(s - start, e - start, label) for s, e, label in spans]
