@@ -193,7 +193,7 @@ class ImportReport:
                  f" from {self.files} file{'s' * (self.files != 1)}"]
         if self.spans:
             parts.append(f"{self.spans} spans")
-        if self.update:
+        if self.update and self.duplicates:
             parts.append(f"{self.duplicates} already there, of which {self.updated} updated "
                          f"({self.added} spans added, {self.removed} removed)")
         elif self.duplicates:
