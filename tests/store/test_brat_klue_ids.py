@@ -10,7 +10,7 @@ import pytest
 from store import Store
 from store.formats.export import ExportOptions, export
 from store.importer import import_sources
-from tests.conftest import KLUE_FILE
+from tests.conftest import KLUE_FILE, KONNE_FILE
 
 
 def _export(store: Store, fmt: str, out: Path) -> None:
@@ -73,3 +73,16 @@ def test_a_broken_side_file_is_one_sentence_naming_its_line(tmp_path):
     with Store(tmp_path / "a.db") as store:
         report = import_sources(store, [str(brat)])
     assert len(report.errors) == 1 and "hanmark-meta.jsonl:2:" in report.errors[0]
+
+
+def test_konnec_through_brat_comes_back_byte_for_byte_nested_spans_and_ids_included(tmp_path):
+    if not KONNE_FILE.exists():
+        pytest.skip(f"{KONNE_FILE} is absent (the shared data sits beside the repository)")
+    brat, back = tmp_path / "brat", tmp_path / "back.jsonl"
+    with Store(tmp_path / "a.db") as first:
+        import_sources(first, [str(KONNE_FILE)], add_labels=True)
+        _export(first, "brat", brat)
+    with Store(tmp_path / "b.db") as second:
+        assert import_sources(second, [str(brat)], add_labels=True).errors == []
+        _export(second, "doccano", back)
+    assert back.read_bytes() == KONNE_FILE.read_bytes()
