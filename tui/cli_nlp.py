@@ -77,21 +77,22 @@ def train_command(ctx: click.Context, db: str | None, gold: tuple[str, ...], fmt
                "sources": {"gold_files": [Path(g).name for g in gold], "format": fmt,
                            "db": store.path.name if store else None},
                **({} if base else {"base": ()})}
+    database = store.path if store is not None else resolve_db(None)[0]
     if out:
-        _train_to_file(store, Path(out).expanduser(), params, options, force)
+        _train_to_file(store, Path(out).expanduser(), database, params, options, force)
         return
-    outcome = training.train_and_keep(store, db=store.path if store else None, force=force,
-                                      params=params, **options)
+    outcome = training.train_and_keep(store, db=database, force=force, params=params,
+                                      **options)
     _report(outcome)
 
 
-def _train_to_file(store, target: Path, params: dict, options: dict, force: bool) -> None:
+def _train_to_file(store, target: Path, database: Path, params: dict, options: dict,
+                   force: bool) -> None:
     """``--out``: a model file for HANMARK_MODEL or shipping; no version, no switch.
     The path is checked before training, which a refusal must not cost."""
     from nlp import training, versions
     from store.formats.output import check_output
 
-    database = store.path if store is not None else resolve_db(None)[0]
     check_output(target, force=force, database=database, what="model")
     plan = training.prepare(store, **options)
     model = training.fit(plan, params=params, phase=options["phase"])
