@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.corpus import build  # noqa: E402
-from store.agreement import agreement  # noqa: E402
+from hanmark.store.agreement import agreement  # noqa: E402
 
 
 def bare_read(store) -> None:

@@ -31,9 +31,9 @@ sys.path.insert(0, str(REPO))
 
 from bench.corpus import make_article, make_spans  # noqa: E402
 from bench.memory import peak_rss_kib  # noqa: E402
-from store import NewSpan, Store  # noqa: E402
-from store.formats.export import ExportOptions, export  # noqa: E402
-from store.store import _ARTICLE_SELECT, _SPAN_SELECT  # noqa: E402
+from hanmark.store import NewSpan, Store  # noqa: E402
+from hanmark.store.formats.export import ExportOptions, export  # noqa: E402
+from hanmark.store.store import _ARTICLE_SELECT, _SPAN_SELECT  # noqa: E402
 
 
 def build(path: Path, n: int, spans: int, size: int) -> int:

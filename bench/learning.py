@@ -32,10 +32,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from nlp import training, versions  # noqa: E402
-from nlp.crf import CrfModel  # noqa: E402
-from nlp.gold import read_gold  # noqa: E402
-from store import NewSpan, Store  # noqa: E402
+from hanmark.nlp import training, versions  # noqa: E402
+from hanmark.nlp.crf import CrfModel  # noqa: E402
+from hanmark.nlp.gold import read_gold  # noqa: E402
+from hanmark.store import NewSpan, Store  # noqa: E402
 
 GATE = slice(3200, 3600)  # the base slice decisions are made on
 

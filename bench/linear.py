@@ -30,10 +30,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from store import HanmarkError, NewSpan, Store  # noqa: E402
-from store import labels as label_set  # noqa: E402
-from store.html import MAX_PAGE_MB  # noqa: E402
-from store.importer import import_sources  # noqa: E402
+from hanmark.store import HanmarkError, NewSpan, Store  # noqa: E402
+from hanmark.store import labels as label_set  # noqa: E402
+from hanmark.store.html import MAX_PAGE_MB  # noqa: E402
+from hanmark.store.importer import import_sources  # noqa: E402
 
 
 def best(run: Callable[[], float], repeat: int) -> float:

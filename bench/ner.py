@@ -26,10 +26,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from nlp.analyzer import Analysis, get_analyzer  # noqa: E402
-from nlp.crf import DEFAULT_PATH, CrfModel, TrainingItem, train  # noqa: E402
-from nlp.evaluate import score  # noqa: E402
-from nlp.gold import LABELS, read_gold  # noqa: E402
+from hanmark.nlp.analyzer import Analysis, get_analyzer  # noqa: E402
+from hanmark.nlp.crf import DEFAULT_PATH, CrfModel, TrainingItem, train  # noqa: E402
+from hanmark.nlp.evaluate import score  # noqa: E402
+from hanmark.nlp.gold import LABELS, read_gold  # noqa: E402
 
 SLICE = 500
 KLUE = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "klue-ner" / (
@@ -55,8 +55,8 @@ def throughput(model: CrfModel, texts: list[str], *, kiwi: bool, rounds: int = 2
 def parallel_throughput(model: CrfModel, texts: list[str], rounds: int = 4) -> float:
     """Sentences per second through `hanmark suggest`'s two worker processes
     (Kiwi, rules, gazetteer and CRF in each), measured once they are started."""
-    from nlp.gazetteer import Gazetteer
-    from nlp.parallel import Pool
+    from hanmark.nlp.gazetteer import Gazetteer
+    from hanmark.nlp.parallel import Pool
 
     chunks = [[(t, None) for t in texts[i:i + 256]] for i in range(0, len(texts), 256)]
     with Pool(model, Gazetteer(), workers=2) as pool:
@@ -72,9 +72,9 @@ def latency(model: CrfModel) -> str:
     analysis cached) and the live gazetteer after one label."""
     import tempfile
 
-    from nlp.analyzer import analysis_for
-    from nlp.suggest import propagate_label, suggest_article
-    from store import Store
+    from hanmark.nlp.analyzer import analysis_for
+    from hanmark.nlp.suggest import propagate_label, suggest_article
+    from hanmark.store import Store
 
     seed = next((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "bench.db") as store:

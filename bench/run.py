@@ -30,19 +30,19 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-import nlp.analyzer  # noqa: E402
+import hanmark.nlp.analyzer  # noqa: E402
 from bench.corpus import build, make_article  # noqa: E402
 from bench.start_probe import byte_compile, process_start  # noqa: E402
 from bench.ui import key_presses, watch_paints  # noqa: E402
-from nlp.analyzer import analyse_articles, cached_analysis, get_analyzer  # noqa: E402
-from nlp.suggest import suggest_article  # noqa: E402
-from store import Store  # noqa: E402
-from store.agreement import agreement  # noqa: E402
-from store.formats.export import ExportOptions, export  # noqa: E402
-from store.importer import import_sources  # noqa: E402
-from tui.app import HanmarkApp  # noqa: E402
-from tui.widgets.article_list import PAGE as LIST_PAGE  # noqa: E402
-from tui.widgets.article_list import QUICK_COUNT  # noqa: E402
+from hanmark.nlp.analyzer import analyse_articles, cached_analysis, get_analyzer  # noqa: E402
+from hanmark.nlp.suggest import suggest_article  # noqa: E402
+from hanmark.store import Store  # noqa: E402
+from hanmark.store.agreement import agreement  # noqa: E402
+from hanmark.store.formats.export import ExportOptions, export  # noqa: E402
+from hanmark.store.importer import import_sources  # noqa: E402
+from hanmark.tui.app import HanmarkApp  # noqa: E402
+from hanmark.tui.widgets.article_list import PAGE as LIST_PAGE  # noqa: E402
+from hanmark.tui.widgets.article_list import QUICK_COUNT  # noqa: E402
 
 QUERIES = ["비디아", "삼성전자", "경주에서", "젠슨 황", "기사 500번", "정상회의", "없는 말입니다",
            "소프트웨어", "인공지능", "APEC"]
@@ -171,9 +171,9 @@ def bench_keys(db: Path) -> dict[str, float]:
         async with app.run_test(size=(120, 40)) as pilot:
             return await key_presses(pilot, paints, 90)
 
-    in_process = nlp.analyzer.get_analyzer()
+    in_process = hanmark.nlp.analyzer.get_analyzer()
     kinds = asyncio.run(run())
-    nlp.analyzer._shared = in_process  # the app moved Kiwi to a child; the rest runs here
+    hanmark.nlp.analyzer._shared = in_process  # the app moved Kiwi to a child; the rest runs here
     moves = [t for key in ("right", "left", "down", "up") for t in kinds[key]]
     edits = kinds["1 (label)"] + kinds["u (undo)"]
     every = sorted(t for times in kinds.values() for t in times)

@@ -23,10 +23,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from nlp import training  # noqa: E402
-from nlp.analyzer import get_analyzer  # noqa: E402
-from nlp.crf import TrainingItem, train  # noqa: E402
-from nlp.gold import read_gold  # noqa: E402
+from hanmark.nlp import training  # noqa: E402
+from hanmark.nlp.analyzer import get_analyzer  # noqa: E402
+from hanmark.nlp.crf import TrainingItem, train  # noqa: E402
+from hanmark.nlp.gold import read_gold  # noqa: E402
 
 RAW = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "klue-raw" / (
     "klue-ner-train-raw-sentences.tsv")

@@ -33,10 +33,10 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.corpus import make_article  # noqa: E402
-from store import HanmarkError, Store, article_uid  # noqa: E402
-from tui.connections import own_store  # noqa: E402
+from hanmark.store import HanmarkError, Store, article_uid  # noqa: E402
+from hanmark.tui.connections import own_store  # noqa: E402
 
-CLI = "import sys; from tui.cli import main; sys.argv[0] = 'hanmark'; main()"
+CLI = "import sys; from hanmark.tui.cli import main; sys.argv[0] = 'hanmark'; main()"
 CHILD = "import sys; from bench import soak; getattr(soak, sys.argv[1])(*sys.argv[2:])"
 SIZE = 600  # characters of each article that is labeled
 PACE = 0.01  # seconds between two labels of one labeler in the soak

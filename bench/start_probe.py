@@ -53,14 +53,14 @@ def main() -> None:
         app: App = Bare()
     else:
         sys.path.insert(0, str(REPO))
-        from tui.app import HanmarkApp
+        from hanmark.tui.app import HanmarkApp
 
         if kind == "app":
-            from store import Store
+            from hanmark.store import Store
 
             app = HanmarkApp(Store(sys.argv[2]), "bench")
         else:
-            from tui.cli import open_store
+            from hanmark.tui.cli import open_store
 
             app = HanmarkApp(open_store(sys.argv[2]), "bench")
     display = app._display

@@ -43,9 +43,9 @@ from textual.widgets import Static  # noqa: E402
 
 from bench.corpus import SEED, make_article, make_spans  # noqa: E402
 from bench.start_probe import byte_compile, process_start  # noqa: E402
-from nlp.analyzer import analysis_for, get_analyzer  # noqa: E402
-from store import NewSpan, Store  # noqa: E402
-from tui.app import HanmarkApp  # noqa: E402
+from hanmark.nlp.analyzer import analysis_for, get_analyzer  # noqa: E402
+from hanmark.store import NewSpan, Store  # noqa: E402
+from hanmark.tui.app import HanmarkApp  # noqa: E402
 
 SIZE = (120, 40)
 
@@ -125,16 +125,16 @@ async def stalls_while_kiwi_loads(db: Path, *, in_child: bool) -> tuple[float, i
     child process, or in the app's own), and how many right-arrow presses
     were painted meanwhile. A 5 ms timer ticks in the app: the longest gap
     between ticks is the longest a key press would have waited."""
-    import nlp.analyzer
-    import tui.screens.main
+    import hanmark.nlp.analyzer
+    import hanmark.tui.screens.main
 
-    nlp.analyzer._shared = None  # a Kiwi that still has to load, for an article
+    hanmark.nlp.analyzer._shared = None  # a Kiwi that still has to load, for an article
     with Store(db) as store:     # whose analysis is not cached
         with store.transaction():
             store.conn.execute("DELETE FROM analyses")
-    switch = tui.screens.main.kiwi_in_child_process
+    switch = hanmark.tui.screens.main.kiwi_in_child_process
     if not in_child:
-        tui.screens.main.kiwi_in_child_process = lambda: None
+        hanmark.tui.screens.main.kiwi_in_child_process = lambda: None
     try:
         app = HanmarkApp(Store(db), "bench")
         paints = watch_paints(app)
@@ -149,7 +149,7 @@ async def stalls_while_kiwi_loads(db: Path, *, in_child: bool) -> tuple[float, i
                 await pilot.pause(0.02)
             await settle(pilot)
     finally:
-        tui.screens.main.kiwi_in_child_process = switch
+        hanmark.tui.screens.main.kiwi_in_child_process = switch
     return max(b - a for a, b in itertools.pairwise(ticks)), presses
 
 
@@ -201,9 +201,9 @@ async def main(args: argparse.Namespace) -> None:
         print(f"Kiwi loading {where}: the screen's longest stall {stall * 1000:.0f} ms,"
               f" {presses} key presses painted in 3 s")
     get_analyzer().warm_up()
-    import nlp.suggest
+    import hanmark.nlp.suggest
 
-    nlp.suggest.suggest_article = lambda *args, **kwargs: 0
+    hanmark.nlp.suggest.suggest_article = lambda *args, **kwargs: 0
 
     bare, ours = [], []
     await first_paint(Bare)  # import and first-use costs, paid by neither side

@@ -9,7 +9,6 @@ version, so no article is analysed twice, unless a word taught to Kiwi since
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -21,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
-from store import HanmarkError, Store
+from hanmark.store import HanmarkError, Store
 
 WORD_RE = re.compile(r"\S+")
 
@@ -202,9 +201,8 @@ class ChildAnalyzer(Analyzer):
             requests = [request]
             if self._child is None:  # a new child learns what an old one was taught
                 self._child = subprocess.Popen(
-                    [sys.executable, "-c", "from nlp.analyzer import serve; serve()"],
-                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                    env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+                    [sys.executable, "-m", "hanmark.nlp.analyzer"],
+                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
                 if self._taught:
                     requests.insert(0, ["teach", self._taught])
             child = self._child
@@ -343,3 +341,7 @@ def analyse_articles(store: Store, uids: list[str] | None = None, *, batch: int 
         if progress:
             progress(len(rows))
     return done
+
+
+if __name__ == "__main__":  # the app's Kiwi child process: python -m hanmark.nlp.analyzer
+    serve()

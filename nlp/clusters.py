@@ -10,7 +10,7 @@ added +0.003 to +0.007 entity F1 on each of five held-out KLUE-NER slices.
 kiwipiepy exposes similarities, not vectors, so each morpheme is represented
 by its cosine similarity to 512 anchor morphemes, which keeps neighbourhoods
 (nearest of 광저우: 시안, 난징, 톈진). The table is built once and shipped
-(``python -m nlp.clusters`` rebuilds it); models record its checksum.
+(``python -m hanmark.nlp.clusters`` rebuilds it); models record its checksum.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import zlib
 from functools import cache
 from pathlib import Path
 
-from store import HanmarkError
+from hanmark.store import HanmarkError
 
 PATH = Path(__file__).resolve().parent / "models" / "clusters.jsonl.gz"
 CHUNK = 2000  # morphemes per line of the file

@@ -21,9 +21,9 @@ from typing import Any
 
 import pycrfsuite
 
-from store import HanmarkError
-from store.formats.output import atomic_file, write_failed
-from store.paths import is_database_file
+from hanmark.store import HanmarkError
+from hanmark.store.formats.output import atomic_file, write_failed
+from hanmark.store.paths import is_database_file
 
 from . import clusters as word_clusters
 from .analyzer import Analysis, get_analyzer

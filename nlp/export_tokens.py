@@ -5,7 +5,7 @@ batches and cached."""
 
 from __future__ import annotations
 
-from store import Article, Store
+from hanmark.store import Article, Store
 
 from .analyzer import Analysis, Analyzer, get_analyzer
 

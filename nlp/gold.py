@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from store import HanmarkError
+from hanmark.store import HanmarkError
 
 LABELS = ("PS", "LC", "OG", "DT", "TI", "QT")
 
@@ -68,15 +68,15 @@ def flat(spans: list[tuple[int, int, str]]) -> tuple[tuple[int, int, str], ...]:
 
 
 def gold_formats() -> list[str]:
-    from store.formats.registry import FORMATS
+    from hanmark.store.formats.registry import FORMATS
 
     return [name for name, f in FORMATS.items() if f.read is not None and name != "text"]
 
 
 def read_gold(path: str | Path, fmt: str = "klue") -> Iterator[Example]:
     """Stream labeled texts from a gold file; a wrong file or format is one sentence."""
-    from store.formats.registry import FORMATS
-    from store.importer import RecordError, Source
+    from hanmark.store.formats.registry import FORMATS
+    from hanmark.store.importer import RecordError, Source
 
     if fmt not in gold_formats():
         raise HanmarkError(f"Unknown gold format {fmt!r}; use one of {', '.join(gold_formats())}.")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 
-from store import NewSpan, Span, Store
+from hanmark.store import NewSpan, Span, Store
 
 from .analyzer import Analysis, analysis_for, cached_analysis, get_analyzer
 from .crf import CrfModel, default_model

@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from store import HanmarkError, Store
+from hanmark.store import HanmarkError, Store
 
 from . import versions
 from .analyzer import Analysis, analysis_for, get_analyzer

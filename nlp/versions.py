@@ -22,7 +22,7 @@ from typing import Any
 
 import platformdirs
 
-from store import HanmarkError
+from hanmark.store import HanmarkError
 
 SHIPPED = "shipped"
 LEGACY = "legacy"
@@ -122,7 +122,7 @@ def active() -> Version:
 
 def _write_atomic(path: Path, text: str, db: str | os.PathLike | None) -> None:
     """Through a temporary renamed in (never the database: it is refused unwritten)."""
-    from store.formats.output import atomic_file
+    from hanmark.store.formats.output import atomic_file
 
     with atomic_file(path, force=True, database=db, what="model") as temp:
         temp.write_text(text, encoding="utf-8")
@@ -140,7 +140,7 @@ def add(model: Any, info: dict[str, Any], db: str | os.PathLike | None = None) -
     """Keep a trained model as the next numbered version (not yet active). The
     number is claimed by creating its ``.json`` exclusively, so two trainings
     at once never share one."""
-    from store.paths import refuse_database_output
+    from hanmark.store.paths import refuse_database_output
 
     where = _made_folder()
     number = max((int(v.id) for v in _numbered(where)), default=0) + 1

@@ -231,7 +231,7 @@ def preset(name: str) -> list[Label]:
 
 def nikl150() -> list[Label]:
     """The 150 NIKL types, each under its level-1 group label (PS, OG, LC, ...)."""
-    text = resources.files("store").joinpath("presets", NIKL_FILE).read_text("utf-8")
+    text = resources.files("hanmark.store").joinpath("presets", NIKL_FILE).read_text("utf-8")
     klue = {lab.name: lab for lab in preset("klue")}
     labels: list[Label] = []
     for row in csv.DictReader(io.StringIO(text), delimiter="\t"):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from store import Store
+from hanmark.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO.parent / "shared" / "data"

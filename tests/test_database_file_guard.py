@@ -17,12 +17,12 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from store import Store
-from store.paths import database_files
+from hanmark.store import Store
+from hanmark.store.paths import database_files
+from hanmark.tui.app import HanmarkApp
+from hanmark.tui.cli import main
 from tests.conftest import REPO, SEED_FILE
 from tests.tui.conftest import settle
-from tui.app import HanmarkApp
-from tui.cli import main
 
 PACKAGES = ("store", "nlp", "tui")
 FILE_CALLS = {"open", "read_bytes", "read_text", "write_bytes", "write_text", "unlink",

@@ -8,9 +8,9 @@ import sys
 import pytest
 
 
-@pytest.mark.parametrize("module", ["store", "store.importer", "store.labels",
-                                    "store.html", "nlp", "nlp.analyzer", "nlp.suggest",
-                                    "nlp.training"])
+@pytest.mark.parametrize("module", [
+    "hanmark.store", "hanmark.store.importer", "hanmark.store.labels", "hanmark.store.html",
+    "hanmark.nlp", "hanmark.nlp.analyzer", "hanmark.nlp.suggest", "hanmark.nlp.training"])
 def test_layer_does_not_import_textual(module: str) -> None:
     code = (
         f"import sys, {module}\n"

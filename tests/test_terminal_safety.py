@@ -20,11 +20,11 @@ from pathlib import Path
 
 import pytest
 
-from store import Label, Store
-from store.models import NewSpan
+from hanmark.store import Label, Store
+from hanmark.store.models import NewSpan
+from hanmark.tui.app import HanmarkApp
 from tests.tui.conftest import settle
 from tests.tui.screen_text import screen_text
-from tui.app import HanmarkApp
 
 OSC = "\x1b]2;PWNED\x1b\\"
 CSI = "\x1b[31m"
@@ -44,7 +44,7 @@ def evil(word: str) -> str:
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """``hanmark ARGS`` as a real process on a pipe, output captured as text."""
-    code = "import sys; from tui.cli import main; sys.argv[0] = 'hanmark'; main()"
+    code = "import sys; from hanmark.tui.cli import main; sys.argv[0] = 'hanmark'; main()"
     return subprocess.run([sys.executable, "-c", code, *args], capture_output=True,
                           text=True, encoding="utf-8", errors="replace", timeout=120,
                           env={**os.environ, "COLUMNS": "400", **(env or {})})
@@ -140,7 +140,7 @@ def write_inputs(folder: Path) -> list[str]:
 
 
 def _native_article(text: str, annotator: str) -> dict:
-    from store.store import article_uid
+    from hanmark.store.store import article_uid
 
     span = [1, 0, 2, "PS", annotator, "human", "accepted", evil("model"), 0.5,
             evil("note"), "2025-01-01T00:00:00+00:00", "2025-01-01T00:00:00+00:00"]
@@ -323,9 +323,9 @@ def test_bad_names_are_refused_in_one_sentence_that_shows_them(outputs: dict) ->
 async def test_the_app_draws_hostile_fields_as_inert_characters(
         world: dict, monkeypatch: pytest.MonkeyPatch) -> None:
     # Suggestions are not what is tested here, and loading their model takes seconds.
-    monkeypatch.setattr("nlp.suggest.suggest_article", lambda *args, **kwargs: 0)
-    monkeypatch.setattr("nlp.suggest.teach_analyzer", lambda *args, **kwargs: None)
-    monkeypatch.setattr("nlp.crf.default_model", lambda *args, **kwargs: None)
+    monkeypatch.setattr("hanmark.nlp.suggest.suggest_article", lambda *args, **kwargs: 0)
+    monkeypatch.setattr("hanmark.nlp.suggest.teach_analyzer", lambda *args, **kwargs: None)
+    monkeypatch.setattr("hanmark.nlp.crf.default_model", lambda *args, **kwargs: None)
     with Store(world["hostile"]) as store:
         app = HanmarkApp(store, annotator=BOB)
         async with app.run_test(size=(160, 50)) as pilot:

@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.markup import escape
 from textual.screen import Screen
 
-from store import Store
+from hanmark.store import Store
 
 from .screens.help import HelpScreen
 from .screens.main import MainScreen

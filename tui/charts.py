@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from rich.table import Table
 from rich.text import Text
 
-from store.colour import usable_colour
+from hanmark.store.colour import usable_colour
 
 from .textcells import safe
 

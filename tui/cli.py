@@ -17,7 +17,7 @@ from typing import Any
 
 import click
 
-from store import HanmarkError, Store
+from hanmark.store import HanmarkError, Store
 
 from .settings import resolve_annotator, resolve_db
 from .textcells import safe
@@ -82,7 +82,7 @@ def open_store(db: str | None, *, readonly: bool = False, create: bool = True) -
         say(f"hanmark: {path} is not writable; opened read-only (nothing can be "
             "changed).", fg="yellow", err=True)
     if fresh and is_default:
-        from store.importer import import_sources
+        from hanmark.store.importer import import_sources
 
         import_sources(store, seed_paths(), collection="seeds")
     return store
@@ -114,7 +114,7 @@ class LazyGroup(click.Group):
         """Refuse undecodable bytes in any argument (Python keeps them as lone
         surrogates, which no UTF-8 text and no SQLite file can hold)."""
         if not all(arg.isascii() for arg in args):
-            from store.textclean import lone_surrogate
+            from hanmark.store.textclean import lone_surrogate
 
             bad = next((arg for arg in args if lone_surrogate(arg)), None)
             if bad is not None:
@@ -199,7 +199,7 @@ def stats_command(ctx: click.Context, db: str | None, as_json: bool) -> None:
         return
     from rich.console import Console
 
-    from store.agreement import agreement
+    from hanmark.store.agreement import agreement
 
     from .charts import stats_charts
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from store import HanmarkError
-from store.formats.export import SEPARATORS, TOKEN_MODES, ExportOptions, export, parse_split
-from store.formats.registry import EXPORT_FORMATS
+from hanmark.store import HanmarkError
+from hanmark.store.formats.export import SEPARATORS, TOKEN_MODES, ExportOptions, export, parse_split
+from hanmark.store.formats.registry import EXPORT_FORMATS
 
 from .cli import _db, _progress, db_option, friendly, open_store, say
 from .settings import resolve_annotator
@@ -45,7 +45,7 @@ def export_command(ctx: click.Context, db: str | None, fmt: str, out: Path, stat
                    split: str | None, seed: int, tokens: str, merge: str | None,
                    sep: str | None, force: bool) -> None:
     """Export labeled articles: hanmark, spacy, doccano, labelstudio, brat, conll, klue, hf."""
-    from nlp.export_tokens import kiwi_segmenter
+    from hanmark.nlp.export_tokens import kiwi_segmenter
 
     options = ExportOptions(
         fmt=fmt, out=out, status=None if status == "all" else status, collection=collection,

@@ -6,9 +6,9 @@ import sys
 
 import click
 
-from store import HanmarkError
-from store.formats.registry import IMPORT_FORMATS, parse_label_map
-from store.importer import import_sources
+from hanmark.store import HanmarkError
+from hanmark.store.formats.registry import IMPORT_FORMATS, parse_label_map
+from hanmark.store.importer import import_sources
 
 from .cli import _db, _progress, db_option, friendly, open_store, say
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import click
 
-from store import Label
-from store import labels as label_set
-from store.formats.output import atomic_file
+from hanmark.store import Label
+from hanmark.store import labels as label_set
+from hanmark.store.formats.output import atomic_file
 
 from .cli import _db, db_option, friendly, json_text, open_store, say
 from .settings import resolve_annotator

@@ -23,7 +23,7 @@ def models_group(ctx: click.Context, as_json: bool) -> None:
     """List the model versions (when, trained on what, scores); * marks the active one."""
     if ctx.invoked_subcommand is not None:
         return
-    from nlp import versions
+    from hanmark.nlp import versions
 
     active = versions.active_id()
     rows = versions.versions()
@@ -58,7 +58,7 @@ def models_group(ctx: click.Context, as_json: bool) -> None:
 @friendly
 def use_command(ctx: click.Context, ident: str) -> None:
     """Make version ID the active model (suggestions use it from now on)."""
-    from nlp import versions
+    from hanmark.nlp import versions
 
     from .settings import resolve_db
 

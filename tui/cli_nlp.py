@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from store import HanmarkError
+from hanmark.store import HanmarkError
 
 from .cli import _db, _progress, db_option, friendly, json_text, open_store
 from .settings import resolve_db
@@ -21,7 +21,7 @@ GOLD_FORMAT = click.option("--format", "fmt", default="klue", show_default=True,
 
 
 def _load(path: str | None, database: Path | None = None):
-    from nlp.crf import CrfModel, default_model, model_path
+    from hanmark.nlp.crf import CrfModel, default_model, model_path
 
     if path:
         return CrfModel.load(path, database=database)
@@ -61,7 +61,7 @@ def train_command(ctx: click.Context, db: str | None, gold: tuple[str, ...], fmt
     The new model and the active one are scored on held-out data neither saw:
     a slice of the base corpus and, once you have done enough articles, one
     done article in five. `hanmark models` lists every version."""
-    from nlp import training
+    from hanmark.nlp import training
 
     examples = training.gold_examples(gold, fmt) if gold else []
     db_path = _db(ctx, db)
@@ -90,8 +90,8 @@ def _train_to_file(store, target: Path, database: Path, params: dict, options: d
                    force: bool) -> None:
     """``--out``: a model file for HANMARK_MODEL or shipping; no version, no switch.
     The path is checked before training, which a refusal must not cost."""
-    from nlp import training, versions
-    from store.formats.output import check_output
+    from hanmark.nlp import training, versions
+    from hanmark.store.formats.output import check_output
 
     check_output(target, force=force, database=database, what="model")
     plan = training.prepare(store, **options)
@@ -119,8 +119,8 @@ def _report(outcome) -> None:
     """What was trained, both models' scores, and which one is active now and why."""
     import os
 
-    from nlp import training as training_rules
-    from nlp import versions
+    from hanmark.nlp import training as training_rules
+    from hanmark.nlp import versions
 
     new, old, ident = outcome.new, outcome.old, outcome.version.id
     training = outcome.version.info["training"]
@@ -159,7 +159,7 @@ def _report(outcome) -> None:
 def suggest_command(ctx: click.Context, db: str | None, collection: str | None,
                     model_file: str | None, workers: int | None) -> None:
     """Pre-annotate articles with suggestions and rank them by model uncertainty."""
-    from nlp.suggest import DEFAULT, suggest_all
+    from hanmark.nlp.suggest import DEFAULT, suggest_all
 
     store = open_store(_db(ctx, db))
     model = _load(model_file, store.path) if model_file else DEFAULT
@@ -182,7 +182,7 @@ def suggest_command(ctx: click.Context, db: str | None, collection: str | None,
 def evaluate_command(gold: str, fmt: str, model_file: str | None, skip: int,
                      as_json: bool) -> None:
     """Entity-level precision, recall and F1 (as seqeval computes them) on a gold file."""
-    from nlp import training
+    from hanmark.nlp import training
 
     model = _load(model_file)
     examples = training.gold_examples([gold], fmt)[skip:]

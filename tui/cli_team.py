@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from store.agreement import agreement
-from store.merge import merge_database
+from hanmark.store.agreement import agreement
+from hanmark.store.merge import merge_database
 
 from .cli import _db, db_option, friendly, json_text, open_store, say
 from .textcells import safe

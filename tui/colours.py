@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from rich.style import Style
 
-from store.colour import text_colour_for, usable_colour
+from hanmark.store.colour import text_colour_for, usable_colour
 
 __all__ = ["label_style", "text_colour_for"]
 

@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING
 
 import platformdirs
 
-from store import HanmarkError
-from store.colour import parse_colour
-from store.names import check_name
+from hanmark.store import HanmarkError
+from hanmark.store.colour import parse_colour
+from hanmark.store.names import check_name
 
 if TYPE_CHECKING:  # the CLI reads settings on every command; Textual loads only for the app
     from textual.app import App

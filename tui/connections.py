@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from store import Store
+from hanmark.store import Store
 
 
 def own_store(store: Store) -> Store:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from store import Label
+from hanmark.store import Label
 
 
 def _parts_match(query: str, parts: Sequence[str]) -> bool:

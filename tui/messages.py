@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:  # Kiwi's module loads in a worker, not at start-up
-    from nlp.analyzer import Analysis
+    from hanmark.nlp.analyzer import Analysis
 
 
 class ArticleAnalysed(Message):

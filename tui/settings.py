@@ -9,7 +9,7 @@ from pathlib import Path
 
 import platformdirs
 
-from store.names import check_annotator
+from hanmark.store.names import check_annotator
 
 from .config import load_config
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from nlp.crf import CrfModel, TrainingItem, train
-from nlp.gold import Example, read_gold
-from nlp.training import analyse_examples
+from hanmark.nlp.crf import CrfModel, TrainingItem, train
+from hanmark.nlp.gold import Example, read_gold
+from hanmark.nlp.training import analyse_examples
 from tests.conftest import KLUE_FILE
 
 TINY_TRAIN = 200

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nlp.analyzer import (
+from hanmark.nlp.analyzer import (
     Analysis,
     Analyzer,
     ChildAnalyzer,
@@ -12,7 +12,7 @@ from nlp.analyzer import (
     analysis_for,
     get_analyzer,
 )
-from store import HanmarkError, Store
+from hanmark.store import HanmarkError, Store
 
 TEXT = "엔비디아와 삼성전자가 GPU를 확보했다. 이재명 대통령이 말했다."
 
@@ -47,7 +47,7 @@ def test_cache_round_trip_and_batch(store: Store) -> None:
 
 
 def test_a_cached_analysis_is_redone_once_a_word_in_it_is_taught(store: Store) -> None:
-    from nlp.analyzer import Analyzer
+    from hanmark.nlp.analyzer import Analyzer
 
     analyzer = Analyzer(num_workers=1)
     uid, _ = store.add_article("퓨리오사AI와 리벨리온이 손잡았다.")
@@ -65,7 +65,7 @@ def test_a_cached_analysis_is_redone_once_a_word_in_it_is_taught(store: Store) -
 def test_a_kiwi_that_cannot_load_in_the_child_process_is_one_sentence(
         tmp_path, monkeypatch) -> None:
     (tmp_path / "kiwipiepy.py").write_text("raise ImportError('no model files')\n")
-    monkeypatch.syspath_prepend(str(tmp_path))  # what the child will import
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))  # what the child will import
     analyzer = ChildAnalyzer()
     analyzer.add_user_words([("퓨리오사AI", "NNP")])
     with pytest.raises(HanmarkError, match="could not be loaded .*no model files"):

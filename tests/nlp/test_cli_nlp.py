@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from hanmark.tui.cli import main
 from tests.conftest import KLUE_FILE, KONNE_FILE, SEED_FILE
-from tui.cli import main
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +33,7 @@ def model_file(small_klue: Path, tmp_path_factory) -> Path:
 
 
 def test_train_stores_summary_and_scores(model_file: Path) -> None:
-    from nlp.crf import CrfModel
+    from hanmark.nlp.crf import CrfModel
 
     meta = CrfModel.load(model_file).meta
     assert meta["training"]["gold_dropped"] == 10  # every tenth: the base slice, never trained
@@ -53,7 +53,7 @@ def test_evaluate_json_shape(model_file: Path, small_klue: Path) -> None:
     assert data["sentences"] == 20
     for row in data["per_label"].values():
         assert set(row) == {"precision", "recall", "f1", "support"}
-    from nlp.crf import CrfModel
+    from hanmark.nlp.crf import CrfModel
 
     stored = CrfModel.load(model_file).meta["scores"]["holdout"]
     assert data["entity"] == pytest.approx(stored["entity"])  # same texts, same numbers
@@ -63,7 +63,7 @@ def test_train_on_database_labels_then_suggest(tmp_path: Path, model_file: Path)
     db = str(tmp_path / "h.db")
     runner = CliRunner()
     assert runner.invoke(main, ["import", str(SEED_FILE), "--db", db]).exit_code == 0
-    from store import Store
+    from hanmark.store import Store
 
     with Store(db) as store:
         uid = store.article_rows()[0].uid
@@ -113,9 +113,9 @@ def test_articles_by_uncertainty_after_suggest(tmp_path: Path, model_file: Path)
     assert runner.invoke(main, ["suggest", "--db", db, "--model", str(model_file)]).exit_code == 0
     result = runner.invoke(main, ["articles", "--db", db, "--order", "uncertainty", "--json"])
     assert result.exit_code == 0, result.output
-    from nlp.analyzer import analysis_for
-    from nlp.crf import CrfModel
-    from store import Store
+    from hanmark.nlp.analyzer import analysis_for
+    from hanmark.nlp.crf import CrfModel
+    from hanmark.store import Store
 
     model = CrfModel.load(model_file)
     with Store(db) as store:

@@ -10,11 +10,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nlp import clusters
-from nlp.analyzer import get_analyzer
-from nlp.crf import CrfModel
-from nlp.features import rich_features
-from store import HanmarkError
+from hanmark.nlp import clusters
+from hanmark.nlp.analyzer import get_analyzer
+from hanmark.nlp.crf import CrfModel
+from hanmark.nlp.features import rich_features
+from hanmark.store import HanmarkError
 
 CITIES = ["부산/NNP", "대구/NNP", "광주/NNP", "인천/NNP"]
 COMPANIES = ["롯데/NNP", "현대/NNP", "한화/NNP"]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from seqeval.metrics import classification_report, f1_score, precision_score, recall_score
 
-from nlp.evaluate import score
-from nlp.gold import spans_to_tags
-from nlp.training import analyse_examples
+from hanmark.nlp.evaluate import score
+from hanmark.nlp.gold import spans_to_tags
+from hanmark.nlp.training import analyse_examples
 
 
 def _tags_without_spaces(text: str, spans) -> list[str]:

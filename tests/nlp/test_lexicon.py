@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from nlp.analyzer import get_analyzer
-from nlp.lexicon import expand, prototypes
+from hanmark.nlp.analyzer import get_analyzer
+from hanmark.nlp.lexicon import expand, prototypes
 
 
 def test_neighbours_of_labeled_morphemes_get_their_class() -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from nlp.analyzer import get_analyzer
-from nlp.rules import rule_candidates
+from hanmark.nlp.analyzer import get_analyzer
+from hanmark.nlp.rules import rule_candidates
 
 
 @pytest.fixture(scope="module")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from nlp.analyzer import analysis_for, get_analyzer
-from nlp.crf import DEFAULT_PATH, CrfModel
-from nlp.suggest import propagate_label, suggest_all, suggest_article
-from store import Store
+from hanmark.nlp.analyzer import analysis_for, get_analyzer
+from hanmark.nlp.crf import DEFAULT_PATH, CrfModel
+from hanmark.nlp.suggest import propagate_label, suggest_all, suggest_article
+from hanmark.store import Store
 
 
 def _shown(store: Store, uid: str, state: str = "suggested") -> dict[str, set[str]]:
@@ -115,7 +115,7 @@ def test_worker_processes_suggest_the_same(tmp_path, tiny_model: CrfModel) -> No
 
 
 def test_gazetteer_reaches_articles_analysed_before_the_word_was_taught(store: Store) -> None:
-    from nlp.analyzer import Analysis, Token
+    from hanmark.nlp.analyzer import Analysis, Token
 
     uid, _ = store.add_article("어제 딥코어와 협약했다.")
     glued = Analysis("어제 딥코어와 협약했다.", (
@@ -130,11 +130,11 @@ def test_gazetteer_reaches_articles_analysed_before_the_word_was_taught(store: S
 
 
 def test_labeled_forms_are_taught_to_a_fresh_kiwi(store: Store, monkeypatch) -> None:
-    from nlp.analyzer import Analyzer
-    from nlp.suggest import teach_analyzer
+    from hanmark.nlp.analyzer import Analyzer
+    from hanmark.nlp.suggest import teach_analyzer
 
     fresh = Analyzer(num_workers=1)  # the next run: Kiwi knows nothing yet (not even loaded)
-    monkeypatch.setattr("nlp.suggest.get_analyzer", lambda: fresh)
+    monkeypatch.setattr("hanmark.nlp.suggest.get_analyzer", lambda: fresh)
     uid, _ = store.add_article("큐브릭스와 협약했다.")
     store.label_range(uid, 0, 4, "OG", annotator="kim")
     assert teach_analyzer(store) == 1

@@ -10,10 +10,10 @@ import sys
 import time
 from pathlib import Path
 
-from store import Store
+from hanmark.store import Store
 from tests.conftest import REPO
 
-SUGGEST = "import sys; from tui.cli import main; sys.argv[0] = 'hanmark'; main()"
+SUGGEST = "import sys; from hanmark.tui.cli import main; sys.argv[0] = 'hanmark'; main()"
 
 
 def _children(pid: int) -> list[int]:

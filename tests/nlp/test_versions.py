@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from nlp import crf, training, versions
-from nlp.gold import read_gold
-from store import HanmarkError, Store
+from hanmark.nlp import crf, training, versions
+from hanmark.nlp.gold import read_gold
+from hanmark.store import HanmarkError, Store
+from hanmark.tui.cli import main
 from tests.conftest import SEED_FILE
-from tui.cli import main
 
 TINY = {"max_iterations": 20}
 
@@ -152,8 +152,8 @@ def test_unknown_version_is_one_line() -> None:
 async def test_statistics_screen_names_the_active_model_and_its_score(store: Store) -> None:
     from textual.app import App
 
+    from hanmark.tui.screens.stats import StatsScreen
     from tests.tui.screen_text import screen_text
-    from tui.screens.stats import StatsScreen
 
     class StatsApp(App):
         def on_mount(self) -> None:

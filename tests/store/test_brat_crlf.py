@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from store import Store
-from store.formats.export import ExportOptions, export
-from store.importer import import_sources
+from hanmark.store import Store
+from hanmark.store.formats.export import ExportOptions, export
+from hanmark.store.importer import import_sources
 
 LINES = ["첫 줄에 서울", "부산의 김철수", "", "셋째 줄 삼성전자"]
 WANTED = [("서울\n부산", "LC"), ("김철수", "PS"), ("삼성전자", "OG")]

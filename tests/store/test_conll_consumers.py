@@ -11,10 +11,10 @@ from seqeval.scheme import BILOU, IOB2, IOBES, Tokens
 from spacy.training import iob_to_biluo
 from spacy.training.converters import conll_ner_to_docs
 
-from store import Store
-from store.formats.export import ExportOptions, export
-from store.importer import import_sources
-from store.models import NewSpan
+from hanmark.store import Store
+from hanmark.store.formats.export import ExportOptions, export
+from hanmark.store.importer import import_sources
+from hanmark.store.models import NewSpan
 from tests.conftest import KLUE_FILE
 
 SENTENCES = 500  # of the KLUE sample: enough of its quirks, a fraction of its time

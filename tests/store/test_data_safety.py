@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from store import Store
+from hanmark.store import Store
 from tests.conftest import REPO
 
-CLI = "import sys; from tui.cli import main; sys.argv[0] = 'hanmark'; main()"
+CLI = "import sys; from hanmark.tui.cli import main; sys.argv[0] = 'hanmark'; main()"
 TEXT = "엔비디아와 삼성전자가 경주에서 만났다."
 
 
@@ -103,7 +103,7 @@ def test_import_that_refused_something_exits_non_zero(db_path: Path, tmp_path: P
 
 def test_new_database_opened_by_many_processes_at_once(tmp_path: Path) -> None:
     db = tmp_path / "fresh.db"
-    code = "import sys; from store import Store; Store(sys.argv[1]).close(); print('ok')"
+    code = "import sys; from hanmark.store import Store; Store(sys.argv[1]).close(); print('ok')"
     children = [subprocess.Popen([sys.executable, "-c", code, str(db)], cwd=REPO,
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                 for _ in range(6)]
@@ -115,7 +115,7 @@ def test_new_database_opened_by_many_processes_at_once(tmp_path: Path) -> None:
 
 WRITER = textwrap.dedent("""
     import sys, time
-    from store import Store
+    from hanmark.store import Store
     store = Store(sys.argv[1])
     uid, _ = store.add_article(sys.argv[2])
     store.label_range(uid, 0, 4, "OG", annotator="kim")
@@ -125,8 +125,8 @@ WRITER = textwrap.dedent("""
 AS_NOBODY = textwrap.dedent("""
     import os, sys
     from rich.console import Console; from rich.table import Table
-    from store.agreement import agreement; from tui import charts
-    from tui.cli import main; import importlib.metadata
+    from hanmark.store.agreement import agreement; from hanmark.tui import charts
+    from hanmark.tui.cli import main; import importlib.metadata
     os.setgid(65534); os.setuid(65534)
     sys.argv = ["hanmark", "stats", "--json", "--db", sys.argv[1]]
     main()

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from store import HanmarkError, Store
-from store.migrations import SCHEMA_VERSION
+from hanmark.store import HanmarkError, Store
+from hanmark.store.migrations import SCHEMA_VERSION
 
 
 def _bytes(path: Path) -> bytes:

@@ -20,14 +20,14 @@ from pathlib import Path
 
 import pytest
 
-from store import Store
+from hanmark.store import Store
 
 REPO = Path(__file__).resolve().parents[2]
 TEXT = "엔비디아와 삼성전자가 GPU 26만 장을 확보했다. 이재명 대통령이 경주에서 말했다."
 
 LABELER = textwrap.dedent("""
     import sys
-    from store import Store
+    from hanmark.store import Store
     store = Store(sys.argv[1])
     for uid in sys.argv[2].split(","):
         span = store.label_range(uid, 0, 3, "OG", annotator="crash")
@@ -69,7 +69,7 @@ def test_sigkill_loses_nothing_reported_saved(db_path: Path, seed: int) -> None:
 
 IMPORTER = textwrap.dedent("""
     import sys
-    from tui.cli import main
+    from hanmark.tui.cli import main
     sys.argv = ["hanmark", "import", "--db", sys.argv[1], *sys.argv[2:]]
     main()
 """)
@@ -136,8 +136,9 @@ def test_read_only_file_opens_read_only_and_says_so() -> None:
     code = textwrap.dedent("""
         import os, sys
         from rich.console import Console; from rich.table import Table  # before the switch:
-        from store.agreement import agreement; from tui import charts  # nobody cannot read
-        from tui.cli import main; import importlib.metadata           # root's site-packages
+        from hanmark.store.agreement import agreement  # nobody cannot read
+        from hanmark.tui import charts                 # root's site-packages
+        from hanmark.tui.cli import main; import importlib.metadata
         os.setgid(65534); os.setuid(65534)
         sys.argv = ["hanmark", "stats", "--db", sys.argv[1]]
         main()
@@ -155,7 +156,7 @@ def test_read_only_file_opens_read_only_and_says_so() -> None:
 
 EXPORTER = textwrap.dedent("""
     import sys
-    from tui.cli import main
+    from hanmark.tui.cli import main
     sys.argv = ["hanmark", "export", "--db", sys.argv[1], "--format", "doccano", "--out",
                 sys.argv[2], "--status", "all", "--annotator", "kim", "--force"]
     main()
@@ -184,7 +185,7 @@ def test_killed_export_leaves_the_previous_file(db_path: Path, tmp_path: Path) -
 
 SUGGESTER = textwrap.dedent("""
     import sys
-    from tui.cli import main
+    from hanmark.tui.cli import main
     sys.argv = ["hanmark", "suggest", "--db", sys.argv[1]]
     main()
 """)

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from store import HanmarkError, Store
-from store.formats.registry import detect
-from store.importer import import_sources
+from hanmark.store import HanmarkError, Store
+from hanmark.store.formats.registry import detect
+from hanmark.store.importer import import_sources
 
 TEXT = "삼성전자가 경주에서 발표했다."
 GOOD = json.dumps({"text": TEXT, "label": [[0, 4, "OG"], [6, 8, "LC"]]}, ensure_ascii=False)

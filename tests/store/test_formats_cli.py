@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from store import NewSpan, Store
+from hanmark.store import NewSpan, Store
+from hanmark.tui.cli import main
 from tests.conftest import KLUE_FILE
-from tui.cli import main
 
 TEXTS = [f"{name}는 {i}일 서울에서 만났다." for i, name in enumerate(
     ["김철수", "이영희", "박민수", "최지우", "정우성", "한지민", "윤아", "강동원", "송강호",
@@ -92,7 +92,7 @@ def test_existing_output_needs_force_and_failures_leave_nothing(run, filled, tmp
     assert result.exit_code == 1 and "exists; use --force" in result.output
     assert out.read_text(encoding="utf-8") == "keep me"
 
-    from store.formats.doccano import DoccanoWriter
+    from hanmark.store.formats.doccano import DoccanoWriter
 
     def broken(self, doc):
         raise OSError(5, "Input/output error")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from store.formats.common import keep_longest, trim_spans
-from store.formats.iob import iob2_entities, iob2_tags, sentence_groups, token_ranges
+from hanmark.store.formats.common import keep_longest, trim_spans
+from hanmark.store.formats.iob import iob2_entities, iob2_tags, sentence_groups, token_ranges
 
 TEXT = "엔비디아와 삼성전자가 만났다. 이재명 대통령이 말했다."
 

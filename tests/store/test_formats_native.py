@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from store import Label, NewSpan, Store
-from store.formats.export import ExportOptions, export
-from store.importer import import_sources
+from hanmark.store import Label, NewSpan, Store
+from hanmark.store.formats.export import ExportOptions, export
+from hanmark.store.importer import import_sources
 
 TEXTS = ["엔비디아와 삼성전자가 GPU 26만 장을 확보했다.", "이재명 대통령이 경주에서 말했다.",
          "오늘은 아무 일도 없었다."]

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from store import Label, Store
-from store.formats.export import ExportOptions, export
-from store.importer import import_sources
+from hanmark.store import Label, Store
+from hanmark.store.formats.export import ExportOptions, export
+from hanmark.store.importer import import_sources
 from tests.conftest import KLUE_FILE, KONNE_FILE
 
 

@@ -12,13 +12,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from seqeval.metrics import f1_score
 
-from nlp.export_tokens import kiwi_segmenter
-from store import NewSpan, Store
-from store.formats.common import keep_longest
-from store.formats.export import ExportOptions, export
-from store.formats.hf import labels_path
-from store.formats.spacy import spacy_tokens
-from store.importer import import_sources
+from hanmark.nlp.export_tokens import kiwi_segmenter
+from hanmark.store import NewSpan, Store
+from hanmark.store.formats.common import keep_longest
+from hanmark.store.formats.export import ExportOptions, export
+from hanmark.store.formats.hf import labels_path
+from hanmark.store.formats.spacy import spacy_tokens
+from hanmark.store.importer import import_sources
 
 LABELS = ["PS", "LC", "OG", "DT", "TI", "QT"]
 SYLLABLES = st.characters(min_codepoint=0xAC00, max_codepoint=0xD7A3)

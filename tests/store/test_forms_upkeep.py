@@ -8,11 +8,11 @@ import sqlite3
 from collections import Counter
 from pathlib import Path
 
-from store import Store
-from store.importer import import_sources
-from store.labels import rename_label
-from store.merge import merge_database
-from store.models import NewSpan
+from hanmark.store import Store
+from hanmark.store.importer import import_sources
+from hanmark.store.labels import rename_label
+from hanmark.store.merge import merge_database
+from hanmark.store.models import NewSpan
 
 TEXT = "엔비디아와 삼성전자가 경주에서 만났다. 엔비디아는 서울에도 간다."
 

@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from store import Store
-from store.html import MAX_PAGE_MB
+from hanmark.store import Store
+from hanmark.store.html import MAX_PAGE_MB
+from hanmark.tui.cli import main
 from tests.conftest import REPO
-from tui.cli import main
 
 DEEP = "[" * 100_000
-HANMARK = "import sys; from tui.cli import main; sys.argv[0] = 'hanmark'; main()"
+HANMARK = "import sys; from hanmark.tui.cli import main; sys.argv[0] = 'hanmark'; main()"
 
 
 def hanmark(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from store import Store
-from tui.cli import main
+from hanmark.store import Store
+from hanmark.tui.cli import main
 
 PAGES = Path(__file__).parent / "html_pages"
 ARTICLE = PAGES / "hankook_ai.html"      # og/article meta tags, ads, comments, sidebar

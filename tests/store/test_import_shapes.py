@@ -11,8 +11,8 @@ from pathlib import Path
 import spacy
 from spacy.tokens import Doc, Span
 
-from store import Store
-from store.importer import import_sources
+from hanmark.store import Store
+from hanmark.store.importer import import_sources
 
 HANMARK = str(Path(sys.executable).with_name("hanmark"))
 # Korean without MeCab: spaCy's rule tokenizer (whitespace and punctuation).

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from store import Store
+from hanmark.store import Store
 
 HANMARK = str(Path(sys.executable).with_name("hanmark"))  # the console script, as users run it
 FIRST = "김철수는 서울에 산다."

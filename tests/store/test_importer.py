@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from store import HanmarkError, Store
-from store.importer import import_sources
+from hanmark.store import HanmarkError, Store
+from hanmark.store.importer import import_sources
 from tests.conftest import SEED_FILE
 
 KOREAN = "엔비디아와 삼성전자가 26만 장의 GPU를 확보했다.\n이재명 대통령이 말했다."

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from store import Store
-from store.formats.export import ExportOptions, export
-from store.formats.klue import HEADER, markup
-from store.importer import import_sources
+from hanmark.store import Store
+from hanmark.store.formats.export import ExportOptions, export
+from hanmark.store.formats.klue import HEADER, markup
+from hanmark.store.importer import import_sources
 
 ITEMS = [  # (id, text, spans): a space at the end, at both ends, none
     ("klue-ner-v1_dev_09000-nsmc", "영화 최고 ", []),

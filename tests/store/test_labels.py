@@ -11,11 +11,11 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from store import HanmarkError, Store
-from store.colour import contrast, text_colour_for
-from store.labels import nikl150, read_doccano_config, recent_labels
+from hanmark.store import HanmarkError, Store
+from hanmark.store.colour import contrast, text_colour_for
+from hanmark.store.labels import nikl150, read_doccano_config, recent_labels
+from hanmark.tui.cli import main
 from tests.conftest import SHARED_DATA
-from tui.cli import main
 
 DOCCANO_CONFIG = SHARED_DATA / "konne" / "doccano-label-config.json"
 TEXT = "엔비디아와 삼성전자가 서울에서 만났다."

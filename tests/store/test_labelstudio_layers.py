@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from label_studio_converter import Converter
 
-from store import Label, Store
-from store.formats.export import ExportOptions, export
-from store.importer import import_sources
+from hanmark.store import Label, Store
+from hanmark.store.formats.export import ExportOptions, export
+from hanmark.store.importer import import_sources
 from tests.conftest import KONNE_FILE
 
 CONFIG = """<View>

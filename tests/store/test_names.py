@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from store import HanmarkError, Label, Store
-from store import labels as label_set
-from store.importer import import_sources
-from store.names import check_annotator, check_name
+from hanmark.store import HanmarkError, Label, Store
+from hanmark.store import labels as label_set
+from hanmark.store.importer import import_sources
+from hanmark.store.names import check_annotator, check_name
 
 
 @pytest.mark.parametrize("name", ["PS", "OGG_MEDIA", "B2B", "김민지", "kim.lee@example.org",

@@ -24,10 +24,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from store import Label, Store
-from store.labels import add_labels
+from hanmark.store import Label, Store
+from hanmark.store.labels import add_labels
+from hanmark.tui.cli import main
 from tests.conftest import KLUE_FILE, REPO
-from tui.cli import main
 
 TEXT = "엔비디아와 삼성전자가 GPU 26만 장을 확보했다. 이재명 대통령이 경주에서 말했다. " * 2
 LIMIT = 128 * 1024  # the file size limit of the "full disk" (SQLite's -shm needs 32 KB)
@@ -38,7 +38,7 @@ CHILD = textwrap.dedent("""
     if limit:
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    from tui.cli import main
+    from hanmark.tui.cli import main
     main()
 """)
 
@@ -251,17 +251,17 @@ def test_a_full_disk_is_one_sentence_and_leaves_the_previous_file(tmp_path: Path
 
 
 TRAINER = """
-from nlp.analyzer import Analysis
-from nlp.crf import TrainingItem, train
-from nlp.gold import read_gold
-from tui.cli import friendly
+from hanmark.nlp.analyzer import Analysis
+from hanmark.nlp.crf import TrainingItem, train
+from hanmark.nlp.gold import read_gold
+from hanmark.tui.cli import friendly
 items = [TrainingItem(Analysis(ex.text, (), ((0, len(ex.text)),)), ex.spans)
          for ex in read_gold(sys.argv[1], "klue")]
 friendly(lambda: train(items, feature_set="chars-1", params={"max_iterations": 3}))()
 """
 SAVER = """
-from nlp.crf import DEFAULT_PATH, CrfModel
-from tui.cli import friendly
+from hanmark.nlp.crf import DEFAULT_PATH, CrfModel
+from hanmark.tui.cli import friendly
 friendly(lambda: CrfModel.load(DEFAULT_PATH).save(sys.argv[1]))()
 """
 
@@ -274,7 +274,7 @@ def test_a_full_disk_while_training_or_saving_a_model(gold: Path, tmp_path: Path
     out = tmp_path / "m.hmcrf"
     out.write_bytes(b"previous")
     child = subprocess.run(
-        [sys.executable, "-c", CHILD.replace("from tui.cli import main\nmain()", code),
+        [sys.executable, "-c", CHILD.replace("from hanmark.tui.cli import main\nmain()", code),
          str(LIMIT), str(gold if code is TRAINER else out)],
         cwd=REPO, env=_env(tmp_path), capture_output=True, text=True, timeout=120)
     one_sentence(child.returncode, child.stdout + child.stderr, "disk", "full",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from store import HanmarkError, NewSpan, Store
+from hanmark.store import HanmarkError, NewSpan, Store
 
 TEXT = "엔비디아와 삼성전자가 GPU 26만 장을 확보했다. 이재명 대통령이 경주에서 말했다."
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from store import Label, Store
-from store.agreement import agreement, cohen_kappa
-from store.merge import merge_database
-from tui.cli import main
+from hanmark.store import Label, Store
+from hanmark.store.agreement import agreement, cohen_kappa
+from hanmark.store.merge import merge_database
+from hanmark.tui.cli import main
 
 #        0123456789012345678901
 TEXT = "김철수가 서울 삼성전자에 갔다."
@@ -168,7 +168,7 @@ def test_stats_text_shows_charts(merged) -> None:
 
 
 def test_majority_keeps_spans_most_annotators_gave() -> None:
-    from store.review import majority
+    from hanmark.store.review import majority
 
     layers = {"kim": KIM, "lee": LEE, "park": [(0, 3, "PS"), (8, 12, "OG")]}
     assert majority(layers) == [(0, 3, "PS"), (8, 12, "OG")]

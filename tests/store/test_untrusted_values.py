@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from store import Store
-from store.formats.export import ExportOptions, export
-from store.importer import import_sources
+from hanmark.store import Store
+from hanmark.store.formats.export import ExportOptions, export
+from hanmark.store.importer import import_sources
 from tests.conftest import REPO
 
 TEXT = "엔비디아와 삼성전자가 경주에서 만났다."
-STATS = "import sys; from tui.cli import main; sys.argv[0] = 'hanmark'; main()"
+STATS = "import sys; from hanmark.tui.cli import main; sys.argv[0] = 'hanmark'; main()"
 
 
 def labelled(store: Store) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from textual.pilot import Pilot
 
-from store import Store
-from tui.app import HanmarkApp
+from hanmark.store import Store
+from hanmark.tui.app import HanmarkApp
 
 ANNOTATOR = "tester"
 
@@ -41,5 +41,5 @@ async def goto(pilot: Pilot, offset: int) -> None:
 @pytest.fixture
 def no_suggestions(monkeypatch: pytest.MonkeyPatch) -> None:
     """Switch the suggester off, so that a test's labels do not depend on its model."""
-    monkeypatch.setattr("nlp.suggest.suggest_article", lambda *args, **kwargs: 0)
-    monkeypatch.setattr("nlp.suggest.propagate_label", lambda *args, **kwargs: [])
+    monkeypatch.setattr("hanmark.nlp.suggest.suggest_article", lambda *args, **kwargs: 0)
+    monkeypatch.setattr("hanmark.nlp.suggest.propagate_label", lambda *args, **kwargs: [])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from store import Store
+from hanmark.store import Store
 from tests.tui.conftest import reader, settle
 from tests.tui.screen_text import screen_text
 

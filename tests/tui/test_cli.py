@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from hanmark.tui.cli import main
 from tests.conftest import SEED_FILE
-from tui.cli import main
 
 
 @pytest.fixture

@@ -16,12 +16,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from store import Store
+from hanmark.store import Store
+from hanmark.tui.app import HanmarkApp
 from tests.conftest import REPO
 from tests.tui.conftest import settle
-from tui.app import HanmarkApp
 
-CLI = "import sys; from tui.cli import main; sys.argv[0] = 'hanmark'; main()"
+CLI = "import sys; from hanmark.tui.cli import main; sys.argv[0] = 'hanmark'; main()"
 TEXTS = [
     "한국인공지능협회는 서울에서 총회를 열었다. 김민수 회장이 연설했다.",
     "엔비디아와 삼성전자가 경주에서 만났다. 이재명 대통령이 말했다.",

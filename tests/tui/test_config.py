@@ -9,9 +9,9 @@ from click.testing import CliRunner
 from textual.app import App
 from textual.binding import Binding
 
-from store import HanmarkError, Store
-from tui.cli import main
-from tui.config import apply_config, load_config, save_theme
+from hanmark.store import HanmarkError, Store
+from hanmark.tui.cli import main
+from hanmark.tui.config import apply_config, load_config, save_theme
 
 
 @pytest.fixture

@@ -14,13 +14,13 @@ import sys
 import textwrap
 from pathlib import Path
 
-from store import Store
+from hanmark.store import Store
 from tests.conftest import REPO
 
 APP = textwrap.dedent("""
     import asyncio, resource, signal, sys
-    from store import Store
-    from tui.app import HanmarkApp
+    from hanmark.store import Store
+    from hanmark.tui.app import HanmarkApp
 
     async def main():
         store = Store(sys.argv[1])
@@ -61,7 +61,7 @@ def test_a_full_disk_is_said_and_the_app_carries_on(db_path: Path) -> None:
 
 IMPORT = textwrap.dedent("""
     import os, resource, signal, sys
-    from tui.cli import main
+    from hanmark.tui.cli import main
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     limit = os.stat(sys.argv[1]).st_size + 400_000
     resource.setrlimit(resource.RLIMIT_FSIZE, (limit, resource.RLIM_INFINITY))

@@ -5,9 +5,9 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
-from nlp.analyzer import Analysis, get_analyzer
-from store import Store
-from store.importer import import_sources
+from hanmark.nlp.analyzer import Analysis, get_analyzer
+from hanmark.store import Store
+from hanmark.store.importer import import_sources
 from tests.tui.conftest import goto, reader, settle
 from tests.tui.screen_text import screen_text
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from store import Store
+from hanmark.store import Store
+from hanmark.tui.cli import main
+from hanmark.tui.config import apply_config, load_config
 from tests.tui.conftest import reader, settle
 from tests.tui.test_config import write
-from tui.cli import main
-from tui.config import apply_config, load_config
 
 KEYMAP = '[keymap]\nnext-span = "d"\nnext-sapn = "j"\n'
 SHADOW = '[keymap] next-span = "d" takes d from done, which no longer runs on d.'

@@ -9,11 +9,11 @@ import re
 import pytest
 from textual.app import App
 
-from store import Label
-from store.labels import nikl150
+from hanmark.store import Label
+from hanmark.store.labels import nikl150
+from hanmark.tui.label_search import rank
+from hanmark.tui.screens.label_picker import LabelPicker
 from tests.tui.screen_text import screen_text
-from tui.label_search import rank
-from tui.screens.label_picker import LabelPicker
 
 LABELS = nikl150()
 FINE = [lab for lab in LABELS if lab.parent]

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pyperclip
 
-from nlp.analyzer import get_analyzer
-from store import Store
+from hanmark.nlp.analyzer import get_analyzer
+from hanmark.store import Store
+from hanmark.tui.screens.help import HelpScreen
+from hanmark.tui.screens.main import MainScreen
 from tests.tui.conftest import ANNOTATOR, goto, reader, settle
 from tests.tui.screen_text import screen_text
-from tui.screens.help import HelpScreen
-from tui.screens.main import MainScreen
 
 
 def mine(store: Store, uid: str) -> list[tuple[int, int, str, str]]:
@@ -244,16 +244,16 @@ async def test_kiwi_works_in_a_child_process_and_learns_labeled_words(store, see
 async def test_cursor_moves_by_character_until_the_analysis_arrives(store, seeded, monkeypatch):
     import threading
 
-    import nlp.analyzer
+    import hanmark.nlp.analyzer
 
     release = threading.Event()
-    real = nlp.analyzer.analysis_for
+    real = hanmark.nlp.analyzer.analysis_for
 
     def slow_analysis(*args, **kwargs):
         release.wait(10)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(nlp.analyzer, "analysis_for", slow_analysis)
+    monkeypatch.setattr(hanmark.nlp.analyzer, "analysis_for", slow_analysis)
     async with reader(store).run_test(size=(120, 40)) as pilot:
         view = pilot.app.screen.text_view
         await pilot.pause()  # the first frame: the article fills in right after it

@@ -7,12 +7,12 @@ from pathlib import Path
 from textual.app import App
 from textual.widgets import DataTable
 
-from store import Store
-from store.merge import merge_database
-from store.review import GOLD
+from hanmark.store import Store
+from hanmark.store.merge import merge_database
+from hanmark.store.review import GOLD
+from hanmark.tui.screens.review import ReviewScreen, annotators_of
 from tests.store.test_team import KIM, LEE, _session
 from tests.tui.screen_text import screen_text
-from tui.screens.review import ReviewScreen, annotators_of
 
 
 class ReviewApp(App):
@@ -73,7 +73,7 @@ class StatsApp(App):
         self.store = store
 
     def on_mount(self) -> None:
-        from tui.screens.stats import StatsScreen
+        from hanmark.tui.screens.stats import StatsScreen
 
         self.push_screen(StatsScreen(self.store))
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import pytest
 
-from store.models import NewSpan
+from hanmark.store.models import NewSpan
 from tests.tui.conftest import reader, settle
 
 
 @pytest.fixture
 def fixed_app(store, seeded, seed_text, monkeypatch):
-    monkeypatch.setattr("nlp.suggest.suggest_article", lambda *a, **k: 0)
+    monkeypatch.setattr("hanmark.nlp.suggest.suggest_article", lambda *a, **k: 0)
     at = seed_text.index
     store.add_spans(seeded, [
         NewSpan(at("이재명"), at("이재명") + 3, "PS", "tester"),

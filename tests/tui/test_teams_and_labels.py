@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from store import Label, Store
-from store.labels import add_labels, preset
+from hanmark.store import Label, Store
+from hanmark.store.labels import add_labels, preset
+from hanmark.tui.app import HanmarkApp
+from hanmark.tui.screens.review import ReviewScreen
+from hanmark.tui.screens.stats import StatsScreen
 from tests.tui.conftest import ANNOTATOR, goto, reader, settle
 from tests.tui.screen_text import screen_text
-from tui.app import HanmarkApp
-from tui.screens.review import ReviewScreen
-from tui.screens.stats import StatsScreen
 
 TEXT = "김철수가 서울 삼성전자에 갔다. 이재명 대통령은 경주에서 엔비디아와 만났다."
 
@@ -103,8 +103,8 @@ async def _app_session(path, annotator: str, keys_at: list[tuple[str, str]]) -> 
 
 
 async def test_two_app_sessions_merge_into_agreement_and_gold(tmp_path, no_suggestions) -> None:
-    from store.agreement import agreement
-    from store.merge import merge_database
+    from hanmark.store.agreement import agreement
+    from hanmark.store.merge import merge_database
 
     uid = await _app_session(tmp_path / "kim.db", "kim", [("김철수", "1"), ("서울", "2")])
     await _app_session(tmp_path / "lee.db", "lee", [("김철수", "1"), ("서울", "3")])

@@ -6,11 +6,11 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from store import Store
+from hanmark.store import Store
+from hanmark.tui.screens.stats import StatsScreen
 from tests.store.test_untrusted_values import labelled, spoil_rows
 from tests.tui.conftest import reader, settle
 from tests.tui.screen_text import screen_text
-from tui.screens.stats import StatsScreen
 
 
 async def test_the_app_and_its_statistics_take_bad_stored_values(db_path: Path,

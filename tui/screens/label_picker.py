@@ -19,7 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from store import Label
+from hanmark.store import Label
 
 from ..colours import label_style
 from ..label_search import rank

@@ -24,9 +24,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerState
 
-from store import HanmarkError, Store
-from store.colour import usable_colour
-from store.models import Article, Label, Span
+from hanmark.store import HanmarkError, Store
+from hanmark.store.colour import usable_colour
+from hanmark.store.models import Article, Label, Span
 
 from ..connections import own_store
 from ..messages import ArticleAnalysed, ArticleChosen, CursorMoved, SuggestionsMade
@@ -74,7 +74,7 @@ def reports_errors(action: Callable) -> Callable:
 def kiwi_in_child_process() -> None:
     """The app's Kiwi runs in a child process: loading it and teaching it words
     would otherwise hold the GIL, and so the screen, for seconds."""
-    from nlp.analyzer import use_child_process
+    from hanmark.nlp.analyzer import use_child_process
 
     use_child_process()
 
@@ -245,8 +245,8 @@ class MainScreen(Screen):
         """Off the UI thread, once: Kiwi learns the forms people labeled before (it
         forgets them between runs, and they stop particles gluing to names), and the
         suggestion model loads before the first article needs it."""
-        from nlp.crf import default_model
-        from nlp.suggest import teach_analyzer
+        from hanmark.nlp.crf import default_model
+        from hanmark.nlp.suggest import teach_analyzer
 
         # What exists now (Textual, then the model and its word clusters) lives as
         # long as the app: keep the collector from walking it, 40-60 ms a pass,
@@ -264,7 +264,7 @@ class MainScreen(Screen):
           description="analyse article")
     def analyse(self, uid: str) -> None:
         """Load Kiwi (first time only) and analyse the article off the UI thread."""
-        from nlp.analyzer import analysis_for  # Kiwi's module: not at start-up
+        from hanmark.nlp.analyzer import analysis_for  # Kiwi's module: not at start-up
 
         try:
             with own_store(self.store) as store:
@@ -293,7 +293,7 @@ class MainScreen(Screen):
     @work(thread=True, exclusive=True, group="suggest", exit_on_error=False,
           description="suggest entities")
     def suggest(self, uid: str, analysis) -> None:
-        from nlp.suggest import suggest_article  # loads rules and the CRF: not at start-up
+        from hanmark.nlp.suggest import suggest_article  # loads rules and the CRF: not at start-up
 
         with own_store(self.store) as store:
             suggest_article(store, uid, analysis=analysis)
@@ -301,7 +301,7 @@ class MainScreen(Screen):
 
     @work(thread=True, group="propagate", exit_on_error=False, description="propagate label")
     def propagate(self, span: Span, analysis) -> None:
-        from nlp.suggest import propagate_label
+        from hanmark.nlp.suggest import propagate_label
 
         with own_store(self.store) as store:
             uids = propagate_label(store, span, analysis=analysis)
@@ -591,7 +591,7 @@ class MainScreen(Screen):
 
     def action_pick_label(self) -> None:
         """Choose any label by typing part of its name, description or an example."""
-        from store.labels import recent_labels
+        from hanmark.store.labels import recent_labels
 
         from .label_picker import LabelPicker
 

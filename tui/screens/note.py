@@ -9,7 +9,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
-from store.textclean import clean_field
+from hanmark.store.textclean import clean_field
 
 from ..textcells import safe
 

@@ -9,8 +9,8 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from store import Store
-from store.review import GOLD, Cluster, article_clusters, decide, decision
+from hanmark.store import Store
+from hanmark.store.review import GOLD, Cluster, article_clusters, decide, decision
 
 from ..textcells import safe
 

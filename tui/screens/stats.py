@@ -10,9 +10,9 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from nlp.versions import active_summary
-from store import Store
-from store.agreement import agreement
+from hanmark.nlp.versions import active_summary
+from hanmark.store import Store
+from hanmark.store.agreement import agreement
 
 from ..charts import stats_charts
 from ..textcells import safe

@@ -13,9 +13,9 @@ from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 
-from store import Store
-from store.models import STATUSES, ArticleRow
-from store.store import search_scans
+from hanmark.store import Store
+from hanmark.store.models import STATUSES, ArticleRow
+from hanmark.store.store import search_scans
 
 from ..connections import own_store
 from ..messages import ArticleChosen

@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from store.models import Label
+from hanmark.store.models import Label
 
 from ..textcells import safe
 from .text_view import label_styles

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.style import Style
 
-from store.models import Span
+from hanmark.store.models import Span
 
 from .virtual_table import Cell, Column, VirtualTable
 

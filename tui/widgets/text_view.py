@@ -19,16 +19,16 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from store import HanmarkError
-from store.colour import parse_colour
-from store.models import Label, Span
+from hanmark.store import HanmarkError
+from hanmark.store.colour import parse_colour
+from hanmark.store.models import Label, Span
 
 from ..colours import label_style
 from ..messages import CursorMoved
 from ..textcells import CellMap
 
 if TYPE_CHECKING:  # Kiwi's module loads in a worker, not at start-up
-    from nlp.analyzer import Analysis
+    from hanmark.nlp.analyzer import Analysis
 
 PARTICLE_TAGS = ("J", "E")  # particles (조사) and endings (어미): never part of a name
 # Particles Kiwi sometimes leaves glued to an unknown name (엔비디아와 as one NNP).
