@@ -1,7 +1,8 @@
 """The CRF suggester: a character-level python-crfsuite model over rich features.
 
 A model file is a zip holding the crfsuite model and ``meta.json``: the
-feature set, the training gazetteer, a summary of the training data and the
+feature set, the training gazetteer, a summary of the training data, a
+fingerprint of the texts trained on (``evaluate.fingerprint``) and the
 scores measured at training time. The shipped default is
 ``nlp/models/default.hmcrf``.
 """
@@ -14,7 +15,7 @@ import struct
 import tempfile
 import threading
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from hanmark.store.paths import is_database_file
 
 from . import clusters as word_clusters
 from .analyzer import Analysis, get_analyzer
+from .evaluate import fingerprint
 from .features import char_features, rich_features
 from .gazetteer import Gazetteer
 from .gold import spans_to_tags, tags_to_spans
@@ -265,6 +267,19 @@ def _gazetteers(items: Sequence[TrainingItem], folds: int) -> list[Gazetteer]:
     return per_fold
 
 
+def trained_texts(items: Sequence[TrainingItem]) -> Iterator[str]:
+    """The texts a model learns from: each sentence trained on, and an article
+    whole when all of it was (a gold file may hold articles or sentences)."""
+    for item in items:
+        text = item.analysis.text
+        for start, end in sentence_ranges(item.analysis, item.split):
+            if item.until is not None and end > item.until:
+                break
+            yield text[start:end]
+        if item.split and item.until is None:
+            yield text
+
+
 def training_gazetteer(items: Sequence[TrainingItem]) -> Gazetteer:
     gaz = Gazetteer(min_share=GAZ_MIN_SHARE)
     for item in items:
@@ -325,6 +340,7 @@ def train(items: Sequence[TrainingItem], *, feature_set: str = "rich-3",
         "format": FORMAT, "version": FORMAT_VERSION, "features": feature_set,
         "scheme": scheme, "params": params, "training": summary or {}, "lexicon": lex,
         "clusters": word_clusters.checksum() if groups else None,
+        "fingerprint": fingerprint(trained_texts(items)),
         "gazetteer": [[form, label, n] for form, counts in sorted(full_gaz.counts.items())
                       for label, n in counts.items()],
     }

@@ -29,7 +29,7 @@ from hanmark.store import HanmarkError, Store
 from . import versions
 from .analyzer import Analysis, analysis_for, get_analyzer
 from .crf import CrfModel, TrainingItem, model_path, sentence_ranges, train
-from .evaluate import score
+from .evaluate import overlap, score
 from .gold import Example, flat, read_gold
 
 Progress = Callable[..., None] | None
@@ -120,13 +120,19 @@ def summary(db: list[TrainingItem], gold: Sequence[Example], sources: dict[str, 
 
 
 def evaluate(model: CrfModel, examples: Sequence[Example], analyses: Sequence | None = None,
-             progress: Progress = None) -> dict:
-    """Score a model on gold texts (each tagged as one sequence)."""
+             progress: Progress = None, *, check_overlap: bool = False) -> dict:
+    """Score a model on gold texts (each tagged as one sequence); ``check_overlap``
+    adds ``overlap``: how many of them the model trained on, and the scores on
+    the others (a model scored on its own training data flatters itself)."""
     if not examples:
         raise HanmarkError("There are no gold texts to evaluate on.")
     analyses = analyses or analyse_examples(examples, progress)
-    return score((ex.text, ex.spans, model.tag_sentence(a))
-                 for ex, a in zip(examples, analyses, strict=True))
+    triples = [(ex.text, ex.spans, model.tag_sentence(a))
+               for ex, a in zip(examples, analyses, strict=True)]
+    result = score(triples)
+    if check_overlap:
+        result["overlap"] = overlap(model.meta.get("fingerprint"), triples)
+    return result
 
 
 @dataclass(frozen=True)

@@ -187,9 +187,11 @@ def evaluate_command(gold: str, fmt: str, model_file: str | None, skip: int,
     model = _load(model_file)
     examples = training.gold_examples([gold], fmt)[skip:]
     with _progress("Evaluating", len(examples)) as advance:
-        result = training.evaluate(model, examples, progress=advance)
+        result = training.evaluate(model, examples, progress=advance, check_overlap=True)
     if as_json:
         click.echo(json_text(result))
+        if result["overlap"].get("seen", 1):  # a warning on stderr; the JSON holds it all
+            _say_overlap(result["overlap"], err=True)
         return
     from rich.console import Console
     from rich.table import Table
@@ -208,3 +210,27 @@ def evaluate_command(gold: str, fmt: str, model_file: str | None, skip: int,
                       *(f"{row[k]:.3f}" for k in ("precision", "recall", "f1")),
                       str(row["support"]))
     Console().print(table)
+    _say_overlap(result["overlap"])
+
+
+def _say_overlap(overlap: dict, *, err: bool = False) -> None:
+    """Whether the gold texts were in the model's training data, and the score
+    on the rest: evaluating a model on what it learned from flatters it."""
+    if not overlap["checked"]:
+        click.echo("This model holds no fingerprint of its training texts (trained by an "
+                   "older hanmark): whether the gold file overlaps them cannot be checked.",
+                   err=err)
+        return
+    seen, unseen = overlap["seen"], overlap["unseen"]
+    if not seen:
+        click.echo(f"None of the {unseen:,} gold texts was in this model's training data.",
+                   err=err)
+        return
+    click.echo(f"Warning: {seen:,} of the {seen + unseen:,} gold texts were in this model's "
+               "training data, so these scores flatter it.", err=err)
+    if unseen:
+        scores = overlap["unseen_scores"]
+        click.echo(f"On the {unseen:,} unseen texts: entity F1 {scores['entity']['f1']:.3f}, "
+                   f"macro F1 {scores['entity_macro_f1']:.3f}.", err=err)
+    else:
+        click.echo("No gold text is unseen: there is no fair score to give.", err=err)

@@ -48,7 +48,8 @@ def test_evaluate_json_shape(model_file: Path, small_klue: Path) -> None:
                                        "--model", str(model_file), "--skip", "100", "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert set(data) == {"entity", "entity_macro_f1", "per_label", "char_f1", "sentences"}
+    assert set(data) == {"entity", "entity_macro_f1", "per_label", "char_f1", "sentences",
+                         "overlap"}
     assert set(data["entity"]) == {"precision", "recall", "f1"}
     assert data["sentences"] == 20
     for row in data["per_label"].values():
