@@ -127,9 +127,12 @@ def _analysed(store: Store, articles: list, analyzer) -> Iterator[tuple]:
 
 def suggest_all(store: Store, *, collection: str | None = None,
                 model: CrfModel | None | str = DEFAULT, workers: int | None = None,
-                progress: Callable[[int], None] | None = None, batch: int = 256) -> tuple[int, int]:
+                progress: Callable[[int], None] | None = None, batch: int = 256,
+                done: bool = False) -> tuple[int, int]:
     """Suggest for every article of a collection and record each one's uncertainty;
-    returns ``(articles, suggestions added)``.
+    returns ``(articles, suggestions added)``. Articles marked done are skipped
+    unless ``done``: a person has finished them, so suggestions there only
+    add boxes to dismiss.
 
     ``workers`` processes share the work (default: 2 when there are at least
     ``parallel.MIN_TEXTS`` articles and a model, else this process alone).
@@ -142,7 +145,8 @@ def suggest_all(store: Store, *, collection: str | None = None,
     if workers is None:
         many = store.count_articles(collection=collection) >= parallel.MIN_TEXTS
         workers = 2 if many and model is not None else 1
-    chunks = _batched(store.iter_articles(collection=collection), batch)
+    chunks = _batched((a for a in store.iter_articles(collection=collection)
+                       if done or a.status != "done"), batch)
     articles = added = 0
 
     def save(chunk: list, results: Iterable[tuple]) -> None:

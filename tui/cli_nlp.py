@@ -154,21 +154,30 @@ def _report(outcome) -> None:
               help="Model file (default: the trained or shipped model).")
 @click.option("--workers", type=click.IntRange(1, 64), metavar="N",
               help="Processes to share the work (default: 2 for 2,000 articles or more).")
+@click.option("--all", "everything", is_flag=True,
+              help="Also articles marked done (skipped by default).")
 @click.pass_context
 @friendly
 def suggest_command(ctx: click.Context, db: str | None, collection: str | None,
-                    model_file: str | None, workers: int | None) -> None:
-    """Pre-annotate articles with suggestions and rank them by model uncertainty."""
+                    model_file: str | None, workers: int | None, everything: bool) -> None:
+    """Pre-annotate articles with suggestions and rank them by model uncertainty.
+
+    Articles marked done are skipped: you finished them. --all includes them."""
     from hanmark.nlp.suggest import DEFAULT, suggest_all
 
     store = open_store(_db(ctx, db))
     model = _load(model_file, store.path) if model_file else DEFAULT
     total = store.count_articles(collection=collection)
-    with _progress("Suggesting", total) as advance:
+    done = 0 if everything else store.count_articles(collection=collection, status="done")
+    with _progress("Suggesting", total - done) as advance:
         articles, added = suggest_all(store, collection=collection, model=model,
-                                      workers=workers, progress=advance)
+                                      workers=workers, progress=advance, done=everything)
     click.echo(f"{added} suggestion{'s' * (added != 1)} added in {articles} "
                f"article{'s' * (articles != 1)}.")
+    skipped = total - articles if not everything else 0
+    if skipped > 0:
+        click.echo(f"Skipped {skipped} article{'s' * (skipped != 1)} already done "
+                   "(--all includes them).")
 
 
 @click.command("evaluate")
