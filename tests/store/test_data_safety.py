@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from hanmark.store import Store
-from tests.conftest import REPO
+from tests.conftest import REPO, RUNS_AS_NOBODY
 
 CLI = "import sys; from hanmark.tui.cli import main; sys.argv[0] = 'hanmark'; main()"
 TEXT = "엔비디아와 삼성전자가 경주에서 만났다."
@@ -133,7 +133,7 @@ AS_NOBODY = textwrap.dedent("""
 """)
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="switches to the 'nobody' user, which needs root")
+@RUNS_AS_NOBODY
 def test_a_reader_without_write_access_sees_labels_still_in_the_wal() -> None:
     folder = Path(tempfile.mkdtemp(prefix="hanmark-ro-"))  # reachable by 'nobody'
     folder.chmod(0o755)

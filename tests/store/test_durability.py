@@ -6,7 +6,6 @@ These run real processes against a real database file.
 from __future__ import annotations
 
 import json
-import os
 import random
 import shutil
 import signal
@@ -21,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from hanmark.store import Store
+from tests.conftest import RUNS_AS_NOBODY
 
 REPO = Path(__file__).resolve().parents[2]
 TEXT = "엔비디아와 삼성전자가 GPU 26만 장을 확보했다. 이재명 대통령이 경주에서 말했다."
@@ -124,7 +124,7 @@ def test_ctrl_c_during_import_keeps_what_it_says(db_path: Path, tmp_path: Path,
         assert f"interrupted; the {stored} articles committed before it stay" in err
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="switches to the 'nobody' user, which needs root")
+@RUNS_AS_NOBODY
 def test_read_only_file_opens_read_only_and_says_so() -> None:
     folder = Path(tempfile.mkdtemp(prefix="hanmark-ro-"))  # reachable by 'nobody'
     folder.chmod(0o755)
