@@ -23,6 +23,17 @@ from functools import cached_property
 from hanmark.store import HanmarkError, Store
 
 WORD_RE = re.compile(r"\S+")
+# A taught word must read as a name: noun-like morphemes (카카오·네이버: symbols
+# inside), never a particle, ending or predicate (현대차와 = 현대차 + 와).
+NAME_TAGS = frozenset({"NNG", "NNP", "NNB", "NR", "NP", "SL", "SH", "SN", "XSN", "XR"})
+INNER_TAGS = NAME_TAGS | {"XPN", "SP", "SO", "SS", "SW"}
+
+
+def reads_as_name(tags: list[str]) -> bool:
+    """Whether Kiwi's tags for a form make it a name: one noun-like morpheme, or a
+    run of them without trailing particles or endings."""
+    return bool(tags) and tags[-1] in NAME_TAGS and tags[0] in NAME_TAGS | {"XPN"} and all(
+        tag in INNER_TAGS for tag in tags)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +100,8 @@ class Analyzer:
         self._num_workers = num_workers
         self._kiwi = None
         self._lock = threading.Lock()
-        self._user_words: set[str] = set()
+        self._user_words: dict[str, str] = {}  # form -> tag, in the order taught
+        self._not_names: set[str] = set()  # forms Kiwi did not read as names
         self._by_prefix: dict[str, list[str]] | None = None
         self._pending: list[tuple[str, str]] = []
 
@@ -131,11 +143,46 @@ class Analyzer:
         for form, tag in forms:
             form = form.strip()
             if form and " " not in form and form not in self._user_words:
-                self._user_words.add(form)
+                self._user_words[form] = tag
                 new.append((form, tag))
         if new:
             self._by_prefix = None
         return self._teach(new)
+
+    def user_words(self) -> set[str]:
+        return set(self._user_words)
+
+    def teach_names(self, forms: Iterable[str]) -> list[str]:
+        """Teach Kiwi the forms it reads as names (``reads_as_name``) and return them;
+        a form that swallowed a particle (현대차와) would glue it to the name in
+        every later analysis. Loads Kiwi: call it off the UI thread."""
+        todo = sorted({f.strip() for f in forms} - self._user_words.keys() - self._not_names)
+        todo = [f for f in todo if len(f.split()) == 1]
+        if not todo:
+            return []
+        names = []
+        for form, tokens in zip(todo, self.kiwi.tokenize(iter(todo)), strict=True):
+            if reads_as_name([t.tag for t in tokens]):
+                names.append(form)
+            else:
+                self._not_names.add(form)
+        self.add_user_words((form, "NNP") for form in names)
+        return names
+
+    def forget_user_words(self, forms: Iterable[str]) -> int:
+        """Drop taught words (their labels were removed or corrected); returns how many."""
+        gone = [form for form in forms if self._user_words.pop(form, None) is not None]
+        if gone:
+            self._by_prefix = None
+            self._unteach(gone)
+        return len(gone)
+
+    def _unteach(self, _words: list[str]) -> None:
+        """Kiwi cannot remove a user word: it is loaded again, with the words left,
+        on its next use (about a second)."""
+        with self._lock:
+            self._kiwi = None
+            self._pending = list(self._user_words.items())
 
     def _teach(self, words: list[tuple[str, str]]) -> int:
         added = 0
@@ -194,7 +241,6 @@ class ChildAnalyzer(Analyzer):
         super().__init__()
         self._child: subprocess.Popen | None = None
         self._talk = threading.Lock()  # one request and its answer at a time
-        self._taught: list[tuple[str, str]] = []  # for a child started again
 
     def _send(self, request: list, *, answer: bool) -> str | None:
         with self._talk:
@@ -203,8 +249,8 @@ class ChildAnalyzer(Analyzer):
                 self._child = subprocess.Popen(
                     [sys.executable, "-m", "hanmark.nlp.analyzer"],
                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-                if self._taught:
-                    requests.insert(0, ["teach", self._taught])
+                if self._user_words:
+                    requests.insert(0, ["learn", list(self._user_words.items())])
             child = self._child
             try:
                 for each in requests:
@@ -225,18 +271,35 @@ class ChildAnalyzer(Analyzer):
         """Not waited for: the child pays Kiwi's rebuild for the words (about a
         second) at once, and the next analysis waits for it instead."""
         if words:
-            self._taught.extend(words)
-            self._send(["teach", words], answer=False)
+            self._send(["learn", words], answer=False)
         return len(words)
+
+    def teach_names(self, forms: Iterable[str]) -> list[str]:
+        """The child, which has Kiwi, checks the forms and answers with those taught."""
+        todo = sorted({f.strip() for f in forms} - self._user_words.keys() - self._not_names)
+        if not todo:
+            return []
+        names = json.loads(self._ask(["teach", todo]))
+        self._not_names.update(set(todo) - set(names))
+        self._user_words.update((form, "NNP") for form in names)
+        self._by_prefix = None
+        return names
+
+    def _unteach(self, words: list[str]) -> None:
+        self._send(["forget", words], answer=False)
 
     def warm_up(self) -> None:
         self.analyse("준비")
 
     def analyse(self, text: str) -> Analysis:
-        data = self._send(["analyse", text], answer=True)
-        if data.startswith('{"error"'):  # Kiwi could not load there
+        return Analysis.from_json(text, self._ask(["analyse", text]))
+
+    def _ask(self, request: list) -> str:
+        """The child's answer; a Kiwi that could not load there is one sentence."""
+        data = self._send(request, answer=True)
+        if data.startswith('{"error"'):
             raise HanmarkError(json.loads(data)["error"])
-        return Analysis.from_json(text, data)
+        return data
 
     def analyse_many(self, texts: Iterable[str]) -> Iterator[Analysis]:
         for text in texts:
@@ -254,7 +317,7 @@ def serve() -> None:
         analyzer.warm_up()
     except HanmarkError as exc:  # answer every request with why
         for line in sys.stdin.buffer:
-            if json.loads(line)[0] == "analyse":
+            if json.loads(line)[0] in ("analyse", "teach"):
                 answer(json.dumps({"error": str(exc)}, ensure_ascii=False))
         return
     kiwi_lock, taught = threading.Lock(), threading.Event()
@@ -272,11 +335,18 @@ def serve() -> None:
     for line in sys.stdin.buffer:
         kind, arg = json.loads(line)
         with kiwi_lock:
-            if kind == "teach":
-                if analyzer.add_user_words(tuple(word) for word in arg):
-                    taught.set()
+            if kind == "learn":  # words checked before (a new child learning them again)
+                changed = analyzer.add_user_words(tuple(word) for word in arg)
+            elif kind == "teach":
+                changed = analyzer.teach_names(arg)
+                answer(json.dumps(changed, ensure_ascii=False))
+            elif kind == "forget":
+                changed = analyzer.forget_user_words(arg)
             else:
+                changed = 0
                 answer(analyzer.analyse(arg).to_json())
+        if changed:
+            taught.set()
 
 
 _shared: Analyzer | None = None

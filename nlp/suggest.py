@@ -7,6 +7,7 @@ boxes over the same characters. Nothing is suggested over an accepted label.
 
 from __future__ import annotations
 
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 
@@ -15,7 +16,7 @@ from hanmark.store import NewSpan, Span, Store
 from .analyzer import Analysis, analysis_for, cached_analysis, get_analyzer
 from .crf import CrfModel, default_model
 from .gazetteer import Gazetteer
-from .rules import Candidate, harmonise, rule_candidates, strip_glued
+from .rules import GLUED_PARTICLES, Candidate, harmonise, rule_candidates, strip_glued
 
 SUGGESTER = "hanmark"
 DEFAULT = "default"  # use the trained or shipped model
@@ -200,13 +201,12 @@ def propagate_label(store: Store, span: Span, *, analysis: Analysis | None = Non
     The open article (``span.article``) is updated first. Other articles are
     those the trigram index finds, matched on their cached analysis (or on
     word edges when Kiwi has not analysed them yet). The form is also taught
-    to Kiwi so that particles stop gluing to it. Returns the uids that got
-    new suggestions.
+    to Kiwi if it reads as a name (``teach_analyzer``), so that particles stop
+    gluing to it. Returns the uids that got new suggestions.
     """
     text = store.get_article(span.article).text
     form = text[span.start:span.end].strip()
-    if len(form) >= 2:  # a one-syllable user word (이, 박) would derail Kiwi everywhere
-        get_analyzer().add_user_words([(form, "NNP")])
+    teach_analyzer(store)
     gazetteer = live_gazetteer(store)
     if gazetteer.label(form) is None:
         return []
@@ -227,11 +227,29 @@ def propagate_label(store: Store, span: Span, *, analysis: Analysis | None = Non
     return changed
 
 
+_teaching = threading.Lock()  # the app teaches from several workers
+
+
+def teachable_forms(store: Store) -> set[str]:
+    """Labeled forms that may become Kiwi words: two syllables or more (이, 박
+    would derail Kiwi everywhere), and not another labeled form with a particle
+    glued on (엔비디아와 beside 엔비디아: Kiwi reads the unknown whole as one noun)."""
+    forms = {form.strip() for form, _, _ in store.labeled_forms()}
+    return {form for form in forms if len(form) >= 2
+            and not (form[-1] in GLUED_PARTICLES and form[:-1] in forms)}
+
+
 def teach_analyzer(store: Store) -> int:
-    """Teach Kiwi every labeled form (call once at start-up: Kiwi forgets them
-    between runs); returns how many were new to it."""
-    return get_analyzer().add_user_words(
-        (form, "NNP") for form, _, _ in store.labeled_forms() if len(form.strip()) >= 2)
+    """Make the words Kiwi is taught follow the labeled forms: teach those Kiwi
+    reads as names (``Analyzer.teach_names``: 현대차와 is not one), forget those
+    whose labels were removed or corrected. Called at start-up (Kiwi forgets
+    between runs) and after each change of labels, off the UI thread; returns
+    how many words were taught now."""
+    analyzer = get_analyzer()
+    with _teaching:
+        wanted = teachable_forms(store)
+        analyzer.forget_user_words(analyzer.user_words() - wanted)
+        return len(analyzer.teach_names(wanted))
 
 
 def _write_gazetteer(store: Store, uid: str, matches: list[Candidate]) -> int:

@@ -389,6 +389,17 @@ class MainScreen(Screen):
         self.article_list.set_label_count(self.article.uid, accepted)
         self.status.say(message, saved=True)
 
+    @work(thread=True, exclusive=True, group="teach", exit_on_error=False,
+          description="teach Kiwi the labeled forms")
+    def relearn(self) -> None:
+        """A label removed, moved, undone or redone changes which forms Kiwi should
+        know as words (``teach_analyzer``; a new label is taught by ``propagate``);
+        its calls stay off the UI thread."""
+        from hanmark.nlp.suggest import teach_analyzer
+
+        with own_store(self.store) as store:
+            teach_analyzer(store)
+
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action in ARTICLE_ACTIONS:
             if isinstance(self.focused, ArticleList | Input):
@@ -473,6 +484,8 @@ class MainScreen(Screen):
         verb = "rejected" if rejected is not None else "removed"
         self.committed(f"{verb} {self.surface(span.start, span.end)} ({span.label})",
                        (span.start, span.end))
+        if rejected is None:
+            self.call_after_refresh(self.relearn)
 
     def action_next_span(self, direction: int) -> None:
         view = self.text_view
@@ -496,6 +509,7 @@ class MainScreen(Screen):
             return
         self.committed(f"{direction} done" if direction == "redo" else "undone",
                        None if touched == (0, 0) else touched)
+        self.call_after_refresh(self.relearn)
 
     def action_undo(self) -> None:
         self._replay("undo")
@@ -586,6 +600,7 @@ class MainScreen(Screen):
         self.store.update_span(span.id, actor=self.annotator, **changes)
         self.committed(f"{span.label} is now {self.surface(start, end)}",
                        (min(start, span.start), max(end, span.end)))
+        self.call_after_refresh(self.relearn)
 
     # -- label picker, other annotators, review, statistics -----------------------
 
