@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import importlib
 import json
+import os
 import re
 import sys
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from typing import Any
 import click
 
 from hanmark.store import HanmarkError, Store
+from hanmark.store.paths import is_database_file
 
 from .settings import resolve_annotator, resolve_db
 from .textcells import safe
@@ -74,6 +76,10 @@ def open_store(db: str | None, *, readonly: bool = False, create: bool = True) -
     if is_default:
         path.parent.mkdir(parents=True, exist_ok=True)
     fresh = not path.exists()
+    model = os.environ.get("HANMARK_MODEL")
+    if model and is_database_file(model, path):  # loading it would read the database
+        raise HanmarkError(f"$HANMARK_MODEL ({model}) is the database {path}; "
+                           "point it at a model file.")
     if fresh and not create and not is_default and path.parent.is_dir():
         raise HanmarkError(f"Database {path} does not exist (nothing to read); "
                            "create it with `hanmark import FILES --db PATH`.")

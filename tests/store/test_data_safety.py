@@ -185,3 +185,11 @@ def test_a_long_import_lets_another_writer_in_within_a_second(db_path: Path,
     finally:
         importer.kill()
         importer.communicate()
+
+
+def test_a_model_path_that_is_the_database_is_refused(db_path: Path) -> None:
+    Store(db_path).close()
+    done = hanmark("stats", "--db", str(db_path),
+                   env={**os.environ, "HANMARK_MODEL": str(db_path)})
+    assert done.returncode == 1
+    assert "$HANMARK_MODEL" in done.stderr and "is the database" in done.stderr
