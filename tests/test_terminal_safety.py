@@ -217,6 +217,7 @@ def commands(world: dict) -> dict[str, tuple[tuple[str, ...], dict[str, str]]]:
             cmds[f"{name}: {' '.join(args)}"] = ((*args, *db), {})
         cmds[f"merge {name}"] = (("merge", str(world[name]), "--db",
                                   str(root / f"merged-{name}.db"), "--add-labels"), {})
+    cmds["hostile: suggest"] = (("suggest", "--db", str(world["hostile"])), {})
     cmds["hostile: export"] = (("export", "--db", str(world["hostile"]), "--format", "doccano",
                                 "--status", "all", "--annotator", "kim", "--out",
                                 str(root / "hostile-out.jsonl")), {})
