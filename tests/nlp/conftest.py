@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from click.testing import CliRunner
 
 from hanmark.nlp.crf import CrfModel, TrainingItem, train
 from hanmark.nlp.gold import Example, read_gold
 from hanmark.nlp.training import analyse_examples
-from tests.conftest import KLUE_FILE
+from hanmark.store import Store
+from hanmark.tui.cli import main
+from tests.conftest import KLUE_FILE, SEED_FILE
 
 TINY_TRAIN = 200
 
@@ -28,3 +33,18 @@ def tiny_model(klue_examples) -> CrfModel:
     items = [TrainingItem(a, ex.spans)
              for a, ex in zip(analyse_examples(train_part), train_part, strict=True)]
     return train(items, params={"max_iterations": 40}, summary={"gold_texts": TINY_TRAIN})
+
+
+def seed_with_labels(path: Path, *, done: bool = False) -> str:
+    """The seed article imported with three labels, a person's first session; the
+    database's path. ``done`` marks the article done, as training's held-out split reads."""
+    assert CliRunner().invoke(main, ["import", str(SEED_FILE), "--db", str(path)]).exit_code == 0
+    with Store(path) as store:
+        uid = store.article_rows()[0].uid
+        text = store.get_article(uid).text
+        for form, label in (("이재명", "PS"), ("엔비디아", "OG"), ("경주", "LC")):
+            start = text.index(form)
+            store.label_range(uid, start, start + len(form), label, annotator="kim")
+        if done:
+            store.set_status(uid, "done", "kim")
+    return str(path)

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from hanmark.tui.cli import main
 from tests.conftest import KLUE_FILE, KONNE_FILE, SEED_FILE
+from tests.nlp.conftest import seed_with_labels
 
 
 @pytest.fixture(scope="module")
@@ -61,17 +62,8 @@ def test_evaluate_json_shape(model_file: Path, small_klue: Path) -> None:
 
 
 def test_train_on_database_labels_then_suggest(tmp_path: Path, model_file: Path) -> None:
-    db = str(tmp_path / "h.db")
+    db = seed_with_labels(tmp_path / "h.db")
     runner = CliRunner()
-    assert runner.invoke(main, ["import", str(SEED_FILE), "--db", db]).exit_code == 0
-    from hanmark.store import Store
-
-    with Store(db) as store:
-        uid = store.article_rows()[0].uid
-        text = store.get_article(uid).text
-        for form, label in (("이재명", "PS"), ("엔비디아", "OG"), ("경주", "LC")):
-            start = text.index(form)
-            store.label_range(uid, start, start + len(form), label, annotator="kim")
     out = tmp_path / "db.hmcrf"
     result = runner.invoke(main, ["train", "--db", db, "--no-base", "--out", str(out),
                                   "--iterations", "20"])
@@ -80,8 +72,10 @@ def test_train_on_database_labels_then_suggest(tmp_path: Path, model_file: Path)
     result = runner.invoke(main, ["suggest", "--db", db, "--model", str(model_file)])
     assert result.exit_code == 0, result.output
     assert "suggestions added in 1 article." in result.output
+    from hanmark.store import Store
+
     with Store(db) as store:
-        assert store.spans(uid, states=("suggested",))
+        assert store.spans(store.article_rows()[0].uid, states=("suggested",))
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -14,7 +14,7 @@ from hanmark.nlp import crf, training, versions
 from hanmark.nlp.gold import read_gold
 from hanmark.store import HanmarkError, Store
 from hanmark.tui.cli import main
-from tests.conftest import SEED_FILE
+from tests.nlp.conftest import seed_with_labels
 
 TINY = {"max_iterations": 20}
 
@@ -29,17 +29,7 @@ def registry(tmp_path: Path, monkeypatch) -> Path:
 
 
 def _labeled_db(path: Path) -> str:
-    """The seed article with a few labels, marked done: a person's first session."""
-    runner = CliRunner()
-    assert runner.invoke(main, ["import", str(SEED_FILE), "--db", str(path)]).exit_code == 0
-    with Store(path) as store:
-        uid = store.article_rows()[0].uid
-        text = store.get_article(uid).text
-        for form, label in (("이재명", "PS"), ("엔비디아", "OG"), ("경주", "LC")):
-            start = text.index(form)
-            store.label_range(uid, start, start + len(form), label, annotator="kim")
-        store.set_status(uid, "done", "kim")
-    return str(path)
+    return seed_with_labels(path, done=True)
 
 
 def _models() -> list[dict]:
