@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from hanmark.store import NewSpan, Store  # noqa: E402
-from hanmark.store.importer import DATE_PREFIX_RE  # noqa: E402
+from hanmark.store.formats.plain import DATE_PREFIX_RE  # noqa: E402
 
 SEED = (REPO / "seeds" / "000_487a5749c62e61c4.txt").read_text(encoding="utf-8")
 PARAGRAPHS = [p.strip() for p in DATE_PREFIX_RE.sub("", SEED).split("\n\n") if p.strip()]

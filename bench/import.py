@@ -32,7 +32,8 @@ from bench.corpus import make_article  # noqa: E402
 from bench.memory import peak_rss_kib  # noqa: E402
 from hanmark.nlp.analyzer import analyse_articles, get_analyzer  # noqa: E402
 from hanmark.store import Store, article_uid  # noqa: E402
-from hanmark.store.importer import derive_title, import_sources  # noqa: E402
+from hanmark.store.formats.plain import derive_title  # noqa: E402
+from hanmark.store.importer import import_sources  # noqa: E402
 from hanmark.store.migrations import M1_INITIAL  # noqa: E402
 
 

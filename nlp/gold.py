@@ -75,8 +75,8 @@ def gold_formats() -> list[str]:
 
 def read_gold(path: str | Path, fmt: str = "klue") -> Iterator[Example]:
     """Stream labeled texts from a gold file; a wrong file or format is one sentence."""
+    from hanmark.store.formats.records import RecordError, Source
     from hanmark.store.formats.registry import FORMATS
-    from hanmark.store.importer import RecordError, Source
 
     if fmt not in gold_formats():
         raise HanmarkError(f"Unknown gold format {fmt!r}; use one of {', '.join(gold_formats())}.")

@@ -14,7 +14,7 @@ from functools import cache
 from typing import Any
 
 from .errors import HanmarkError
-from .importer import ArticleRecord, Source
+from .formats.records import ArticleRecord, Source
 from .textclean import decode
 
 WHAT = "saved HTML news page"

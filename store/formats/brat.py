@@ -22,9 +22,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import HanmarkError
-from ..importer import ArticleRecord, RecordError, Source, derive_title, leads_outside
 from ..textclean import decode
 from .common import ExportDoc, Writer
+from .plain import derive_title
+from .records import ArticleRecord, RecordError, Source, leads_outside
 
 WHAT = "brat standoff"
 SIDE_FILE = "hanmark-meta.jsonl"

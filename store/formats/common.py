@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, TextIO
 
-from ..importer import RecordError
 from ..models import Article, Event, Label
+from .records import RecordError
 
 Range = tuple[int, int]
 Triple = tuple[int, int, str]

@@ -21,9 +21,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..importer import ArticleRecord, RecordError, Source, stream_lines
 from .common import ExportDoc, Writer
 from .iob import TAG_RE, iob2_entities, iob2_tags, sentence_units
+from .plain import stream_lines
+from .records import ArticleRecord, RecordError, Source
 
 WHAT = "CoNLL IOB2"
 DOCSTART = "-DOCSTART-"

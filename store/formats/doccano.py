@@ -10,8 +10,9 @@ doccano 1.4 and before.
 
 from __future__ import annotations
 
-from ..importer import ArticleRecord, RecordError, Source, json_lines, label_key, need_text
 from .common import ExportDoc, Writer, dumps, need_span
+from .plain import json_lines, need_text
+from .records import ArticleRecord, RecordError, Source, label_key
 
 WHAT = "doccano JSONL"
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..importer import ArticleRecord, RecordError, Source, stream_lines
 from .common import ExportDoc, Writer
 from .iob import TAG_RE, iob2_entities, iob2_tags, sentence_units
+from .plain import stream_lines
+from .records import ArticleRecord, RecordError, Source
 
 WHAT = "KLUE-NER TSV"
 HEADER = ("## 토큰, 레이블 구분자 : \\t\n## 토큰 구분자 : \\n\n## 문장 구분자 : \\n\\n\n"

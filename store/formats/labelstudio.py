@@ -17,10 +17,10 @@ import json
 from collections.abc import Iterator
 
 from ..errors import HanmarkError
-from ..importer import ArticleRecord, RecordError, Source, SpanFrom
 from ..names import check_annotator
 from ..textclean import decode
 from .common import ExportDoc, Writer, dumps, need_span
+from .records import ArticleRecord, RecordError, Source, SpanFrom
 
 WHAT = "Label Studio JSON"
 

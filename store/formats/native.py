@@ -15,9 +15,10 @@ import dataclasses
 from datetime import datetime
 from typing import Any
 
-from ..importer import ArticleRecord, LabelSet, RecordError, Source, json_lines, need_text
 from ..models import ORIGINS, STATES, STATUSES, Event, Label
 from .common import ExportDoc, Writer, dumps, need_span
+from .plain import json_lines, need_text
+from .records import ArticleRecord, LabelSet, RecordError, Source
 
 VERSION = 1
 ARTICLE_FIELDS = ("uid", "text", "title", "date", "source", "url", "collection", "status",

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 
 from .. import html
 from ..errors import HanmarkError
-from ..importer import JSONL_SUFFIXES, Reader, RecordError, Source, read_jsonl, read_text_file
 from . import brat, conll, doccano, hf, klue, labelstudio, native, spacy
 from .common import Writer
+from .plain import JSONL_SUFFIXES, Reader, read_jsonl, read_text_file
+from .records import RecordError, Source
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,9 @@ span in two places is one span.
 
 from __future__ import annotations
 
-from ..importer import ArticleRecord, RecordError, Source, json_lines, label_key, need_text
 from .common import ExportDoc, Range, Writer, dumps, need_span
+from .plain import json_lines, need_text
+from .records import ArticleRecord, RecordError, Source, label_key
 
 WHAT = "spaCy/Prodigy JSONL"
 

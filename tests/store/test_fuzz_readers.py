@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 
 from hanmark.store import HanmarkError, NewSpan, Store
 from hanmark.store.formats.export import ExportOptions, export
+from hanmark.store.formats.records import ArticleRecord, RecordError, Source
 from hanmark.store.formats.registry import FORMATS, IMPORT_FORMATS
-from hanmark.store.importer import ArticleRecord, RecordError, Source, import_sources
+from hanmark.store.importer import import_sources
 
 TEXTS = ["엔비디아와 삼성전자가 GPU 26만 장을 확보했다.\n이재명 대통령이 말했다.",
          "경주에서 'APEC' 정상회의가 열렸다 <b>[bold]</b> 🎉"]
