@@ -12,7 +12,7 @@ import click
 
 from hanmark.store import HanmarkError
 
-from .cli import _db, _progress, db_option, friendly, json_text, open_store
+from .cli import _db, _progress, db_option, friendly, json_text, open_store, say
 from .settings import resolve_db
 
 GOLD_FORMAT = click.option("--format", "fmt", default="klue", show_default=True,
@@ -97,22 +97,22 @@ def _train_to_file(store, target: Path, database: Path, params: dict, options: d
     plan = training.prepare(store, **options)
     model = training.fit(plan, params=params, phase=options["phase"])
     model.save(target, force=force, database=database)
-    click.echo(f"Trained on {versions.trained_on(model.meta['training'])} in "
-               f"{model.meta['train_seconds']:.0f} s; wrote {target} (not made active).")
+    say(f"Trained on {versions.trained_on(model.meta['training'])} in "
+        f"{model.meta['train_seconds']:.0f} s; wrote {target} (not made active).")
     scores = model.meta["scores"]
     _say_dropped(model.meta["training"])
     if "base" in scores:
-        click.echo(f"Entity F1 on the base slice ({scores['base']['texts']} sentences): "
-                   f"{scores['base']['f1']:.3f}")
+        say(f"Entity F1 on the base slice ({scores['base']['texts']} sentences): "
+            f"{scores['base']['f1']:.3f}")
     if "holdout" in scores:
-        click.echo(f"Held-out entity F1 on {scores['holdout']['sentences']} texts: "
-                   f"{scores['holdout']['entity']['f1']:.3f}")
+        say(f"Held-out entity F1 on {scores['holdout']['sentences']} texts: "
+            f"{scores['holdout']['entity']['f1']:.3f}")
 
 
 def _say_dropped(training: dict) -> None:
     if training.get("gold_dropped"):
-        click.echo(f"Left out {training['gold_dropped']:,} gold texts that are in the "
-                   "held-out base slice (models are compared on it).")
+        say(f"Left out {training['gold_dropped']:,} gold texts that are in the "
+            "held-out base slice (models are compared on it).")
 
 
 def _report(outcome) -> None:
@@ -124,27 +124,27 @@ def _report(outcome) -> None:
 
     new, old, ident = outcome.new, outcome.old, outcome.version.id
     training = outcome.version.info["training"]
-    click.echo(f"Trained model {ident} on {versions.trained_on(training)}.")
+    say(f"Trained model {ident} on {versions.trained_on(training)}.")
     _say_dropped(training)
     for key, what in (("base", "sentences of the base slice"),
                       ("own", "of your held-out done articles")):
         if key in new and key in old:
-            click.echo(f"Entity F1 on {new[key]['texts']} {what} ({new[key]['entities']} "
-                       f"entities): new {new[key]['f1']:.3f}, current "
-                       f"({outcome.old_id}) {old[key]['f1']:.3f}")
+            say(f"Entity F1 on {new[key]['texts']} {what} ({new[key]['entities']} "
+                f"entities): new {new[key]['f1']:.3f}, current "
+                f"({outcome.old_id}) {old[key]['f1']:.3f}")
     if "own" not in new and training.get("db_articles"):
-        click.echo("Your data: too few held-out done articles to score on yet (one done "
-                   f"article in {training_rules.OWN_EVERY} is held out once you have "
-                   f"{training_rules.OWN_MIN_DONE} done); judged on the base slice.")
+        say("Your data: too few held-out done articles to score on yet (one done "
+            f"article in {training_rules.OWN_EVERY} is held out once you have "
+            f"{training_rules.OWN_MIN_DONE} done); judged on the base slice.")
     if outcome.forced:
-        click.echo(f"Model {ident} is active (--force), although {outcome.reason}.")
+        say(f"Model {ident} is active (--force), although {outcome.reason}.")
     elif outcome.activated:
-        click.echo(f"Model {ident} is now active: {outcome.reason}.")
+        say(f"Model {ident} is now active: {outcome.reason}.")
     else:
-        click.echo(f"Kept model {outcome.old_id} active: {outcome.reason}. "
-                   f"`hanmark models use {ident}` or `hanmark train --force` switches anyway.")
+        say(f"Kept model {outcome.old_id} active: {outcome.reason}. "
+            f"`hanmark models use {ident}` or `hanmark train --force` switches anyway.")
     if os.environ.get("HANMARK_MODEL"):
-        click.echo("$HANMARK_MODEL is set: suggestions use that file until you unset it.")
+        say("$HANMARK_MODEL is set: suggestions use that file until you unset it.")
 
 
 @click.command("suggest")
@@ -172,12 +172,12 @@ def suggest_command(ctx: click.Context, db: str | None, collection: str | None,
     with _progress("Suggesting", total - done) as advance:
         articles, added = suggest_all(store, collection=collection, model=model,
                                       workers=workers, progress=advance, done=everything)
-    click.echo(f"{added} suggestion{'s' * (added != 1)} added in {articles} "
-               f"article{'s' * (articles != 1)}.")
+    say(f"{added} suggestion{'s' * (added != 1)} added in {articles} "
+        f"article{'s' * (articles != 1)}.")
     skipped = total - articles if not everything else 0
     if skipped > 0:
-        click.echo(f"Skipped {skipped} article{'s' * (skipped != 1)} already done "
-                   "(--all includes them).")
+        say(f"Skipped {skipped} article{'s' * (skipped != 1)} already done "
+            "(--all includes them).")
 
 
 @click.command("evaluate")
@@ -226,20 +226,20 @@ def _say_overlap(overlap: dict, *, err: bool = False) -> None:
     """Whether the gold texts were in the model's training data, and the score
     on the rest: evaluating a model on what it learned from flatters it."""
     if not overlap["checked"]:
-        click.echo("This model holds no fingerprint of its training texts (trained by an "
-                   "older hanmark): whether the gold file overlaps them cannot be checked.",
-                   err=err)
+        say("This model holds no fingerprint of its training texts (trained by an "
+            "older hanmark): whether the gold file overlaps them cannot be checked.",
+            err=err)
         return
     seen, unseen = overlap["seen"], overlap["unseen"]
     if not seen:
-        click.echo(f"None of the {unseen:,} gold texts was in this model's training data.",
-                   err=err)
+        say(f"None of the {unseen:,} gold texts was in this model's training data.",
+            err=err)
         return
-    click.echo(f"Warning: {seen:,} of the {seen + unseen:,} gold texts were in this model's "
-               "training data, so these scores flatter it.", err=err)
+    say(f"Warning: {seen:,} of the {seen + unseen:,} gold texts were in this model's "
+        "training data, so these scores flatter it.", err=err)
     if unseen:
         scores = overlap["unseen_scores"]
-        click.echo(f"On the {unseen:,} unseen texts: entity F1 {scores['entity']['f1']:.3f}, "
-                   f"macro F1 {scores['entity_macro_f1']:.3f}.", err=err)
+        say(f"On the {unseen:,} unseen texts: entity F1 {scores['entity']['f1']:.3f}, "
+            f"macro F1 {scores['entity_macro_f1']:.3f}.", err=err)
     else:
-        click.echo("No gold text is unseen: there is no fair score to give.", err=err)
+        say("No gold text is unseen: there is no fair score to give.", err=err)
