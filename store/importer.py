@@ -38,11 +38,10 @@ from .names import check_annotator, check_name
 from .paths import is_database_file
 from .store import Store, article_uid
 from .textclean import (
-    ONE_LINE_FIELDS,
     Changes,
     clean,
+    clean_article_fields,
     clean_field,
-    clean_fields,
     clean_value,
     clean_with_offsets,
     lone_surrogate,
@@ -227,10 +226,8 @@ def _clean_fields(record: ArticleRecord) -> Changes:
     provenance and event log as well, with its annotators checked by the
     one rule for names. Returns what changed, for the report."""
     changes = Changes()
-    fields = clean_fields({name: getattr(record, name) for name in ONE_LINE_FIELDS}, changes)
-    for name, value in fields.items():
+    for name, value in clean_article_fields(record, changes).items():
         setattr(record, name, value)
-    record.meta = clean_value(record.meta, changes)
     if record.sources:  # a prediction's model name
         record.sources = [replace(s, model=clean_value(s.model, changes)) for s in record.sources]
     if record.native is not None:

@@ -21,7 +21,7 @@ from .models import Article, Label
 from .names import check_annotator
 from .paths import is_database_file
 from .store import SPAN_COLUMNS, Store
-from .textclean import ONE_LINE_FIELDS, Changes, clean_fields, clean_value
+from .textclean import Changes, clean_article_fields, clean_value
 
 
 @dataclass
@@ -104,7 +104,7 @@ def merge_database(store: Store, other_path: str | Path, *, add_labels: bool = F
 
         def merge_article(article: Article) -> None:
             _, created = store.add_article(article.text, status=article.status,
-                                           **_clean_fields(article, report.changes))
+                                           **_fields(article, report.changes))
             report.articles += created
             id_map = _merge_spans(store, other, article.uid, known, report)
             _merge_events(store, other, article.uid, id_map, report)
@@ -122,10 +122,10 @@ def _check_annotators(other: Store) -> None:
         check_annotator(name, f" (in {other.path})")
 
 
-def _clean_fields(article: Article, changes: Changes) -> dict:
+def _fields(article: Article, changes: Changes) -> dict:
     """The article's fields besides its text, cleaned as an import cleans them."""
-    fields = clean_fields({name: getattr(article, name) for name in ONE_LINE_FIELDS}, changes)
-    return {**fields, "title": fields["title"] or "", "meta": clean_value(article.meta, changes)}
+    fields = clean_article_fields(article, changes)
+    return {**fields, "title": fields["title"] or ""}
 
 
 def _merge_spans(store: Store, other: Store, uid: str, known: set[str],

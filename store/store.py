@@ -584,22 +584,22 @@ class Store:
         art = self.get_article(article)
         labels = self.label_names()
         names = sorted(set(annotators))
-        key = ("start", "end", "label", "annotator", "state")
+        key = operator.attrgetter("start", "end", "label", "annotator", "state")
         with self.transaction():
             old = [dict(zip(SPAN_COLUMNS, r, strict=True)) for r in self._rows(
                 _SPAN_SELECT + " WHERE article = ? AND origin = 'import' AND annotator IN"
                 f" ({', '.join('?' * len(names))})", [article, *names])]
-            have = {tuple(s[k] for k in key) for s in old}
-            wanted = {(n.start, n.end, n.label, n.annotator, n.state) for n in spans}
-            gone = [s for s in old if tuple(s[k] for k in key) not in wanted]
+            have = {key(Span(**s)) for s in old}
+            wanted = {key(n) for n in spans}
+            gone = [s for s in old if key(Span(**s)) not in wanted]
             self.conn.executemany("DELETE FROM spans WHERE id = ?", [(s["id"],) for s in gone])
             stamp, added = now(), 0
             for new in spans:
-                if (new.start, new.end, new.label, new.annotator, new.state) in have:
+                if key(new) in have:
                     continue
                 self._check_span(len(art.text), new.start, new.end, new.label, labels)
                 self._insert_span(article, new, stamp, art.text)
-                have.add((new.start, new.end, new.label, new.annotator, new.state))
+                have.add(key(new))
                 added += 1
             if added or gone:
                 self._log([("bulk", None, {"removed": gone}, {"spans": added})], actor, article)

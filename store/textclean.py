@@ -174,6 +174,13 @@ def clean_fields(fields: dict[str, Any], changes: Changes) -> dict[str, Any]:
     return cleaned
 
 
+def clean_article_fields(article: Any, changes: Changes) -> dict[str, Any]:
+    """An article's fields besides its text (``ONE_LINE_FIELDS`` and ``meta``, read
+    from its attributes) cleaned, adding to ``changes``: imports and merges alike."""
+    fields = clean_fields({name: getattr(article, name) for name in ONE_LINE_FIELDS}, changes)
+    return {**fields, "meta": clean_value(article.meta, changes)}
+
+
 def clean_value(value: Any, changes: Changes) -> Any:
     """Every string in a JSON-like value (dict keys too) cleaned, adding to ``changes``."""
     if isinstance(value, str):
