@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from .db import BUSY_TIMEOUT_MS, open_database
-from .errors import HanmarkError
+from .errors import DatabaseBusy, HanmarkError
 from .models import STATUSES, Article, ArticleRow, Event, Label, NewSpan, Span
 
 SPAN_COLUMNS = (
@@ -117,6 +117,7 @@ class Store:
         self.conn, self.readonly = open_database(self.path, create=create, readonly=readonly)
         self._lock = threading.RLock()
         self._depth = 0
+        self._waits = True  # for the write lock; see at_once
 
     @cached_property
     def db(self):
@@ -168,6 +169,17 @@ class Store:
             finally:
                 self._depth = 0
 
+    @contextmanager
+    def at_once(self) -> Iterator[None]:
+        """Writes in this block raise ``DatabaseBusy`` at once, before changing
+        anything, when another process holds the write lock (the app's screen must
+        never wait for it; it hands such a write to a thread)."""
+        self._waits = False
+        try:
+            yield
+        finally:
+            self._waits = True
+
     def _write_failed(self, exc: sqlite3.DatabaseError) -> str:
         if isinstance(exc, sqlite3.OperationalError) and "full" in str(exc):
             return (f"The disk is full (or a file size limit was reached) writing {self.path}; "
@@ -214,6 +226,9 @@ class Store:
                 except sqlite3.OperationalError as exc:
                     if "locked" not in str(exc) and "busy" not in str(exc):
                         raise HanmarkError(f"{self.path} cannot be written ({exc}).") from None
+                    if not self._waits:
+                        raise DatabaseBusy(f"{self.path} is being written by another "
+                                           "process.") from None
                     if time.monotonic() > deadline:
                         raise HanmarkError(f"{self.path} is busy or locked ({exc}); "
                                            "try again.") from None

@@ -1,8 +1,9 @@
 """The reader: article list, text and annotation panes, legend and status line.
 
-The screen owns every write: each key's change goes to the store (which
-commits before returning), then the panes are redrawn from what was saved
-and the status line says "saved".
+The screen owns every write: each key's change goes to the store through
+``save`` (which commits before returning and never makes the UI thread wait
+on another process's write lock), then the panes are redrawn from what was
+saved and the status line says "saved".
 """
 
 from __future__ import annotations
@@ -10,10 +11,10 @@ from __future__ import annotations
 import gc
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from functools import partial, wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from rich.text import Text
 from textual import on, work
@@ -28,7 +29,7 @@ from hanmark.store import HanmarkError, Store
 from hanmark.store.colour import usable_colour
 from hanmark.store.models import Article, Label, Span
 
-from ..connections import own_store
+from ..connections import commit, own_store
 from ..messages import ArticleAnalysed, ArticleChosen, CursorMoved, SuggestionsMade
 from ..textcells import safe
 from ..widgets.article_list import ArticleList
@@ -39,6 +40,7 @@ from ..widgets.text_view import Selection, TextView
 from ..widgets.virtual_table import VirtualTable
 from .note import NoteScreen
 
+T = TypeVar("T")
 CURSOR_SAVE_INTERVAL = 1.0  # seconds; the cursor is also saved on leaving and on quit
 BOUNDARY_KEYS = [  # key, side, unit, delta, description
     ("left_square_bracket", "start", "char", -1, "Start ← char"),
@@ -56,14 +58,14 @@ ARTICLE_ACTIONS = {"label", "accept", "accept_all", "remove", "next_span", "undo
                    "overlay", "review"}
 
 
-def reports_errors(action: Callable) -> Callable:
+def reports_errors(action: Callable[..., Awaitable]) -> Callable[..., Awaitable]:
     """A write the store refuses (read-only file, a locked database, a removed label)
     is said on the status line; the app carries on."""
 
     @wraps(action)
-    def wrapper(self: MainScreen, *args: Any) -> Any:
+    async def wrapper(self: MainScreen, *args: Any) -> Any:
         try:
-            return action(self, *args)
+            return await action(self, *args)
         except HanmarkError as exc:
             self.status.say(str(exc), warn=True)
             return None
@@ -110,6 +112,10 @@ def split_layers(spans: list[Span], annotator: str) -> tuple[list[Span], list[Sp
                   and span.annotator != annotator)
         (others if theirs else mine).append(span)
     return mine, others
+
+
+def update_span(span_id: int, annotator: str, changes: dict[str, Any], store: Store) -> Span:
+    return store.update_span(span_id, actor=annotator, **changes)
 
 
 class MainScreen(Screen):
@@ -417,6 +423,11 @@ class MainScreen(Screen):
     def surface(self, start: int, end: int) -> str:
         return safe(self.article.text[start:end])
 
+    async def save(self, change: Callable[[Store], T]) -> T:
+        """Apply one change to the database; never waits on a lock on the UI thread."""
+        return await commit(self.store, change, partial(
+            self.status.say, "Waiting for another hanmark process to finish writing…"))
+
     # -- actions --------------------------------------------------------------
 
     def action_search(self) -> None:
@@ -430,15 +441,15 @@ class MainScreen(Screen):
         self.article_list.set_filter(search=event.value.strip())
         self.article_list.focus()
 
-    def action_label(self, key: int) -> None:
+    async def action_label(self, key: int) -> None:
         label = self.keyed.get(key)
         if label is None:
             self.status.say(f"No label on key {key}; press l to pick one by name.", warn=True)
             return
-        self.apply_label(label.name)
+        await self.apply_label(label.name)
 
     @reports_errors
-    def apply_label(self, label: str) -> None:
+    async def apply_label(self, label: str) -> None:
         """Label the selection (or the morpheme under the cursor), or relabel the span there."""
         view, uid = self.text_view, self.article.uid
         span = self.target_span() if view.selection is None else None
@@ -447,40 +458,41 @@ class MainScreen(Screen):
             changes = {"label": label}
             if span.state == "suggested":
                 changes.update(state="accepted", annotator=self.annotator)
-            span = self.store.update_span(span.id, actor=self.annotator, **changes)
+            span = await self.save(partial(update_span, span.id, self.annotator, changes))
         else:
             where = view.labelled_range()
             if where is None:
                 self.status.say("Nothing to label here: move onto a word.", warn=True)
                 return
-            span = self.store.label_range(uid, *where, label, annotator=self.annotator)
+            span = await self.save(lambda store: store.label_range(
+                uid, *where, label, annotator=self.annotator))
         view.set_selection(None)
         self.committed(f"{self.surface(span.start, span.end)} → {label}", where)
         self.call_after_refresh(self.propagate, span, view.analysis)  # after the repaint
 
     @reports_errors
-    def action_accept(self) -> None:
+    async def action_accept(self) -> None:
         span = self.target_span()
         if span is None or span.state != "suggested":
             self.status.say("No suggestion under the cursor.", warn=True)
             return
-        self.store.accept([span.id], annotator=self.annotator)
+        await self.save(lambda store: store.accept([span.id], annotator=self.annotator))
         self.committed(f"accepted {self.surface(span.start, span.end)} as {span.label}",
                        (span.start, span.end))
 
     @reports_errors
-    def action_accept_all(self) -> None:
+    async def action_accept_all(self) -> None:
         pending = [s.id for s in self.text_view.spans if s.state == "suggested"]
-        accepted = self.store.accept(pending, annotator=self.annotator)
+        accepted = await self.save(lambda store: store.accept(pending, annotator=self.annotator))
         self.committed(f"accepted {len(accepted)} suggestions")
 
     @reports_errors
-    def action_remove(self) -> None:
+    async def action_remove(self) -> None:
         span = self.target_span()
         if span is None:
             self.status.say("No span under the cursor.", warn=True)
             return
-        rejected = self.store.remove_span(span.id, actor=self.annotator)
+        rejected = await self.save(lambda store: store.remove_span(span.id, actor=self.annotator))
         verb = "rejected" if rejected is not None else "removed"
         self.committed(f"{verb} {self.surface(span.start, span.end)} ({span.label})",
                        (span.start, span.end))
@@ -502,8 +514,9 @@ class MainScreen(Screen):
         view.move_to(target)
 
     @reports_errors
-    def _replay(self, direction: str) -> None:
-        touched = getattr(self.store, direction)(self.article.uid, self.annotator)
+    async def _replay(self, direction: str) -> None:
+        uid = self.article.uid
+        touched = await self.save(lambda store: getattr(store, direction)(uid, self.annotator))
         if not touched:
             self.status.say(f"Nothing to {direction}.")
             return
@@ -511,17 +524,17 @@ class MainScreen(Screen):
                        None if touched == (0, 0) else touched)
         self.call_after_refresh(self.relearn)
 
-    def action_undo(self) -> None:
-        self._replay("undo")
+    async def action_undo(self) -> None:
+        await self._replay("undo")
 
-    def action_redo(self) -> None:
-        self._replay("redo")
+    async def action_redo(self) -> None:
+        await self._replay("redo")
 
     @reports_errors
-    def _finish(self, status: str) -> None:
+    async def _finish(self, status: str) -> None:
         uid = self.article.uid
         self.save_cursor()
-        self.store.set_status(uid, status, self.annotator)
+        await self.save(lambda store: store.set_status(uid, status, self.annotator))
         following = self.store.next_article(uid)
         if following is None or following == uid:
             self.article = self.store.get_article(uid)
@@ -531,11 +544,11 @@ class MainScreen(Screen):
         self.article_list.reload()  # the status column and a status filter changed
         self.status.say(f"marked the last article {status}; opened the next", saved=True)
 
-    def action_done(self) -> None:
-        self._finish("done")
+    async def action_done(self) -> None:
+        await self._finish("done")
 
-    def action_skip(self) -> None:
-        self._finish("skipped")
+    async def action_skip(self) -> None:
+        await self._finish("skipped")
 
     def action_copy(self) -> None:
         view = self.text_view
@@ -571,14 +584,14 @@ class MainScreen(Screen):
         self.app.push_screen(NoteScreen(about, span.note), partial(self._save_note, span))
 
     @reports_errors
-    def _save_note(self, span: Span, note: str | None) -> None:
+    async def _save_note(self, span: Span, note: str | None) -> None:
         if note is None or note == span.note:
             return
-        self.store.update_span(span.id, actor=self.annotator, note=note)
+        await self.save(partial(update_span, span.id, self.annotator, {"note": note}))
         self.committed(f"note on {self.surface(span.start, span.end)}", (span.start, span.end))
 
     @reports_errors
-    def action_boundary(self, side: str, unit: str, delta: int) -> None:
+    async def action_boundary(self, side: str, unit: str, delta: int) -> None:
         view = self.text_view
         sel = view.selection
         if sel is not None and self.focused is view:
@@ -597,7 +610,7 @@ class MainScreen(Screen):
         changes = {"start": start, "end": end}
         if span.state == "suggested":  # a corrected suggestion is the person's label now
             changes.update(state="accepted", annotator=self.annotator)
-        self.store.update_span(span.id, actor=self.annotator, **changes)
+        await self.save(partial(update_span, span.id, self.annotator, changes))
         self.committed(f"{span.label} is now {self.surface(start, end)}",
                        (min(start, span.start), max(end, span.end)))
         self.call_after_refresh(self.relearn)
@@ -613,9 +626,9 @@ class MainScreen(Screen):
         recent = recent_labels(self.store, self.annotator)
         self.app.push_screen(LabelPicker(self.labels, recent, self.colours), self._picked)
 
-    def _picked(self, name: str | None) -> None:
+    async def _picked(self, name: str | None) -> None:
         if name is not None:
-            self.apply_label(name)
+            await self.apply_label(name)
 
     def action_overlay(self) -> None:
         """Show the next other annotator's labels over the text (then none again)."""

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -9,9 +12,10 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from hanmark.store import Store
+from hanmark.store import HanmarkError, Store
 from hanmark.store.review import GOLD, Cluster, article_clusters, decide, decision
 
+from ..connections import commit
 from ..textcells import safe
 
 CONTEXT = 24
@@ -135,21 +139,37 @@ class ReviewScreen(Screen[None]):
     def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
         self._show_detail()
 
-    def action_take(self, take: str) -> None:
+    async def _save(self, change: Callable[[Store], object]) -> bool:
+        """Write gold, never waiting on a lock on the UI thread; a refused write is said."""
+        try:
+            await commit(self.store, change, partial(
+                self.notify, "Waiting for another hanmark process to finish writing…",
+                timeout=2))
+            return True
+        except HanmarkError as exc:
+            self.notify(safe(str(exc)), severity="error", markup=False)
+            return False
+
+    async def action_take(self, take: str) -> None:
         cluster = self._current()
         if cluster is None:
             return
-        decide(self.store, self.uid, cluster, take)
-        self.notify(f"Saved: {take} for #{self.clusters.index(cluster) + 1}.", timeout=2)
-        self.reload()
-        self.action_jump(1)
+        if await self._save(lambda store: decide(store, self.uid, cluster, take)):
+            self.notify(f"Saved: {take} for #{self.clusters.index(cluster) + 1}.", timeout=2)
+            self.reload()
+            self.action_jump(1)
 
-    def action_take_agreements(self) -> None:
+    async def action_take_agreements(self) -> None:
         agreed = [c for c in self.clusters if c.agrees and not decision(self.store, self.uid, c)]
-        for cluster in agreed:
-            decide(self.store, self.uid, cluster, "a")
-        self.notify(f"Saved: {len(agreed)} agreed spans taken into {GOLD}.", timeout=2)
-        self.reload()
+
+        def take_all(store: Store) -> None:
+            with store.transaction():
+                for cluster in agreed:
+                    decide(store, self.uid, cluster, "a")
+
+        if await self._save(take_all):
+            self.notify(f"Saved: {len(agreed)} agreed spans taken into {GOLD}.", timeout=2)
+            self.reload()
 
     def action_jump(self, step: int) -> None:
         """Move to the next (or previous) disagreement, wrapping around."""
