@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import random
@@ -34,7 +35,7 @@ sys.path.insert(0, str(REPO))
 
 from bench.corpus import make_article  # noqa: E402
 from hanmark.store import HanmarkError, Store, article_uid  # noqa: E402
-from hanmark.tui.connections import own_store  # noqa: E402
+from hanmark.tui.connections import commit, own_store  # noqa: E402
 
 CLI = "import sys; from hanmark.tui.cli import main; sys.argv[0] = 'hanmark'; main()"
 CHILD = "import sys; from bench import soak; getattr(soak, sys.argv[1])(*sys.argv[2:])"
@@ -96,10 +97,12 @@ def position(uids: list[str], k: int) -> tuple[str, int]:
 
 def label(store: Store, uids: list[str], annotator: str, done: Callable[[], bool],
           pause: float) -> tuple[Runs, set[tuple[str, int, str]]]:
-    """Label as the app does until ``done()``; the runs, and the labels reported saved."""
+    """Label as the app does (``commit``: at once, or on a thread while another
+    process writes) until ``done()``; the runs, and the labels reported saved."""
     def step(k: int) -> None:
         uid, start = position(uids, k)
-        store.label_range(uid, start, start + 2, "OG", annotator=annotator)
+        asyncio.run(commit(store, lambda mine: mine.label_range(
+            uid, start, start + 2, "OG", annotator=annotator), lambda: None))
 
     runs = repeat(step, done, pause)
     return runs, {(*position(uids, k), annotator) for k, (_, error) in enumerate(runs)

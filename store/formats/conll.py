@@ -12,7 +12,9 @@ take a ``-DOCSTART-`` line for text, so they have none.
 Tokens are Kiwi morphemes, eojeol words or characters (``--tokens``), cut
 further at span edges so no span is lost. CoNLL does not record spacing,
 so reading joins a sentence's tokens with single spaces and a document's
-sentences with line breaks (its sentences on export again); a sentence
+sentences with line breaks (its sentences on export again), and marks the
+article's tokens as given: ``--tokens morpheme`` (the default) exports them
+as they came instead of asking Kiwi, so a file re-exports as it was; a sentence
 outside any document is an article of its own. Tags may be IOB2, BIOES or
 BILOU.
 """
@@ -111,4 +113,5 @@ def _records(numbered) -> Iterator[ArticleRecord | RecordError]:
 def _article(sentences: list[list[tuple[str, str]]], line: int, document: bool
              ) -> ArticleRecord:
     """A document's sentences are its lines; a sentence outside one is an item."""
-    return sentence_record(sentences, line, {"unit": "lines" if document else "sentence"})
+    return sentence_record(sentences, line, {"unit": "lines" if document else "sentence",
+                                             "tokens": "given"})

@@ -194,8 +194,12 @@ def _shape(docs: list[ExportDoc], writer: type[Writer], mode: str,
     if not (writer.tokens or writer.sentences):
         return docs
 
+    def given(doc: ExportDoc) -> bool:
+        """Tokens came with the article (CoNLL): morpheme mode keeps them."""
+        return mode == "morpheme" and doc.article.meta.get("tokens") == "given"
+
     def needs(doc: ExportDoc) -> bool:
-        return (writer.tokens and mode == "morpheme") or (
+        return (writer.tokens and mode == "morpheme" and not given(doc)) or (
             writer.sentences and doc.article.meta.get("unit") not in ("sentence", "lines"))
 
     asked = [doc for doc in docs if needs(doc)]
@@ -213,7 +217,7 @@ def _shape(docs: list[ExportDoc], writer: type[Writer], mode: str,
         if writer.sentences:
             doc.sentences = sentence_groups(text, sentences, triples)
         if writer.tokens:
-            cuts = (morphemes if mode == "morpheme" else
-                    word_cuts(text) if mode == "word" else range(len(text)))
+            cuts = (word_cuts(text) if mode == "word" or given(doc) else
+                    morphemes if mode == "morpheme" else range(len(text)))
             doc.tokens = token_ranges(text, cuts, triples)
     return docs
