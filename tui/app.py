@@ -9,6 +9,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.markup import escape
 from textual.screen import Screen
+from textual.worker import Worker
 
 from hanmark.store import Store
 
@@ -47,6 +48,15 @@ class HanmarkApp(App):
     @property
     def main(self) -> MainScreen:
         return self.screen_stack[0]
+
+    def worker_failed(self, worker: Worker) -> None:
+        """The one place for every worker's failure (``ReportsWorkerFailures``): the
+        reader's status line says it, and the app carries on (a label is saved by
+        its key's action, never by a worker, so none is lost)."""
+        message = f"{worker.description} failed: {worker.error}"
+        self.main.status.say(message, warn=True)
+        if self.screen is not self.main:
+            self.notify(safe(message), severity="error", markup=False)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from textual.message import Message
+from textual.worker import Worker, WorkerState
 
 if TYPE_CHECKING:  # Kiwi's module loads in a worker, not at start-up
     from hanmark.nlp.analyzer import Analysis
@@ -40,3 +41,12 @@ class SuggestionsMade(Message):
     def __init__(self, uids: list[str]):
         super().__init__()
         self.uids = uids
+
+
+class ReportsWorkerFailures:
+    """Mixed into every node that runs workers (Textual does not bubble their
+    state): a failed worker goes to the app's one handler, ``worker_failed``."""
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            self.app.worker_failed(event.worker)

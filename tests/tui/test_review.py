@@ -11,6 +11,7 @@ from hanmark.store import Store
 from hanmark.store.merge import merge_database
 from hanmark.store.review import GOLD
 from hanmark.tui.screens.review import ReviewScreen, annotators_of
+from hanmark.tui.session import AnnotationSession
 from tests.store.test_team import KIM, LEE, _session
 from tests.tui.screen_text import screen_text
 
@@ -22,7 +23,8 @@ class ReviewApp(App):
 
     def on_mount(self) -> None:
         a, b = annotators_of(self.store, self.uid)
-        self.push_screen(ReviewScreen(self.store, self.uid, a, b, {"PS": "red"}))
+        session = AnnotationSession(self.store, "gold", lambda: None)
+        self.push_screen(ReviewScreen(session, self.uid, a, b, {"PS": "red"}))
 
 
 def _merged(tmp_path: Path) -> tuple[Store, str]:

@@ -57,7 +57,7 @@ async def test_own_layer_by_default_and_overlay_toggles(store: Store, no_suggest
         await settle(pilot)
         screen = pilot.app.screen
         assert screen.article.uid == uid
-        assert [(s.annotator, s.start) for s in screen.spans] == [(ANNOTATOR, 0)]
+        assert [(s.annotator, s.start) for s in screen.session.spans] == [(ANNOTATOR, 0)]
         await pilot.press("o")
         assert [(s.annotator, s.end) for s in screen.text_view.overlay] == [("lee", 3),
                                                                            ("lee", 12)]

@@ -1,9 +1,9 @@
 """The reader: article list, text and annotation panes, legend and status line.
 
-The screen owns every write: each key's change goes to the store through
-``save`` (which commits before returning and never makes the UI thread wait
-on another process's write lock), then the panes are redrawn from what was
-saved and the status line says "saved".
+The screen draws; its ``AnnotationSession`` (``tui/session.py``) decides what a
+key means and writes it (committed before it returns, never making the UI
+thread wait on another process's write lock). The panes are then redrawn from
+what was saved and the status line says "saved".
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from functools import partial, wraps
-from typing import Any, TypeVar
+from typing import Any
 
 from rich.text import Text
 from textual import on, work
@@ -23,14 +23,20 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input
-from textual.worker import Worker, WorkerState
 
 from hanmark.store import HanmarkError, Store
 from hanmark.store.colour import usable_colour
 from hanmark.store.models import Article, Label, Span
 
-from ..connections import commit, own_store
-from ..messages import ArticleAnalysed, ArticleChosen, CursorMoved, SuggestionsMade
+from ..connections import own_store
+from ..messages import (
+    ArticleAnalysed,
+    ArticleChosen,
+    CursorMoved,
+    ReportsWorkerFailures,
+    SuggestionsMade,
+)
+from ..session import AnnotationSession, Outcome
 from ..textcells import safe
 from ..widgets.article_list import ArticleList
 from ..widgets.legend import Legend
@@ -40,7 +46,6 @@ from ..widgets.text_view import Selection, TextView
 from ..widgets.virtual_table import VirtualTable
 from .note import NoteScreen
 
-T = TypeVar("T")
 CURSOR_SAVE_INTERVAL = 1.0  # seconds; the cursor is also saved on leaving and on quit
 BOUNDARY_KEYS = [  # key, side, unit, delta, description
     ("left_square_bracket", "start", "char", -1, "Start ← char"),
@@ -103,22 +108,7 @@ def keyed_labels(labels: list[Label]) -> dict[int, Label]:
     return by_key or dict(enumerate(labels[:9], start=1))
 
 
-def split_layers(spans: list[Span], annotator: str) -> tuple[list[Span], list[Span]]:
-    """The annotator's own layer (their labels, imported labels and suggestions) and the
-    other annotators' labels, which are shown only as an overlay."""
-    mine, others = [], []
-    for span in spans:
-        theirs = (span.state != "suggested" and span.origin != "import"
-                  and span.annotator != annotator)
-        (others if theirs else mine).append(span)
-    return mine, others
-
-
-def update_span(span_id: int, annotator: str, changes: dict[str, Any], store: Store) -> Span:
-    return store.update_span(span_id, actor=annotator, **changes)
-
-
-class MainScreen(Screen):
+class MainScreen(ReportsWorkerFailures, Screen):
     BINDINGS = [
         Binding("tab", "app.focus_next", "Next pane", show=False, id="focus-next"),
         Binding("shift+tab", "app.focus_previous", "Previous pane", show=False,
@@ -158,11 +148,10 @@ class MainScreen(Screen):
             for label in store.labels()]
         self.colours = {label.name: label.colour for label in self.labels}
         self.keyed = keyed_labels(self.labels)
-        self.article: Article | None = None
+        self.session = AnnotationSession(store, annotator, lambda: self.status.say(
+            "Waiting for another hanmark process to finish writing…"))
         self._unsaved_cursors: dict[str, int] = {}  # article -> cursor, for write_cursors
         self._cursor_lock = threading.Lock()
-        self.spans: list[Span] = []  # the layer being edited: mine, imports, suggestions
-        self.others: list[Span] = []  # other annotators' labels, drawn only as an overlay
         self.overlaid: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -191,6 +180,10 @@ class MainScreen(Screen):
     @property
     def status(self) -> StatusLine:
         return self.query_one(StatusLine)
+
+    @property
+    def article(self) -> Article | None:
+        return self.session.article
 
     def on_mount(self) -> None:
         self.call_after_refresh(kiwi_in_child_process)  # before any worker asks for Kiwi
@@ -228,19 +221,16 @@ class MainScreen(Screen):
         article shown before stays."""
         self.save_cursor()
         try:
-            article = self.store.get_article(uid)
-            spans = self.store.spans(uid)
+            article = self.session.open(uid)
         except HanmarkError as exc:  # the one database needs no naming on the status line
             self.status.say("This article cannot be opened: "
                             + str(exc).removeprefix(f"{self.store.path}: "), warn=True)
             return
-        self.article = article
-        self.spans, self.others = split_layers(spans, self.annotator)
         self.overlaid = None
         view = self.text_view
-        view.load(article.text, self.spans, self.labels, cursor=article.cursor)
+        view.load(article.text, self.session.spans, self.labels, cursor=article.cursor)
         view.border_title = Text(safe(article.title or "(untitled)"))  # data, not markup
-        self.table.set_spans(self.spans, article.text, self.colours)
+        self.table.set_spans(self.session.spans, article.text, self.colours)
         self.article_list.show_open(uid)
         view.focus()
         self.status.set_info(f"analysing morphemes (moving by character) · {self.annotator}")
@@ -319,12 +309,6 @@ class MainScreen(Screen):
         if message.uids:
             self.article_list.refresh_rows()
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """One place for worker failures: say so and carry on (labels are unaffected)."""
-        if event.state == WorkerState.ERROR:
-            self.status.say(f"{event.worker.description} failed: {event.worker.error}",
-                            warn=True)
-
     @on(ArticleChosen)
     def chosen(self, message: ArticleChosen) -> None:
         self.open_article(message.uid)
@@ -349,14 +333,12 @@ class MainScreen(Screen):
         lock for a batch, and the screen must not wait for it. ``wait`` (on
         quit) writes here and now, since no worker outlives the app.
         """
-        if self.article is not None and not self.store.readonly:
-            if self.text_view.cursor != self.article.cursor:
-                self.article = replace(self.article, cursor=self.text_view.cursor)
-                if wait:
-                    self.store.set_cursor(self.article.uid, self.article.cursor)
-                else:
-                    self._unsaved_cursors[self.article.uid] = self.article.cursor
-                    self.write_cursors()
+        if not self.store.readonly and self.session.remember_cursor(self.text_view.cursor):
+            if wait:
+                self.store.set_cursor(self.article.uid, self.article.cursor)
+            else:
+                self._unsaved_cursors[self.article.uid] = self.article.cursor
+                self.write_cursors()
 
     @work(thread=True, group="cursor", exit_on_error=False, description="save the cursor")
     def write_cursors(self) -> None:
@@ -369,31 +351,35 @@ class MainScreen(Screen):
     # -- after every write ----------------------------------------------------
 
     def refresh_spans(self, where: tuple[int, int] | None = None) -> None:
-        """Re-read the spans from the store: all of them, or only those overlapping
-        ``where`` (one edit's reach), which keeps a key press quick on long articles."""
-        uid = self.article.uid
-        if where is None:
-            self.spans, self.others = split_layers(self.store.spans(uid), self.annotator)
-        else:
-            start, end = where
-            kept = [s for s in self.spans if not (s.start < end and s.end > start)]
-            fresh, _ = split_layers(self.store.spans_overlapping(uid, start, end),
-                                    self.annotator)
-            self.spans = sorted(kept + fresh, key=lambda s: (s.start, s.end, s.id))
-        self.text_view.set_spans(self.spans, where)
-        self.table.set_spans(self.spans, self.article.text, self.colours)
-        pending = sum(s.state == "suggested" for s in self.spans)
+        """Re-read the spans (all, or those overlapping ``where``) and redraw them."""
+        self.session.reload(where)
+        self.draw_spans(where)
+
+    def draw_spans(self, where: tuple[int, int] | None = None) -> None:
+        """Draw the session's spans: the lines of ``where`` (or all), the spans pane,
+        the count of pending suggestions."""
+        session = self.session
+        self.text_view.set_spans(session.spans, where)
+        self.table.set_spans(session.spans, session.article.text, self.colours)
+        pending = session.pending
         self.status.set_info(f"{pending} suggestion{'s' * (pending != 1)} · {self.annotator}")
         span = self.text_view.span_at(self.text_view.cursor)
         if span is not None:
             self.table.select_span(span.id)
 
-    def committed(self, message: str, where: tuple[int, int] | None = None) -> None:
-        """The store has committed a change: redraw from it and say so."""
-        self.refresh_spans(where)
-        accepted = sum(s.state == "accepted" for s in self.spans)
-        self.article_list.set_label_count(self.article.uid, accepted)
-        self.status.say(message, saved=True)
+    def show(self, outcome: Outcome) -> None:
+        """Draw what a change did: the spans it touched, the counts, the status line,
+        then its follow-ups (after the repaint)."""
+        if not outcome.saved:
+            self.status.say(outcome.message)
+            return
+        self.draw_spans(outcome.where)
+        self.article_list.set_label_count(self.article.uid, self.session.accepted)
+        self.status.say(outcome.message, saved=True)
+        if outcome.taught is not None:
+            self.call_after_refresh(self.propagate, outcome.taught, self.text_view.analysis)
+        elif outcome.relearn:
+            self.call_after_refresh(self.relearn)
 
     @work(thread=True, exclusive=True, group="teach", exit_on_error=False,
           description="teach Kiwi the labeled forms")
@@ -423,11 +409,6 @@ class MainScreen(Screen):
     def surface(self, start: int, end: int) -> str:
         return safe(self.article.text[start:end])
 
-    async def save(self, change: Callable[[Store], T]) -> T:
-        """Apply one change to the database; never waits on a lock on the UI thread."""
-        return await commit(self.store, change, partial(
-            self.status.say, "Waiting for another hanmark process to finish writing…"))
-
     # -- actions --------------------------------------------------------------
 
     def action_search(self) -> None:
@@ -451,24 +432,15 @@ class MainScreen(Screen):
     @reports_errors
     async def apply_label(self, label: str) -> None:
         """Label the selection (or the morpheme under the cursor), or relabel the span there."""
-        view, uid = self.text_view, self.article.uid
+        view = self.text_view
         span = self.target_span() if view.selection is None else None
-        if span is not None:
-            where = (span.start, span.end)
-            changes = {"label": label}
-            if span.state == "suggested":
-                changes.update(state="accepted", annotator=self.annotator)
-            span = await self.save(partial(update_span, span.id, self.annotator, changes))
-        else:
-            where = view.labelled_range()
-            if where is None:
-                self.status.say("Nothing to label here: move onto a word.", warn=True)
-                return
-            span = await self.save(lambda store: store.label_range(
-                uid, *where, label, annotator=self.annotator))
+        where = None if span is not None else view.labelled_range()
+        if span is None and where is None:
+            self.status.say("Nothing to label here: move onto a word.", warn=True)
+            return
+        outcome = await self.session.label(label, span=span, where=where)
         view.set_selection(None)
-        self.committed(f"{self.surface(span.start, span.end)} → {label}", where)
-        self.call_after_refresh(self.propagate, span, view.analysis)  # after the repaint
+        self.show(outcome)
 
     @reports_errors
     async def action_accept(self) -> None:
@@ -476,15 +448,11 @@ class MainScreen(Screen):
         if span is None or span.state != "suggested":
             self.status.say("No suggestion under the cursor.", warn=True)
             return
-        await self.save(lambda store: store.accept([span.id], annotator=self.annotator))
-        self.committed(f"accepted {self.surface(span.start, span.end)} as {span.label}",
-                       (span.start, span.end))
+        self.show(await self.session.accept(span))
 
     @reports_errors
     async def action_accept_all(self) -> None:
-        pending = [s.id for s in self.text_view.spans if s.state == "suggested"]
-        accepted = await self.save(lambda store: store.accept(pending, annotator=self.annotator))
-        self.committed(f"accepted {len(accepted)} suggestions")
+        self.show(await self.session.accept_all())
 
     @reports_errors
     async def action_remove(self) -> None:
@@ -492,12 +460,7 @@ class MainScreen(Screen):
         if span is None:
             self.status.say("No span under the cursor.", warn=True)
             return
-        rejected = await self.save(lambda store: store.remove_span(span.id, actor=self.annotator))
-        verb = "rejected" if rejected is not None else "removed"
-        self.committed(f"{verb} {self.surface(span.start, span.end)} ({span.label})",
-                       (span.start, span.end))
-        if rejected is None:
-            self.call_after_refresh(self.relearn)
+        self.show(await self.session.remove(span))
 
     def action_next_span(self, direction: int) -> None:
         view = self.text_view
@@ -514,35 +477,23 @@ class MainScreen(Screen):
         view.move_to(target)
 
     @reports_errors
-    async def _replay(self, direction: str) -> None:
-        uid = self.article.uid
-        touched = await self.save(lambda store: getattr(store, direction)(uid, self.annotator))
-        if not touched:
-            self.status.say(f"Nothing to {direction}.")
-            return
-        self.committed(f"{direction} done" if direction == "redo" else "undone",
-                       None if touched == (0, 0) else touched)
-        self.call_after_refresh(self.relearn)
-
     async def action_undo(self) -> None:
-        await self._replay("undo")
+        self.show(await self.session.replay("undo"))
 
+    @reports_errors
     async def action_redo(self) -> None:
-        await self._replay("redo")
+        self.show(await self.session.replay("redo"))
 
     @reports_errors
     async def _finish(self, status: str) -> None:
-        uid = self.article.uid
         self.save_cursor()
-        await self.save(lambda store: store.set_status(uid, status, self.annotator))
-        following = self.store.next_article(uid)
-        if following is None or following == uid:
-            self.article = self.store.get_article(uid)
-            self.committed(f"marked {status}; no article left that is not done or skipped")
+        outcome, following = await self.session.finish(status)
+        if following is None:
+            self.show(outcome)
             return
         self.open_article(following)
         self.article_list.reload()  # the status column and a status filter changed
-        self.status.say(f"marked the last article {status}; opened the next", saved=True)
+        self.status.say(outcome.message, saved=True)
 
     async def action_done(self) -> None:
         await self._finish("done")
@@ -585,10 +536,8 @@ class MainScreen(Screen):
 
     @reports_errors
     async def _save_note(self, span: Span, note: str | None) -> None:
-        if note is None or note == span.note:
-            return
-        await self.save(partial(update_span, span.id, self.annotator, {"note": note}))
-        self.committed(f"note on {self.surface(span.start, span.end)}", (span.start, span.end))
+        if note is not None and note != span.note:
+            self.show(await self.session.note(span, note))
 
     @reports_errors
     async def action_boundary(self, side: str, unit: str, delta: int) -> None:
@@ -607,13 +556,7 @@ class MainScreen(Screen):
         start, end = view.nudged((span.start, span.end), side, unit, delta)
         if (start, end) == (span.start, span.end):
             return
-        changes = {"start": start, "end": end}
-        if span.state == "suggested":  # a corrected suggestion is the person's label now
-            changes.update(state="accepted", annotator=self.annotator)
-        await self.save(partial(update_span, span.id, self.annotator, changes))
-        self.committed(f"{span.label} is now {self.surface(start, end)}",
-                       (min(start, span.start), max(end, span.end)))
-        self.call_after_refresh(self.relearn)
+        self.show(await self.session.move_edges(span, start, end))
 
     # -- label picker, other annotators, review, statistics -----------------------
 
@@ -632,14 +575,14 @@ class MainScreen(Screen):
 
     def action_overlay(self) -> None:
         """Show the next other annotator's labels over the text (then none again)."""
-        names = sorted({s.annotator for s in self.others})
+        names = sorted({s.annotator for s in self.session.others})
         if not names:
             self.overlaid = None
             self.status.say("No other annotator has labeled this article.")
             return
         at = names.index(self.overlaid) + 1 if self.overlaid in names else 0
         self.overlaid = names[at] if at < len(names) else None
-        shown = [s for s in self.others if s.annotator == self.overlaid]
+        shown = [s for s in self.session.others if s.annotator == self.overlaid]
         self.text_view.set_overlay(shown)
         self.status.say(f"Overlay: {self.overlaid}'s {len(shown)} labels (italic, double underline)"
                         if self.overlaid else "Overlay off.")
@@ -657,7 +600,7 @@ class MainScreen(Screen):
         if self.annotator in names:  # you on the left, the busiest other annotator right
             names.remove(self.annotator)
             names.insert(0, self.annotator)
-        self.app.push_screen(ReviewScreen(self.store, self.article.uid, names[0], names[1],
+        self.app.push_screen(ReviewScreen(self.session, self.article.uid, names[0], names[1],
                                           self.colours), lambda _: self.refresh_spans())
 
     def action_statistics(self) -> None:

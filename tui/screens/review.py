@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import partial
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,9 +10,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from hanmark.store import HanmarkError, Store
-from hanmark.store.review import GOLD, Cluster, article_clusters, decide, decision
+from hanmark.store.review import GOLD, Cluster, article_clusters, decision
 
-from ..connections import commit
+from ..session import AnnotationSession
 from ..textcells import safe
 
 CONTEXT = 24
@@ -53,11 +50,13 @@ class ReviewScreen(Screen[None]):
         Binding("escape,q", "close", "Back", id="review.close"),
     ]
 
-    def __init__(self, store: Store, uid: str, a: str, b: str, colours: dict[str, str]):
+    def __init__(self, session: AnnotationSession, uid: str, a: str, b: str,
+                 colours: dict[str, str]):
         super().__init__()
-        self.store, self.uid, self.a, self.b = store, uid, a, b
+        self.session, self.store = session, session.store
+        self.uid, self.a, self.b = uid, a, b
         self.colours = colours
-        self.text = store.get_article(uid).text
+        self.text = self.store.get_article(uid).text
         self.clusters: list[Cluster] = []
 
     def compose(self) -> ComposeResult:
@@ -139,12 +138,11 @@ class ReviewScreen(Screen[None]):
     def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
         self._show_detail()
 
-    async def _save(self, change: Callable[[Store], object]) -> bool:
-        """Write gold, never waiting on a lock on the UI thread; a refused write is said."""
+    async def _take(self, clusters: list[Cluster], take: str) -> bool:
+        """Write gold through the session (never waiting on a lock on the UI
+        thread); a refused write is said and nothing is shown as saved."""
         try:
-            await commit(self.store, change, partial(
-                self.notify, "Waiting for another hanmark process to finish writing…",
-                timeout=2))
+            await self.session.take(self.uid, clusters, take)
             return True
         except HanmarkError as exc:
             self.notify(safe(str(exc)), severity="error", markup=False)
@@ -152,22 +150,14 @@ class ReviewScreen(Screen[None]):
 
     async def action_take(self, take: str) -> None:
         cluster = self._current()
-        if cluster is None:
-            return
-        if await self._save(lambda store: decide(store, self.uid, cluster, take)):
+        if cluster is not None and await self._take([cluster], take):
             self.notify(f"Saved: {take} for #{self.clusters.index(cluster) + 1}.", timeout=2)
             self.reload()
             self.action_jump(1)
 
     async def action_take_agreements(self) -> None:
         agreed = [c for c in self.clusters if c.agrees and not decision(self.store, self.uid, c)]
-
-        def take_all(store: Store) -> None:
-            with store.transaction():
-                for cluster in agreed:
-                    decide(store, self.uid, cluster, "a")
-
-        if await self._save(take_all):
+        if await self._take(agreed, "a"):
             self.notify(f"Saved: {len(agreed)} agreed spans taken into {GOLD}.", timeout=2)
             self.reload()
 

@@ -18,7 +18,7 @@ from hanmark.store.models import STATUSES, ArticleRow
 from hanmark.store.store import search_scans
 
 from ..connections import own_store
-from ..messages import ArticleChosen
+from ..messages import ArticleChosen, ReportsWorkerFailures
 from ..textcells import safe
 from .virtual_table import Cell, Column, VirtualTable
 
@@ -28,7 +28,7 @@ QUICK_COUNT = 1000  # rows counted before the list shows; an exact total follows
 STATUS_SHOWN = {"new": "new", "in_progress": "wip", "done": "done", "skipped": "skip"}
 
 
-class ArticleList(VirtualTable):
+class ArticleList(ReportsWorkerFailures, VirtualTable):
     """Filtered by status, collection and a search in the store's trigram index."""
 
     BINDINGS = [

@@ -10,7 +10,7 @@ from .virtual_table import Cell, Column, VirtualTable
 
 
 class SpanTable(VirtualTable):
-    """Rows are the article's live spans (rejected suggestions are hidden)."""
+    """Rows are the spans of the layer being edited (``split_layers``: no rejected ones)."""
 
     COLUMNS = (Column("text", 0), Column("label", 5), Column("state", 9),
                Column("annotator", 8), Column("note", 12))
@@ -28,7 +28,7 @@ class SpanTable(VirtualTable):
         return len(self.spans)
 
     def set_spans(self, spans: list[Span], text: str, colours: dict[str, str]) -> None:
-        self.spans = [s for s in spans if s.state != "rejected"]
+        self.spans = spans
         self._row_of = {s.id: i for i, s in enumerate(self.spans)}
         self.text, self.colours = text, colours
         title = f"Spans ({len(self.spans)})"

@@ -134,7 +134,7 @@ class TextView(ScrollView, can_focus=True):
 
     def set_spans(self, spans: list[Span], where: tuple[int, int] | None = None) -> None:
         """New spans; redraw the lines of ``where`` (the range an edit touched) or all."""
-        self.spans = [s for s in spans if s.state != "rejected"]
+        self.spans = spans
         self._span_starts = [s.start for s in self.spans]
         self._longest = max((s.end - s.start for s in self.spans), default=0)
         if where is None:

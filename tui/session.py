@@ -1,0 +1,189 @@
+"""Annotating one article, without a screen: the rules behind each key.
+
+The reader and the review screen hold an ``AnnotationSession`` and draw what
+it says; the session decides what a key means (a corrected suggestion becomes
+the person's label, rejected suggestions are not shown, which article comes
+next), writes it through ``commit`` (never waiting on a lock on the UI
+thread), and returns an ``Outcome`` naming what changed. No Textual here, so
+every rule is testable without an app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar
+
+from hanmark.store import Article, Span, Store
+from hanmark.store.review import Cluster, decide
+
+from .connections import commit
+
+T = TypeVar("T")
+Range = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a change did: the sentence for the status line, the character range
+    it touched (None: the whole article), and the follow-ups it needs."""
+
+    message: str
+    where: Range | None = None
+    saved: bool = True  # False: nothing was written (the message says why)
+    taught: Span | None = None  # a new label, whose form suggestions propagate
+    relearn: bool = False  # labeled forms changed: Kiwi relearns its words
+
+
+def split_layers(spans: list[Span], annotator: str) -> tuple[list[Span], list[Span]]:
+    """The annotator's own layer (their labels, imported labels and pending
+    suggestions) and the other annotators' labels, shown only as an overlay.
+    Rejected suggestions are in neither: they are decisions, not labels."""
+    mine, others = [], []
+    for span in spans:
+        if span.state == "rejected":
+            continue
+        theirs = (span.state != "suggested" and span.origin != "import"
+                  and span.annotator != annotator)
+        (others if theirs else mine).append(span)
+    return mine, others
+
+
+class AnnotationSession:
+    """One annotator's work on the open article: its spans and every change to them."""
+
+    def __init__(self, store: Store, annotator: str, waiting: Callable[[], object]):
+        self.store, self.annotator, self.waiting = store, annotator, waiting
+        self.article: Article | None = None
+        self.spans: list[Span] = []  # the layer being edited
+        self.others: list[Span] = []  # other annotators' labels
+
+    def save(self, change: Callable[[Store], T]) -> Awaitable[T]:
+        """One committed change (``commit``: at once, or on a thread while another
+        process holds the write lock, after ``waiting`` said so)."""
+        return commit(self.store, change, self.waiting)
+
+    # -- reading ----------------------------------------------------------------
+
+    def open(self, uid: str) -> Article:
+        """Read an article and its spans (``HanmarkError`` if it cannot be read;
+        the session then keeps the article it had)."""
+        article, spans = self.store.get_article(uid), self.store.spans(uid)
+        self.article = article
+        self.spans, self.others = split_layers(spans, self.annotator)
+        return article
+
+    def reload(self, where: Range | None = None) -> None:
+        """Re-read the spans: all of them, or only those overlapping ``where`` (one
+        edit's reach), which keeps a key press quick on long articles."""
+        uid = self.article.uid
+        if where is None:
+            self.spans, self.others = split_layers(self.store.spans(uid), self.annotator)
+            return
+        start, end = where
+        kept = [s for s in self.spans if not (s.start < end and s.end > start)]
+        fresh, _ = split_layers(self.store.spans_overlapping(uid, start, end), self.annotator)
+        self.spans = sorted(kept + fresh, key=lambda s: (s.start, s.end, s.id))
+
+    @property
+    def pending(self) -> int:
+        return sum(s.state == "suggested" for s in self.spans)
+
+    @property
+    def accepted(self) -> int:
+        return sum(s.state == "accepted" for s in self.spans)
+
+    def surface(self, start: int, end: int) -> str:
+        return self.article.text[start:end]
+
+    def remember_cursor(self, cursor: int) -> bool:
+        """Note the cursor on the open article; True if it moved (then it needs saving)."""
+        if self.article is None or cursor == self.article.cursor:
+            return False
+        self.article = replace(self.article, cursor=cursor)
+        return True
+
+    # -- changes ----------------------------------------------------------------
+
+    def _changed(self, message: str, where: Range | None = None, **follow_ups: Any
+                 ) -> Outcome:
+        """A committed change: the spans it touched are read again, and its outcome."""
+        self.reload(where)
+        return Outcome(message, where, **follow_ups)
+
+    def _edit(self, span: Span, changes: dict[str, Any]) -> Callable[[Store], Span]:
+        """An edit of a span; a corrected suggestion becomes the person's label."""
+        if span.state == "suggested":
+            changes = {**changes, "state": "accepted", "annotator": self.annotator}
+        return lambda store: store.update_span(span.id, actor=self.annotator, **changes)
+
+    async def label(self, label: str, *, span: Span | None = None,
+                    where: Range | None = None) -> Outcome:
+        """Relabel ``span``, or label the range ``where``."""
+        if span is not None:
+            where = (span.start, span.end)
+            span = await self.save(self._edit(span, {"label": label}))
+        else:
+            uid = self.article.uid
+            span = await self.save(lambda store: store.label_range(
+                uid, *where, label, annotator=self.annotator))
+        return self._changed(f"{self.surface(span.start, span.end)} → {label}", where,
+                             taught=span)
+
+    async def accept(self, span: Span) -> Outcome:
+        await self.save(lambda store: store.accept([span.id], annotator=self.annotator))
+        return self._changed(f"accepted {self.surface(span.start, span.end)} as {span.label}",
+                             (span.start, span.end))
+
+    async def accept_all(self) -> Outcome:
+        pending = [s.id for s in self.spans if s.state == "suggested"]
+        accepted = await self.save(lambda store: store.accept(pending, annotator=self.annotator))
+        return self._changed(f"accepted {len(accepted)} suggestions")
+
+    async def remove(self, span: Span) -> Outcome:
+        """Reject a suggestion, or remove a label (which Kiwi then forgets)."""
+        rejected = await self.save(lambda store: store.remove_span(span.id, actor=self.annotator))
+        verb = "rejected" if rejected is not None else "removed"
+        return self._changed(f"{verb} {self.surface(span.start, span.end)} ({span.label})",
+                             (span.start, span.end), relearn=rejected is None)
+
+    async def move_edges(self, span: Span, start: int, end: int) -> Outcome:
+        await self.save(self._edit(span, {"start": start, "end": end}))
+        return self._changed(f"{span.label} is now {self.surface(start, end)}",
+                             (min(start, span.start), max(end, span.end)), relearn=True)
+
+    async def note(self, span: Span, note: str) -> Outcome:
+        await self.save(self._edit(span, {"note": note}))
+        return self._changed(f"note on {self.surface(span.start, span.end)}",
+                             (span.start, span.end))
+
+    async def replay(self, direction: str) -> Outcome:
+        """Undo or redo the annotator's last step on the article."""
+        uid, step = self.article.uid, {"undo": Store.undo, "redo": Store.redo}[direction]
+        touched = await self.save(lambda store: step(store, uid, self.annotator))
+        if not touched:
+            return Outcome(f"Nothing to {direction}.", saved=False)
+        return self._changed("undone" if direction == "undo" else "redo done",
+                             None if touched == (0, 0) else touched, relearn=True)
+
+    async def finish(self, status: str) -> tuple[Outcome, str | None]:
+        """Mark the article done or skipped; the outcome and the article to open
+        next (None: none is left that is not done or skipped)."""
+        uid = self.article.uid
+        await self.save(lambda store: store.set_status(uid, status, self.annotator))
+        following = self.store.next_article(uid)
+        if following is None or following == uid:
+            self.article = self.store.get_article(uid)
+            return Outcome(f"marked {status}; no article left that is not done or skipped"), None
+        return Outcome(f"marked the last article {status}; opened the next"), following
+
+    # -- review -----------------------------------------------------------------
+
+    async def take(self, uid: str, clusters: list[Cluster], take: str) -> None:
+        """Write gold for each cluster of a review (one transaction)."""
+        def write(store: Store) -> None:
+            with store.transaction():
+                for cluster in clusters:
+                    decide(store, uid, cluster, take)
+
+        await self.save(write)
