@@ -93,6 +93,13 @@ class AnnotationSession:
     def accepted(self) -> int:
         return sum(s.state == "accepted" for s in self.spans)
 
+    def pending_from(self, offset: int, direction: int) -> Span | None:
+        """The nearest suggestion still waiting for a decision after ``offset``
+        (``direction`` 1) or before it (-1)."""
+        pending = [s for s in self.spans if s.state == "suggested"
+                   and (s.start > offset if direction > 0 else s.start < offset)]
+        return (pending[0] if direction > 0 else pending[-1]) if pending else None
+
     def surface(self, start: int, end: int) -> str:
         return self.article.text[start:end]
 
@@ -135,10 +142,14 @@ class AnnotationSession:
         return self._changed(f"accepted {self.surface(span.start, span.end)} as {span.label}",
                              (span.start, span.end))
 
-    async def accept_all(self) -> Outcome:
-        pending = [s.id for s in self.spans if s.state == "suggested"]
+    async def accept_all(self, label: str | None = None) -> Outcome:
+        """Accept every pending suggestion, or every one of ``label``."""
+        pending = [s.id for s in self.spans
+                   if s.state == "suggested" and label in (None, s.label)]
         accepted = await self.save(lambda store: store.accept(pending, annotator=self.annotator))
-        return self._changed(f"accepted {len(accepted)} suggestions")
+        which = f" {label}" if label else ""
+        return self._changed(f"accepted {len(accepted)}{which} suggestion"
+                             f"{'s' * (len(accepted) != 1)}")
 
     async def remove(self, span: Span) -> Outcome:
         """Reject a suggestion, or remove a label (which Kiwi then forgets)."""

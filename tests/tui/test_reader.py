@@ -73,6 +73,9 @@ async def test_accept_reject_and_accept_all(store, seeded):
         await pilot.press("enter")
         await goto(pilot, second.start)
         await pilot.press("x")
+        await pilot.press("A")  # asks first, saying how many
+        pending = len(store.spans(seeded, states=("suggested",)))
+        assert f"Accept {pending} suggestions?" in screen_text(pilot.app)
         await pilot.press("A")
         await settle(pilot)
     assert store.get_span(first.id).state == "accepted"
@@ -295,6 +298,7 @@ async def test_help_lists_every_key_and_the_palette_runs_actions(store, seeded):
         assert isinstance(pilot.app.screen, MainScreen)
         await pilot.press("ctrl+p", *"Accept all", "enter")
         await settle(pilot)
+        await pilot.press("enter")  # accept-all asks once
     assert not store.spans(seeded, states=("suggested",))
     assert store.spans(seeded, annotator=ANNOTATOR)
 

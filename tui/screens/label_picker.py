@@ -47,10 +47,12 @@ class LabelPicker(ModalScreen[str | None]):
     ]
 
     def __init__(self, labels: Sequence[Label], recent: Sequence[str] = (),
-                 colours: Mapping[str, str] | None = None) -> None:
+                 colours: Mapping[str, str] | None = None, target: str = "") -> None:
         """``recent``: label names, most recent first; ``colours``: overrides
-        (the config file's ``[label_colours]``)."""
+        (the config file's ``[label_colours]``); ``target``: what the label goes
+        on (text and offsets), the picker's title."""
         super().__init__()
+        self.target = target
         self.labels, self.recent = list(labels), list(recent)
         self.colours = {lab.name: lab.colour for lab in self.labels} | dict(colours or {})
         self.matches: list[Label] = []
@@ -65,6 +67,7 @@ class LabelPicker(ModalScreen[str | None]):
             yield Static(id="picker-count")
 
     def on_mount(self) -> None:
+        self.query_one("#picker").border_title = Text(safe(self.target))  # text is data
         self._refill("")
 
     @on(Input.Changed)

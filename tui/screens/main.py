@@ -17,7 +17,7 @@ from functools import partial, wraps
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -58,7 +58,8 @@ BOUNDARY_KEYS = [  # key, side, unit, delta, description
     ("greater_than_sign", "end", "morpheme", 1, "End → morpheme"),
 ]
 # Actions on the open article: off while the article list or an input has the focus.
-ARTICLE_ACTIONS = {"label", "accept", "accept_all", "remove", "next_span", "undo", "redo",
+ARTICLE_ACTIONS = {"label", "accept", "accept_all", "remove", "next_span", "next_pending",
+                   "undo", "redo",
                    "done", "skip", "copy", "copy_article", "note", "boundary", "pick_label",
                    "overlay", "review"}
 
@@ -122,6 +123,8 @@ class MainScreen(ReportsWorkerFailures, Screen):
         Binding("x,delete", "remove", "Remove", id="remove"),
         Binding("n", "next_span(1)", "Next span", id="next-span"),
         Binding("p", "next_span(-1)", "Prev span", show=False, id="previous-span"),
+        Binding("N", "next_pending(1)", "Next pending", id="next-pending"),
+        Binding("P", "next_pending(-1)", "Prev pending", show=False, id="previous-pending"),
         Binding("ctrl+z,u", "undo", "Undo", id="undo"),
         Binding("ctrl+y,U", "redo", "Redo", show=False, id="redo"),
         Binding("d", "done", "Done", id="done"),
@@ -153,6 +156,8 @@ class MainScreen(ReportsWorkerFailures, Screen):
         self._unsaved_cursors: dict[str, int] = {}  # article -> cursor, for write_cursors
         self._cursor_lock = threading.Lock()
         self.overlaid: str | None = None
+        self._analysing = False  # the open article's morphemes have not arrived yet
+        self._held: tuple[str, int] | None = None  # a label key pressed before they did
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -226,7 +231,7 @@ class MainScreen(ReportsWorkerFailures, Screen):
             self.status.say("This article cannot be opened: "
                             + str(exc).removeprefix(f"{self.store.path}: "), warn=True)
             return
-        self.overlaid = None
+        self.overlaid, self._analysing, self._held = None, True, None
         view = self.text_view
         view.load(article.text, self.session.spans, self.labels, cursor=article.cursor)
         view.border_title = Text(safe(article.title or "(untitled)"))  # data, not markup
@@ -270,13 +275,15 @@ class MainScreen(ReportsWorkerFailures, Screen):
             return
         self.post_message(ArticleAnalysed(uid, analysis))
 
-    def on_article_analysed(self, message: ArticleAnalysed) -> None:
+    async def on_article_analysed(self, message: ArticleAnalysed) -> None:
         if self.article is None or message.uid != self.article.uid:
             return
+        self._analysing = False
         if message.analysis is None:
             self.status.say(f"No morphemes ({message.error}); the cursor moves by character.",
                             warn=True)
             self.status.set_info(f"no morphemes · {self.annotator}")
+            await self.release_held_label()  # the whole word, then
             return
         view = self.text_view
         view.set_analysis(message.analysis)
@@ -284,6 +291,7 @@ class MainScreen(ReportsWorkerFailures, Screen):
         if self.article.cursor == 0 and tokens and view.cursor < tokens[0].start:
             view.move_to(tokens[0].start)  # a fresh article: start on its first morpheme
         self.status.set_info(f"morphemes ready · {self.annotator}")
+        await self.release_held_label()
         self.suggest(message.uid, message.analysis)
 
     @work(thread=True, exclusive=True, group="suggest", exit_on_error=False,
@@ -316,9 +324,14 @@ class MainScreen(ReportsWorkerFailures, Screen):
     # -- cursor and table sync ------------------------------------------------
 
     def on_cursor_moved(self, message: CursorMoved) -> None:
-        span = self.text_view.span_at(message.offset)
-        if span is not None:
-            self.table.select_span(span.id)
+        self.table.select_span(self.text_view.span_at(message.offset))
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Entering the spans pane: its row is the span under the text cursor, or
+        the next one; the article stays where it is."""
+        if event.widget is self.table:
+            self.table.select_span(self.text_view.span_at(self.text_view.cursor))
+            self.table.select_from(self.text_view.cursor)
 
     @on(VirtualTable.RowHighlighted, "#spans")
     def row_highlighted(self, message: VirtualTable.RowHighlighted) -> None:
@@ -363,9 +376,16 @@ class MainScreen(ReportsWorkerFailures, Screen):
         self.table.set_spans(session.spans, session.article.text, self.colours)
         pending = session.pending
         self.status.set_info(f"{pending} suggestion{'s' * (pending != 1)} · {self.annotator}")
-        span = self.text_view.span_at(self.text_view.cursor)
-        if span is not None:
-            self.table.select_span(span.id)
+        self.sync_cursors()
+
+    def sync_cursors(self) -> None:
+        """The text cursor and the spans pane point at the same span: after a change
+        in the pane (x moves its row to the next span) the text follows the pane,
+        else the pane follows the text (no row when the cursor is on no span)."""
+        if self.table.has_focus and self.table.current_span() is not None:
+            self.text_view.move_to(self.table.current_span().start, quiet=True)
+        else:
+            self.table.select_span(self.text_view.span_at(self.text_view.cursor))
 
     def show(self, outcome: Outcome) -> None:
         """Draw what a change did: the spans it touched, the counts, the status line,
@@ -429,18 +449,39 @@ class MainScreen(ReportsWorkerFailures, Screen):
             return
         await self.apply_label(label.name)
 
-    @reports_errors
-    async def apply_label(self, label: str) -> None:
-        """Label the selection (or the morpheme under the cursor), or relabel the span there."""
+    def key_target(self) -> tuple[Span | None, tuple[int, int] | None]:
+        """What a label key acts on: the span to relabel, else the range to label
+        (the selection, or the morpheme under the cursor); both None: nothing."""
         view = self.text_view
         span = self.target_span() if view.selection is None else None
-        where = None if span is not None else view.labelled_range()
+        return span, None if span is not None else view.labelled_range()
+
+    @reports_errors
+    async def apply_label(self, label: str, target: tuple | None = None) -> None:
+        """Label the selection (or the morpheme under the cursor), or relabel the
+        span there. Before the article's morphemes arrive, a word's particle cannot
+        be told apart: the key waits for them (``on_article_analysed``)."""
+        view = self.text_view
+        if target is None and self._analysing and view.selection is None \
+                and self.target_span() is None:
+            self._held = (label, view.cursor)
+            self.status.say(f"{label}: waiting for the morphemes, so that no particle is "
+                            "labeled with the word…")
+            return
+        span, where = target or self.key_target()
         if span is None and where is None:
             self.status.say("Nothing to label here: move onto a word.", warn=True)
             return
         outcome = await self.session.label(label, span=span, where=where)
         view.set_selection(None)
         self.show(outcome)
+
+    async def release_held_label(self) -> None:
+        """The label key pressed before the morphemes arrived, applied where it was."""
+        if self._held is not None:
+            (label, offset), self._held = self._held, None
+            self.text_view.move_to(offset)
+            await self.apply_label(label)
 
     @reports_errors
     async def action_accept(self) -> None:
@@ -450,9 +491,38 @@ class MainScreen(ReportsWorkerFailures, Screen):
             return
         self.show(await self.session.accept(span))
 
+    def action_accept_all(self) -> None:
+        """Ask once, saying how many, before accepting every pending suggestion
+        (or every one of a label)."""
+        from .accept_all import AcceptAllScreen
+
+        counts: dict[str, int] = {}
+        for span in self.session.spans:
+            if span.state == "suggested":
+                counts[span.label] = counts.get(span.label, 0) + 1
+        if not counts:
+            self.status.say("No suggestions to accept in this article.")
+            return
+        self.app.push_screen(AcceptAllScreen(counts, self.keyed), self._accept_all)
+
     @reports_errors
-    async def action_accept_all(self) -> None:
-        self.show(await self.session.accept_all())
+    async def _accept_all(self, label: str | None) -> None:
+        if label is None:
+            self.status.say("Nothing accepted.")
+            return
+        self.show(await self.session.accept_all(label or None))
+
+    def action_next_pending(self, direction: int) -> None:
+        """Move to the next (or previous) suggestion still waiting for a decision."""
+        span = self.session.pending_from(self.text_view.cursor, direction)
+        if span is None:
+            self.status.say("No pending suggestion that way" + (
+                "; d marks this article done and opens the next." if direction > 0 else "."))
+            return
+        self.text_view.move_to(span.start)
+        confidence = "" if span.confidence is None else f", confidence {span.confidence:.2f}"
+        self.status.say(f"suggested {span.label} for {self.surface(span.start, span.end)}"
+                        f"{confidence} ({self.session.pending} pending)")
 
     @reports_errors
     async def action_remove(self) -> None:
@@ -566,12 +636,20 @@ class MainScreen(ReportsWorkerFailures, Screen):
 
         from .label_picker import LabelPicker
 
+        span, where = target = self.key_target()
+        if span is None and where is None:
+            self.status.say("Nothing to label here: move onto a word.", warn=True)
+            return
+        start, end = (span.start, span.end) if span is not None else where
+        about = (f"Relabel {self.article.text[start:end]} ({span.label}, {start}–{end})"
+                 if span is not None else f"Label {self.article.text[start:end]} ({start}–{end})")
         recent = recent_labels(self.store, self.annotator)
-        self.app.push_screen(LabelPicker(self.labels, recent, self.colours), self._picked)
+        self.app.push_screen(LabelPicker(self.labels, recent, self.colours, target=about),
+                             partial(self._picked, target))
 
-    async def _picked(self, name: str | None) -> None:
+    async def _picked(self, target: tuple, name: str | None) -> None:
         if name is not None:
-            await self.apply_label(name)
+            await self.apply_label(name, target)
 
     def action_overlay(self) -> None:
         """Show the next other annotator's labels over the text (then none again)."""

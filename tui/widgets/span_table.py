@@ -46,9 +46,19 @@ class SpanTable(VirtualTable):
         return Style(italic=True) if self.spans[index].state == "suggested" else Style()
 
     def current_span(self) -> Span | None:
-        return self.spans[self.cursor_row] if self.spans else None
+        return self.spans[self.cursor_row] if 0 <= self.cursor_row < len(self.spans) else None
 
-    def select_span(self, span_id: int) -> None:
-        """Put the cursor on a span's row without announcing it (text-to-table sync)."""
-        if span_id in self._row_of:
-            self.set_cursor(self._row_of[span_id], quiet=True)
+    def select_span(self, span: Span | None) -> None:
+        """Put the cursor on a span's row (none: no row) without announcing it,
+        so that the pane and the text cursor point at the same span."""
+        if span is not None and span.id in self._row_of:
+            self.set_cursor(self._row_of[span.id], quiet=True)
+        else:
+            self.clear_cursor()
+
+    def select_from(self, offset: int) -> None:
+        """On entering the pane with no span under the text cursor: the first span
+        after it (quietly: the article does not scroll away)."""
+        if self.cursor_row < 0 and self.spans:
+            later = [i for i, s in enumerate(self.spans) if s.start >= offset]
+            self.set_cursor(later[0] if later else len(self.spans) - 1, quiet=True)

@@ -89,6 +89,11 @@ class VirtualTable(ScrollView, can_focus=True):
         if not quiet and self.row_count:
             self.post_message(self.RowHighlighted(self, index))
 
+    def clear_cursor(self) -> None:
+        """No row is current (row -1): the text cursor is on no span."""
+        self.set_reactive(VirtualTable.cursor_row, -1)
+        self.refresh()
+
     def _scroll_to_cursor(self) -> None:
         rows = max(self.size.height - 1, 1)
         top = round(self.scroll_y)
