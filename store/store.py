@@ -169,6 +169,11 @@ class Store:
             finally:
                 self._depth = 0
 
+    def data_version(self) -> int:
+        """A number that changes whenever another connection (a worker, another
+        process) commits to the file: a cheap way to notice changes."""
+        return self._one("PRAGMA data_version")[0]
+
     @contextmanager
     def at_once(self) -> Iterator[None]:
         """Writes in this block raise ``DatabaseBusy`` at once, before changing

@@ -558,11 +558,11 @@ class MainScreen(ReportsWorkerFailures, Screen):
     async def _finish(self, status: str) -> None:
         self.save_cursor()
         outcome, following = await self.session.finish(status)
+        self.article_list.reload()  # the status column and a status filter changed
         if following is None:
             self.show(outcome)
             return
         self.open_article(following)
-        self.article_list.reload()  # the status column and a status filter changed
         self.status.say(outcome.message, saved=True)
 
     async def action_done(self) -> None:

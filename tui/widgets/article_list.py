@@ -26,6 +26,7 @@ T = TypeVar("T")
 PAGE = 200
 QUICK_COUNT = 1000  # rows counted before the list shows; an exact total follows
 STATUS_SHOWN = {"new": "new", "in_progress": "wip", "done": "done", "skipped": "skip"}
+CHANGES_INTERVAL = 1.0  # seconds between looks at the file's data_version
 
 
 class ArticleList(ReportsWorkerFailures, VirtualTable):
@@ -51,6 +52,16 @@ class ArticleList(ReportsWorkerFailures, VirtualTable):
         self.open_uid: str | None = None
         self._pages: dict[int, list[ArticleRow]] = {}
         self._count = 0
+        self._seen_version: int | None = None  # the store's data_version last shown
+
+    def on_mount(self) -> None:
+        self.set_interval(CHANGES_INTERVAL, self.notice_changes)
+
+    def notice_changes(self) -> None:
+        """Show what other connections committed (imports, suggestions, teammates'
+        processes) within a second, keeping the cursor's row."""
+        if self.store.data_version() != self._seen_version:
+            self.reload()
 
     @property
     def row_count(self) -> int:
@@ -66,6 +77,7 @@ class ArticleList(ReportsWorkerFailures, VirtualTable):
         a worker too, and the screen never waits for it.
         """
         self._pages.clear()
+        self._seen_version = self.store.data_version()  # what this reload shows
         filters = self._filters()
         if search_scans(self.search):
             self._count = 0
@@ -80,6 +92,7 @@ class ArticleList(ReportsWorkerFailures, VirtualTable):
         if search_scans(self.search):  # the rows stay until their update arrives
             self._read_first_page_apart(self._filters())
             return
+        self._seen_version = self.store.data_version()
         self._pages.clear()
         self.refresh()
 
@@ -128,7 +141,8 @@ class ArticleList(ReportsWorkerFailures, VirtualTable):
 
     def _show_title(self, count: str) -> None:
         title = Text(f"Articles ({count})")  # then the filters: /search status @collection
-        for prefix, value in (("/", self.search), ("", self.status), ("@", self.collection)):
+        status = STATUS_SHOWN.get(self.status, self.status)  # the column's name for it
+        for prefix, value in (("/", self.search), ("", status), ("@", self.collection)):
             if value:
                 title.append(f" {prefix}{safe(value)}", style="bold")  # a collection is data
         if self.order == "uncertainty":
