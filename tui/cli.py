@@ -244,16 +244,29 @@ def articles_command(ctx: click.Context, db: str | None, search: str | None,
                 "collection": row.collection, "status": row.status, "labels": row.n_labels,
             }))
         return
+    from rich.box import SIMPLE_HEAD
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=f"{total} article{'s' * (total != 1)}")
-    for column in ("id", "date", "collection", "status", "labels", "title"):
-        table.add_column(column, no_wrap=True, overflow="ellipsis",
-                         min_width=16 if column == "id" else None)
-    for row in rows:
-        table.add_row(*(Text(safe(value or "")) for value in (
-            row.uid, row.date, row.collection, row.status, str(row.n_labels), row.title)))
-    Console().print(table)
+    # Every column keeps its content's width (a full id, date and status); the title
+    # gives way, cut here since Rich would rather squeeze the other columns to nothing.
+    cells = [[Text(safe(value or "")) for value in (row.uid, row.date, row.collection,
+                                                     row.status, str(row.n_labels))]
+             for row in rows]
+    names = ("id", "date", "collection", "status", "labels")
+    widths = [max([len(name), *(c[i].cell_len for c in cells)]) for i, name in enumerate(names)]
+    console = Console()
+    room = max(console.width - sum(w + 3 for w in widths) - 4, 8)  # 3: padding, rule
+    table = Table(title=f"{total} article{'s' * (total != 1)}", box=SIMPLE_HEAD,
+                  title_justify="left")
+    for name, width in zip(names, widths, strict=True):
+        table.add_column(name, no_wrap=True, min_width=width,
+                         justify="right" if name == "labels" else "left")
+    table.add_column("title", no_wrap=True)
+    for row, shown in zip(rows, cells, strict=True):
+        title = Text(safe(row.title or ""))
+        title.truncate(room, overflow="ellipsis")
+        table.add_row(*shown, title)
+    console.print(table)
 

@@ -14,7 +14,7 @@ from bisect import bisect_right
 from functools import lru_cache
 from itertools import accumulate
 
-from rich.cells import get_character_cell_size
+from rich.cells import cell_len, get_character_cell_size, set_cell_size
 
 STAND_IN = "\ufffd"
 UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
@@ -79,3 +79,26 @@ class CellMap:
             if newline < 0:
                 return lines
             pos = newline + 1
+
+
+def fit(text: str, cells: int, elide: str = "end") -> str:
+    """``text`` (already ``safe``) in exactly ``cells`` cells: padded, or cut with an
+    ellipsis at the end or, for names that differ at their ends
+    (``LCP_CAPITALCITY``), in the middle."""
+    if cell_len(text) <= cells or cells < 2:
+        return set_cell_size(text, cells)
+    room = cells - 1  # the ellipsis takes one
+    tail = _cells_from(reversed(text), room // 2)[::-1] if elide == "middle" else ""
+    head = _cells_from(iter(text), room - cell_len(tail))
+    return set_cell_size(head + "…" + tail, cells)
+
+
+def _cells_from(chars, room: int) -> str:
+    """The leading characters of ``chars`` that fit in ``room`` cells."""
+    taken, used = [], 0
+    for char in chars:
+        used += cell_len(char)
+        if used > room:
+            break
+        taken.append(char)
+    return "".join(taken)

@@ -31,7 +31,7 @@ def test_config_show_says_what_the_keymap_shadows_and_ignores(config: Path) -> N
     write(config, KEYMAP)
     output = CliRunner().invoke(main, ["config", "show"]).output
     assert f"# warning: {SHADOW}" in output and f"# warning: {UNKNOWN}" in output
-    write(config, '[keymap]\nnext-span = "j"\nundo = "ctrl+z,z"\n')
+    write(config, '[keymap]\nnext-span = "j"\nundo = "ctrl+z,w"\n')
     assert "warning" not in CliRunner().invoke(main, ["config", "show"]).output
 
 

@@ -46,6 +46,7 @@ from ..widgets.text_view import Selection, TextView
 from ..widgets.virtual_table import VirtualTable
 from .note import NoteScreen
 
+NARROW = 100  # columns: below this the list starts narrow
 CURSOR_SAVE_INTERVAL = 1.0  # seconds; the cursor is also saved on leaving and on quit
 BOUNDARY_KEYS = [  # key, side, unit, delta, description
     ("left_square_bracket", "start", "char", -1, "Start ← char"),
@@ -135,6 +136,7 @@ class MainScreen(ReportsWorkerFailures, Screen):
         Binding("l", "pick_label", "Pick label", id="pick-label"),
         Binding("o", "overlay", "Overlay annotator", show=False, id="overlay"),
         Binding("R", "review", "Review", show=False, id="review"),
+        Binding("z", "zoom", "Zoom text", show=False, id="zoom"),
         Binding("S", "statistics", "Statistics", show=False, id="statistics"),
         *(Binding(key, f"boundary('{side}', '{unit}', {delta})", text, show=False,
                   id=f"boundary-{side}-{unit}-{'left' if delta < 0 else 'right'}")
@@ -627,6 +629,18 @@ class MainScreen(ReportsWorkerFailures, Screen):
         if (start, end) == (span.start, span.end):
             return
         self.show(await self.session.move_edges(span, start, end))
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < NARROW, "-narrow")
+
+    def action_zoom(self) -> None:
+        """The article alone, or the three panes again."""
+        zoomed = not self.has_class("-zoomed")
+        self.set_class(zoomed, "-zoomed")
+        if zoomed:
+            self.text_view.focus()
+        self.status.say("Zoom: the article alone (z: the panes again)." if zoomed
+                        else "The panes are back.")
 
     # -- label picker, other annotators, review, statistics -----------------------
 

@@ -38,9 +38,9 @@ class ArticleList(ReportsWorkerFailures, VirtualTable):
         Binding("g", "cycle_collection", "Collection filter", id="list.collection-filter"),
         Binding("r", "toggle_order", "Least confident first", id="list.order"),
     ]
-    COLUMNS = (Column("st", 4), Column("#", 3), Column("title", 0), Column("date", 10),
-               Column("collection", 12))
-    MIN_FLEX = 16
+    COLUMNS = (Column("st", 4), Column("#", 3, drop=2), Column("title", 0),
+               Column("date", 10, drop=3), Column("collection", 12, drop=4))
+    MIN_FLEX = 12
 
     def __init__(self, store: Store, **kwargs):
         super().__init__(**kwargs)

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.style import Style
 
 from hanmark.store.models import Span
 
+from ..textcells import safe
 from .virtual_table import Cell, Column, VirtualTable
 
 
 class SpanTable(VirtualTable):
     """Rows are the spans of the layer being edited (``split_layers``: no rejected ones)."""
 
-    COLUMNS = (Column("text", 0), Column("label", 5), Column("state", 9),
-               Column("annotator", 8), Column("note", 12))
+    COLUMNS = (Column("text", 0), Column("label", 5, elide="middle"),
+               Column("state", 9, drop=2), Column("conf", 4, drop=3),
+               Column("annotator", 9, drop=4, elide="middle"), Column("note", 12, drop=5))
     MIN_FLEX = 10
+    SIZED = {"label": (5, 16), "annotator": (3, 12)}  # sized to content: (least, most)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -36,11 +40,22 @@ class SpanTable(VirtualTable):
             self.border_title = title
         self.reset()
 
+    def natural_width(self, column: Column) -> int:
+        """Labels and annotators as wide as the longest shown (within ``SIZED``), so
+        ``LCP_CITY`` and ``LCP_COUNTRY`` read apart."""
+        if column.title not in self.SIZED:
+            return column.width
+        values = {getattr(s, column.title) for s in self.spans}
+        least, most = self.SIZED[column.title]
+        return min(max(max((cell_len(safe(v)) for v in values), default=0), least), most)
+
     def cells(self, index: int) -> list[Cell]:
         span = self.spans[index]
         label_style = Style(color=self.colours.get(span.label), bold=True)
+        confidence = "" if span.confidence is None else f"{span.confidence:.2f}"
         return [(self.text[span.start:span.end], None), (span.label, label_style),
-                (span.state, None), (span.annotator, None), (span.note, None)]
+                (span.state, None), (confidence, None), (span.annotator, None),
+                (span.note, None)]
 
     def row_style(self, index: int) -> Style:
         return Style(italic=True) if self.spans[index].state == "suggested" else Style()

@@ -8,9 +8,7 @@ rows on screen and nothing else.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
-from rich.cells import set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
@@ -20,7 +18,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ..textcells import safe
+from ..textcells import fit, safe
 
 Cell = tuple[str, Style | None]
 
@@ -29,6 +27,8 @@ Cell = tuple[str, Style | None]
 class Column:
     title: str
     width: int  # cells; 0 means "share what is left"
+    drop: int = 0  # in a narrow pane, columns with the highest ``drop`` go first; 0: never
+    elide: str = "end"  # where a cut cell loses characters: "end" or "middle"
 
 
 class VirtualTable(ScrollView, can_focus=True):
@@ -47,6 +47,7 @@ class VirtualTable(ScrollView, can_focus=True):
     ]
     COLUMNS: tuple[Column, ...] = ()
     MIN_FLEX = 8  # cells a flexible column keeps even when the pane is narrow
+    _widths_for: tuple[int, list[int]] | None = None  # (pane width, column widths)
     cursor_row: reactive[int] = reactive(0, always_update=True, init=False)
 
     class RowHighlighted(Message):
@@ -75,6 +76,7 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def reset(self) -> None:
         """The rows changed: resize the scroll area and redraw."""
+        self._widths_for = None  # content-sized columns may have changed
         self.virtual_size = Size(self.size.width, self.row_count + 1)
         if self.cursor_row >= self.row_count:
             self.set_cursor(max(self.row_count - 1, 0), quiet=True)
@@ -118,19 +120,44 @@ class VirtualTable(ScrollView, can_focus=True):
 
     # -- drawing ------------------------------------------------------------
 
-    @lru_cache(maxsize=4)  # noqa: B019 (a few widths per table, for the table's life)
+    def natural_width(self, column: Column) -> int:
+        """A column's width: its own, unless a subclass sizes it to its content."""
+        return column.width
+
     def _widths(self, width: int) -> list[int]:
-        fixed = sum(c.width for c in self.COLUMNS) + len(self.COLUMNS) - 1
-        flex = [c for c in self.COLUMNS if not c.width]
-        share = max((width - fixed) // max(len(flex), 1), self.MIN_FLEX)
-        return [c.width or share for c in self.COLUMNS]
+        """Each column's cells (0: not shown). Columns keep their natural width;
+        when the pane is too narrow for them and ``MIN_FLEX`` cells of each
+        flexible one, whole columns go (highest ``drop`` first) rather than any
+        being cut to nothing; what is left goes to the flexible columns."""
+        if self._widths_for and self._widths_for[0] == width:
+            return self._widths_for[1]
+        natural = [self.natural_width(c) for c in self.COLUMNS]
+        shown = [True] * len(self.COLUMNS)
+
+        def needed() -> int:
+            kept = [(c, w) for c, w, s in zip(self.COLUMNS, natural, shown, strict=True) if s]
+            return sum(w or self.MIN_FLEX for _, w in kept) + len(kept) - 1
+
+        while needed() > width and any(s and c.drop for c, s in zip(self.COLUMNS, shown,
+                                                                       strict=True)):
+            worst = max((i for i, c in enumerate(self.COLUMNS) if shown[i] and c.drop),
+                        key=lambda i: self.COLUMNS[i].drop)
+            shown[worst] = False
+        flexible = sum(1 for c, s in zip(self.COLUMNS, shown, strict=True) if s and not c.width)
+        room = width - needed() + flexible * self.MIN_FLEX
+        share = max(room // max(flexible, 1), self.MIN_FLEX)
+        widths = [0 if not s else w or share for w, s in zip(natural, shown, strict=True)]
+        self._widths_for = (width, widths)
+        return widths
 
     def _strip(self, cells: list[Cell], style: Style) -> Strip:
         segments = []
-        width = self.size.width
-        for (text, cell_style), cells_wide in zip(cells, self._widths(width), strict=True):
-            shown = set_cell_size(safe(text), cells_wide) + " "
-            segments.append(Segment(shown, style + cell_style if cell_style else style))
+        width = self.scrollable_content_region.width
+        for column, (text, cell_style), cells_wide in zip(self.COLUMNS, cells,
+                                                          self._widths(width), strict=True):
+            if cells_wide:
+                shown = fit(safe(text), cells_wide, column.elide) + " "
+                segments.append(Segment(shown, style + cell_style if cell_style else style))
         return Strip(segments).adjust_cell_length(width, style)
 
     def render_line(self, y: int) -> Strip:
