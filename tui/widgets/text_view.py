@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from rich.color import Color, blend_rgb
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
@@ -37,6 +39,9 @@ GLUED_PARTICLES = ("에서", "에게", "으로", "까지", "부터", "처럼", "
 SELECTION = Style(reverse=True)
 CURSOR = Style(bgcolor="#ffd75f", color="black", bold=True)
 CURSOR_UNFOCUSED = Style(underline=True, bold=True)
+KEY_RANGE_MIX = 0.45  # how much of the cursor's yellow tints the rest of the key's range
+LOW_CONFIDENCE = 0.5  # suggestions below it are drawn dim: likely wrong, decide them first
+UNSURE = Style(dim=True, bold=False)
 
 
 def next_edge(edges: list[int], pos: int, delta: int) -> int | None:
@@ -66,9 +71,20 @@ def label_styles(labels: list[Label]) -> dict[str, tuple[Style, Style]]:
     return styles
 
 
-def overlay_style(colour: str) -> Style:
-    """Another annotator's label: a dotted-looking double underline and italics, so it
-    reads apart from your own solid labels and underlined suggestions."""
+@lru_cache(maxsize=64)
+def key_range_style(background: Color | None) -> Style:
+    """What a label key would touch (the morpheme or span at the cursor): what is
+    under it tinted with the cursor's yellow, so it reads on dark and light
+    themes and over label colours, and apart from the (reversed) selection."""
+    under = (background or Color.parse("#808080")).get_truecolor()
+    tint = blend_rgb(under, CURSOR.bgcolor.get_truecolor(), KEY_RANGE_MIX)
+    return Style(bgcolor=Color.from_triplet(tint))
+
+
+def overlay_style(colour: str | None) -> Style:
+    """Another annotator's label: a double underline and italics, so it reads apart
+    from your own solid labels and underlined suggestions; in the label's colour
+    except on your own label (None), whose background it could equal."""
     return Style(color=colour, italic=True, underline2=True)
 
 
@@ -259,11 +275,25 @@ class TextView(ScrollView, can_focus=True):
 
     # -- cursor and selection -------------------------------------------------
 
+    def key_range(self) -> tuple[int, int] | None:
+        """What a label key would touch with nothing selected: the span under the
+        cursor, else the morpheme (before the analysis, the word) there."""
+        if self.selection is not None:
+            return None  # drawn as the selection
+        span = self.span_at(self.cursor)
+        return (span.start, span.end) if span is not None else self.labelled_range()
+
+    def _refresh_key_range(self) -> None:
+        start, end = self.key_range() or (self.cursor, self.cursor)
+        for line in range(self.line_of(start), self.line_of(max(end - 1, start)) + 1):
+            self.refresh_line(line)
+
     def move_to(self, offset: int, *, quiet: bool = False) -> None:
-        """Move the cursor, redrawing only the lines it left and entered (or scrolling)."""
-        self.refresh_line(self.line_of(self.cursor))
+        """Move the cursor, redrawing only the lines it (and the key's range) left and
+        entered (or scrolling)."""
+        self._refresh_key_range()
         self.cursor = max(0, min(offset, len(self.text)))
-        self.refresh_line(self.line_of(self.cursor))
+        self._refresh_key_range()
         self._scroll_to_cursor()
         if not quiet:
             self.post_message(CursorMoved(self.cursor))
@@ -349,18 +379,25 @@ class TextView(ScrollView, can_focus=True):
 
     # -- drawing ------------------------------------------------------------
 
-    def _style_at(self, offset: int, spans: list[Span], base: Style) -> Style:
+    def _style_at(self, offset: int, spans: list[Span], base: Style,
+                  key: tuple[int, int] | None = None) -> Style:
         style = base
         covering = [s for s in spans if s.start <= offset < s.end]
-        if covering:
-            span = min(covering, key=lambda s: (s.state != "accepted", s.end - s.start))
+        span = min(covering, key=lambda s: (s.state != "accepted", s.end - s.start),
+                   default=None)
+        if span is not None:
             accepted, suggested = self.styles_by_label.get(
                 span.label, (Style(bgcolor="#888888"), Style(underline=True)))
             style += accepted if span.state == "accepted" else suggested
+            if span.state == "suggested" and (span.confidence or 1) < LOW_CONFIDENCE:
+                style += UNSURE
         theirs = next((s for s in self.overlay if s.start <= offset < s.end), None)
-        if theirs is not None:
-            style += overlay_style(self.styles_by_label.get(
+        if theirs is not None:  # on your own label, its colour would be its background's
+            mine_solid = span is not None and span.state == "accepted"
+            style += overlay_style(None if mine_solid else self.styles_by_label.get(
                 theirs.label, (Style(),))[0].bgcolor or "#888888")
+        if key is not None and key[0] <= offset < key[1]:
+            style += key_range_style(style.bgcolor)
         sel = self.selection
         if sel is not None and sel.start <= offset < sel.end:
             style += SELECTION
@@ -384,9 +421,12 @@ class TextView(ScrollView, can_focus=True):
             cuts.update((max(sel.start, start), min(sel.end, end)))
         if start <= self.cursor < end:
             cuts.update((self.cursor, self.cursor + 1))
+        key = self.key_range() if self.has_focus else None
+        if key is not None and key[0] < end and key[1] > start:
+            cuts.update((max(key[0], start), min(key[1], end)))
         points = sorted(cuts)
         shown = self.cmap.display
-        segments = [Segment(shown[a:b], self._style_at(a, spans, base))
+        segments = [Segment(shown[a:b], self._style_at(a, spans, base, key))
                     for a, b in zip(points, points[1:], strict=False)]
         at_break = end == len(self.text) or self.text[end] == "\n"
         if self.cursor == end and at_break:
