@@ -13,7 +13,7 @@ from textual.worker import Worker
 
 from hanmark.store import Store
 
-from .screens.help import HelpScreen
+from .screens.help import HelpScreen, keys_shown
 from .screens.main import MainScreen
 from .textcells import safe
 
@@ -76,7 +76,8 @@ class HanmarkApp(App):
             for binding in bindings:
                 if binding.system or not binding.description:
                     continue
-                keys = self._keymap.get(binding.id, binding.key)
+                keys = keys_shown(self._keymap.get(binding.id, binding.key),
+                                  self.get_key_display)
                 # the palette reads these as markup; descriptions name labels (data)
                 yield SystemCommand(escape(f"{binding.description} ({pane})"),
                                     escape(f"keys: {safe(keys)}"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -11,6 +13,20 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from ..textcells import safe
+
+
+def keys_shown(keys: str, key_display) -> str:
+    """Keys as people type them (``.`` for ``full_stop``), from a binding's key list
+    (which may come from the settings file: drawn ``safe`` by the caller)."""
+    return ", ".join(key_display(Binding(k.strip(), "")) for k in keys.split(","))
+
+
+def described(binding: Binding) -> str:
+    """A binding's action in words: its description, else its action's name
+    (``help_quit``: "help quit", ``move('page_down')``: "move page down")."""
+    if binding.description:
+        return binding.description
+    return " ".join(re.findall(r"[a-z]+", binding.action.lower()))
 
 
 def bindings_table(sections: list[tuple[str, list[Binding]]], keymap: dict[str, str],
@@ -23,9 +39,8 @@ def bindings_table(sections: list[tuple[str, list[Binding]]], keymap: dict[str, 
     for pane, bindings in sections:
         for binding in bindings:
             keys = keymap.get(binding.id, binding.key) if binding.id else binding.key
-            shown = ", ".join(key_display(Binding(k.strip(), "")) for k in keys.split(","))
-            table.add_row(Text(pane), Text(safe(shown)),  # keys come from the settings file
-                          Text(binding.description or binding.action), Text(binding.id or ""))
+            table.add_row(Text(pane), Text(safe(keys_shown(keys, key_display))),
+                          Text(described(binding)), Text(binding.id or ""))
     return table
 
 
