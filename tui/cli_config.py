@@ -6,7 +6,7 @@ import os
 
 import click
 
-from .cli import friendly, json_text, say
+from .cli_common import friendly, json_text, say
 from .config import EXAMPLE, config_path, keymap_problems, load_config
 from .settings import resolve_annotator, resolve_db
 
