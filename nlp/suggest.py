@@ -16,8 +16,9 @@ from hanmark.store import NewSpan, Span, Store
 from .analyzer import Analysis, analysis_for, cached_analysis, get_analyzer
 from .crf import CrfModel, default_model
 from .gazetteer import Gazetteer
+from .korean import unglued
 from .layers import layers_for
-from .rules import GLUED_PARTICLES, Candidate
+from .rules import Candidate
 
 SUGGESTER = "hanmark"
 DEFAULT = "default"  # use the trained or shipped model
@@ -221,8 +222,7 @@ def teachable_forms(store: Store) -> set[str]:
     would derail Kiwi everywhere), and not another labeled form with a particle
     glued on (엔비디아와 beside 엔비디아: Kiwi reads the unknown whole as one noun)."""
     forms = {form.strip() for form, _, _ in store.labeled_forms()}
-    return {form for form in forms if len(form) >= 2
-            and not (form[-1] in GLUED_PARTICLES and form[:-1] in forms)}
+    return {form for form in forms if len(form) >= 2 and unglued(form, forms) == form}
 
 
 def teach_analyzer(store: Store) -> int:
