@@ -12,7 +12,7 @@ from collections.abc import Container, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .analyzer import Token
+    from .analyzer import Analysis, Token
 
 # Particles (조사) and endings (어미): never part of a name.
 PARTICLE_TAGS = ("J", "E")
@@ -26,11 +26,14 @@ GLUED_PARTICLES = ("에서", "에게", "으로", "까지", "부터", "처럼", "
 # The stem before a glued particle has two syllables or more: 지은, 수도 and 하은
 # end in a particle's syllable but are not 지 + 은.
 MIN_STEM = 2
+_LAST_SYLLABLES = frozenset(particle[-1] for particle in GLUED_PARTICLES)
 
 
 def stem_ends(form: str) -> Iterator[int]:
     """Where a particle glued to the end of ``form`` would begin, one offset for
     each particle it ends with that leaves a stem of ``MIN_STEM`` syllables."""
+    if not form or form[-1] not in _LAST_SYLLABLES:  # most words: no particle to try
+        return
     for particle in GLUED_PARTICLES:
         if form.endswith(particle) and len(form) - len(particle) >= MIN_STEM:
             yield len(form) - len(particle)
@@ -40,6 +43,13 @@ def unglued(form: str, known: Container[str]) -> str:
     """``form`` without a glued particle when what is left is ``known`` (엔비디아와
     -> 엔비디아 where 엔비디아 occurs on its own), else ``form`` as it is."""
     return next((form[:n] for n in stem_ends(form) if form[:n] in known), form)
+
+
+def noun_forms(analysis: Analysis) -> set[str]:
+    """The forms of the text's nouns (NNG, NNP, NNB): stems a glued particle
+    may come off (``name_end``)."""
+    text = analysis.text
+    return {text[t.start:t.end] for t in analysis.tokens if t.tag.startswith("NN")}
 
 
 def name_end(text: str, tokens: Sequence[Token], nouns: Container[str]) -> int:

@@ -36,23 +36,17 @@ def keep_longest(spans: Iterable[S], edges: Callable[[S], Range] = _edges
                  ) -> tuple[list[S], list[S]]:
     """The longest of overlapping spans (the earlier on a tie), in text order,
     and the ones dropped for them. ``edges`` reads a span's ``(start, end)``."""
-    kept: list[S] = []
+    ranged = [(edges(span), span) for span in spans]
+    ranged.sort(key=lambda pair: (pair[0][0] - pair[0][1], pair[0][0]))  # longest first
+    kept: list[tuple[Range, S]] = []
     dropped: list[S] = []
-    taken: list[Range] = []
-
-    def longest_first(span: S) -> Range:
-        start, end = edges(span)
-        return start - end, start
-
-    for span in sorted(spans, key=longest_first):
-        start, end = edges(span)
-        if any(s < end and start < e for s, e in taken):
+    for (start, end), span in ranged:
+        if any(s < end and start < e for (s, e), _ in kept):
             dropped.append(span)
-            continue
-        taken.append((start, end))
-        kept.append(span)
-    kept.sort(key=edges)
-    return kept, dropped
+        else:
+            kept.append(((start, end), span))
+    kept.sort(key=lambda pair: pair[0])
+    return [span for _, span in kept], dropped
 
 
 def spans_to_tags(length: int, spans: Iterable[Triple], scheme: str = "iob2") -> list[str]:

@@ -19,7 +19,7 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from hanmark.nlp.korean import name_end
+from hanmark.nlp.korean import name_end, noun_forms
 from hanmark.store import HanmarkError
 from hanmark.store.colour import parse_colour
 from hanmark.store.models import Label, Span
@@ -149,8 +149,7 @@ class TextView(ScrollView, can_focus=True):
         self.analysis = analysis
         self._tok_starts = [t.start for t in analysis.tokens]
         self._tok_ends = sorted({t.end for t in analysis.tokens})
-        text = analysis.text
-        self._nouns = {text[t.start:t.end] for t in analysis.tokens if t.tag.startswith("NN")}
+        self._nouns = noun_forms(analysis)
 
     def _rewrap(self) -> None:
         columns = self.scrollable_content_region.width - 1  # one cell for an end-of-line cursor
