@@ -25,13 +25,13 @@ import pycrfsuite
 from hanmark.store import HanmarkError
 from hanmark.store.formats.output import atomic_file, write_failed
 from hanmark.store.paths import is_database_file
+from hanmark.store.span_utils import spans_to_tags, tags_to_spans, trim
 
 from . import clusters as word_clusters
 from .analyzer import Analysis, get_analyzer
 from .evaluate import fingerprint
 from .features import char_features, rich_features
 from .gazetteer import Gazetteer
-from .gold import spans_to_tags, tags_to_spans
 from .lexicon import expand, prototypes
 from .rules import Candidate
 
@@ -204,16 +204,8 @@ def sentence_ranges(analysis: Analysis, split: bool = True) -> list[tuple[int, i
 
 def trim_spans(text: str, spans: Spans, offset: int = 0) -> list[tuple[int, int, str]]:
     """Shift spans by ``offset`` and drop spaces at their edges."""
-    out = []
-    for s, e, label in spans:
-        s, e = s + offset, e + offset
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if s < e:
-            out.append((s, e, label))
-    return out
+    trimmed = [(*trim(text, s + offset, e + offset), label) for s, e, label in spans]
+    return [(s, e, label) for s, e, label in trimmed if s < e]
 
 
 _default: tuple[Path, CrfModel] | None = None

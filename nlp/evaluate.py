@@ -18,7 +18,9 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from .gold import LABELS, spans_to_tags, tags_to_spans
+from hanmark.store.span_utils import spans_to_tags, tags_to_spans
+
+from .gold import LABELS
 
 Spans = Sequence[tuple[int, int, str]]
 FINGERPRINT = "blake2b-8 of NFC text without whitespace"

@@ -13,11 +13,10 @@ from collections.abc import Sequence
 from .analyzer import Analysis
 from .clusters import NAMES as CLUSTER_NAMES
 from .clusters import Clusters, unpack
+from .korean import TRAILING_TAGS
 from .rules import Candidate
 
 _PAD = "\x02"
-# Tags stripped from the end of an eojeol to find its stem (particles, endings, punctuation).
-_TRAILING = ("J", "E", "SF", "SP", "SS", "SE", "SO", "SW", "VCP", "XS")
 
 
 def char_type(char: str) -> str:
@@ -79,7 +78,7 @@ def _words(analysis: Analysis) -> list[tuple[int, int, int, bool, str]]:
         stem_end = end
         particle = False
         for tok in reversed(inside):
-            if not tok.tag.startswith(_TRAILING) or tok.start <= start:
+            if not tok.tag.startswith(TRAILING_TAGS) or tok.start <= start:
                 break
             particle = particle or tok.tag.startswith("J")
             stem_end = tok.start

@@ -12,10 +12,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from .analyzer import Analysis
+from .korean import NO_START_TAGS, stem_ends
 from .rules import Candidate
 
-# Morphemes an entity never starts with: particles, endings, verbs, suffixes.
-_NO_START = ("J", "E", "VV", "VA", "VX", "VCP", "VCN", "XS")
+_WORD = re.compile(r"[^\W_]+")  # a run of letters and digits
 _WORD_START = re.compile(r"(?:(?<=^)|(?<=[\s\"'(\[{<«“‘·,/]))\S", re.M)
 
 
@@ -85,19 +85,15 @@ class Gazetteer:
         particle Kiwi glued to a proper noun (엔비디아와 analysed before the
         word was taught to it)."""
         text = analysis.text
-        starts = {t.start for t in analysis.tokens if not t.tag.startswith(_NO_START)}
-        glued = {t.end - 1 for t in analysis.tokens
-                 if t.tag == "NNP" and t.end - t.start > 2 and text[t.end - 1] in _PARTICLES}
+        starts = {t.start for t in analysis.tokens if not t.tag.startswith(NO_START_TAGS)}
+        glued = {t.start + n for t in analysis.tokens if t.tag == "NNP"
+                 for n in stem_ends(text[t.start:t.end])}
         return self.find(text, starts, set(analysis.boundaries) | glued)
 
     def find_in_text(self, text: str) -> list[Candidate]:
         """Matches without an analysis: from a word start to a word end or a
-        one-syllable particle (a fallback for articles Kiwi has not seen yet)."""
+        particle that ends a word (a fallback for articles Kiwi has not seen yet)."""
         starts = [m.start() for m in _WORD_START.finditer(text)]
-        ends = {i for i in range(len(text) + 1)
-                if i == len(text) or not text[i].isalnum()
-                or (text[i] in _PARTICLES and (i + 1 == len(text) or not text[i + 1].isalnum()))}
+        ends = {i for i in range(len(text) + 1) if i == len(text) or not text[i].isalnum()}
+        ends.update(m.start() + n for m in _WORD.finditer(text) for n in stem_ends(m.group()))
         return self.find(text, starts, ends)
-
-
-_PARTICLES = frozenset("은는이가을를의와과도에로만")

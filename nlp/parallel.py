@@ -28,6 +28,7 @@ from typing import Any
 from .analyzer import Analysis, Analyzer
 from .crf import CrfModel
 from .gazetteer import Gazetteer
+from .layers import layers_for
 
 # Below this many texts the workers' start-up costs more than it saves.
 MIN_TEXTS = 2000
@@ -69,8 +70,6 @@ def _init(parent: int, data: bytes, meta: dict, pairs: list[tuple[str, str, int]
 def _run(items: list[tuple[str, str | None]]) -> list[tuple[str | None, dict, float | None]]:
     """For ``(text, cached analysis JSON or None)``: the fresh analysis JSON
     (None when cached), the layers and the uncertainty."""
-    from .suggest import layers_for
-
     analyzer: Analyzer = _state["analyzer"]
     todo = [text for text, cached in items if cached is None]
     fresh = iter(analyzer.analyse_many(todo))

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .analyzer import Analysis, Token
+from .korean import unglued
 
 PERSON_CUES = frozenset(
     "대통령 회장 씨 의원 장관 총리 대표 감독 선수 교수 사장 위원장 부회장 이사장 전 총장"
@@ -49,7 +50,6 @@ QT_UNITS = frozenset(
     " ha 채 가구 척 병 잔 점 표 석 층 호 편 척 주 개국 종 부 쪽 킬로 미터 그램 리터 평 km2 배럴"
     " 포인트 퍼센트 퍼센트포인트 %p 도 승 패 골 타 홈런".split()
 )
-GLUED_PARTICLES = frozenset("와과의는은이가를을에도로")
 TIME_PREFIXES = frozenset("오전 오후 새벽 아침 저녁 밤 낮 정오 자정".split())
 DATE_RE = re.compile(r"^\d{4}[-./]\d{1,2}[-./]\d{1,2}\.?$")
 TIME_RE = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?$")
@@ -203,10 +203,11 @@ def _unglue(analysis: Analysis, tokens: tuple[Token, ...]) -> tuple[Token, ...]:
     out = []
     for tok in tokens:
         surface = text[tok.start:tok.end]
-        if (tok.tag == "NNP" and len(surface) > 2 and surface[-1] in GLUED_PARTICLES
-                and surface[:-1] in known):
-            out.append(Token(tok.start, tok.end - 1, "NNP", surface[:-1]))
-            out.append(Token(tok.end - 1, tok.end, "J", surface[-1]))
+        stem = unglued(surface, known) if tok.tag == "NNP" else surface
+        if stem != surface:
+            cut = tok.start + len(stem)
+            out.append(Token(tok.start, cut, "NNP", stem))
+            out.append(Token(cut, tok.end, "J", surface[len(stem):]))
         else:
             out.append(tok)
     return tuple(out)
@@ -231,10 +232,8 @@ def strip_glued(candidates: list[Candidate], text: str) -> list[Candidate]:
     forms = {text[c.start:c.end] for c in candidates}
     out = []
     for cand in candidates:
-        form = text[cand.start:cand.end]
-        if len(form) > 2 and form[-1] in GLUED_PARTICLES and form[:-1] in forms:
-            cand = Candidate(cand.start, cand.end - 1, cand.label, cand.confidence)
-        out.append(cand)
+        end = cand.start + len(unglued(text[cand.start:cand.end], forms))
+        out.append(Candidate(cand.start, end, cand.label, cand.confidence))
     return out
 
 

@@ -16,13 +16,13 @@ from hanmark.store import NewSpan, Span, Store
 from .analyzer import Analysis, analysis_for, cached_analysis, get_analyzer
 from .crf import CrfModel, default_model
 from .gazetteer import Gazetteer
-from .rules import GLUED_PARTICLES, Candidate, harmonise, rule_candidates, strip_glued
+from .korean import unglued
+from .layers import layers_for
+from .rules import Candidate
 
 SUGGESTER = "hanmark"
 DEFAULT = "default"  # use the trained or shipped model
 LAYERS = ("gazetteer", "crf", "rules")
-# With a CRF loaded, only confident rules add to it (the CRF is more precise).
-RULES_WITH_CRF_MIN = 0.6
 # How many other articles one label may update at once (the open one comes first).
 PROPAGATE_LIMIT = 500
 
@@ -76,19 +76,6 @@ def _write(store: Store, uid: str, layers: dict[str, list[Candidate]]) -> int:
 
 def _model(model: CrfModel | None | str) -> CrfModel | None:
     return default_model() if model == DEFAULT else model
-
-
-def layers_for(analysis: Analysis, gazetteer: Gazetteer, model: CrfModel | None) -> tuple[
-        dict[str, list[Candidate]], float | None]:
-    """Each layer's candidates for one text, and the model's uncertainty (None without one)."""
-    layers = {"gazetteer": gazetteer.find_in(analysis), "rules": rule_candidates(analysis)}
-    uncertainty = None
-    if model is not None:  # the rules vote on the label of each form the model found
-        found, uncertainty = model.predict(analysis, gazetteer)
-        layers["crf"] = harmonise(strip_glued(found, analysis.text), analysis.text,
-                                  total=True, voters=layers["rules"])
-        layers["rules"] = [c for c in layers["rules"] if c.confidence >= RULES_WITH_CRF_MIN]
-    return layers, uncertainty
 
 
 def suggest_article(store: Store, uid: str, *, analysis: Analysis | None = None,
@@ -235,8 +222,7 @@ def teachable_forms(store: Store) -> set[str]:
     would derail Kiwi everywhere), and not another labeled form with a particle
     glued on (엔비디아와 beside 엔비디아: Kiwi reads the unknown whole as one noun)."""
     forms = {form.strip() for form, _, _ in store.labeled_forms()}
-    return {form for form in forms if len(form) >= 2
-            and not (form[-1] in GLUED_PARTICLES and form[:-1] in forms)}
+    return {form for form in forms if len(form) >= 2 and unglued(form, forms) == form}
 
 
 def teach_analyzer(store: Store) -> int:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from .span_utils import keep_longest
 from .store import Store
 
 OUTSIDE = "O"
@@ -82,15 +83,6 @@ def cohen_kappa(counts: Counter) -> float:
     return (observed - expected) / (1 - expected)
 
 
-def _char_layer(spans: Iterable[Entity]) -> list[tuple[int, int, str]]:
-    """Non-overlapping labelled segments; where spans overlap, the longer wins."""
-    taken: list[tuple[int, int, str]] = []
-    for start, end, label in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):
-        if all(end <= s or start >= e for s, e, _ in taken):
-            taken.append((start, end, label))
-    return sorted(taken)
-
-
 def _nonspace(text: str, start: int, end: int) -> int:
     piece = text[start:end]
     return len(piece) - sum(piece.count(ch) for ch in " \n\t")
@@ -109,7 +101,8 @@ def add_article(pair: PairAgreement, text: str, a: Sequence[Entity], b: Sequence
             pair.per_label_counts[ent[2]][0] += 1
     for ent in set_b:
         pair.per_label_counts[ent[2]][2] += 1
-    layer_a, layer_b = _char_layer(set_a), _char_layer(set_b)
+    # Non-overlapping labelled segments; where spans overlap, the longer wins.
+    (layer_a, _), (layer_b, _) = keep_longest(set_a), keep_longest(set_b)
     cuts = sorted({0, len(text), *(x for s in layer_a + layer_b for x in s[:2])})
     ia = ib = 0
     for left, right in itertools.pairwise(cuts):

@@ -49,6 +49,31 @@ class HanmarkApp(App):
     def main(self) -> MainScreen:
         return self.screen_stack[0]
 
+    @staticmethod
+    def binding_chains() -> list[list[list]]:
+        """Bindings that answer one key press together, innermost first: a pane of
+        the reader, the reader and the app; or another screen and the app."""
+        from textual.binding import Binding
+
+        from .screens.accept_all import AcceptAllScreen
+        from .screens.label_picker import LabelPicker
+        from .screens.note import NoteScreen
+        from .screens.review import ReviewScreen
+        from .screens.stats import StatsScreen
+        from .widgets.article_list import ArticleList
+        from .widgets.span_table import SpanTable
+        from .widgets.text_view import TextView
+
+        def of(cls: type) -> list[Binding]:  # with inherited ones; ours all have ids
+            return [b for b in Binding.make_bindings(
+                b for klass in reversed(cls.__mro__) for b in vars(klass).get("BINDINGS", []))
+                if b.id]
+
+        app, reader = of(HanmarkApp), of(MainScreen)
+        return ([[of(pane), reader, app] for pane in (TextView, ArticleList, SpanTable)]
+                + [[of(screen), app] for screen in (StatsScreen, HelpScreen, ReviewScreen,
+                                                    LabelPicker, NoteScreen, AcceptAllScreen)])
+
     def worker_failed(self, worker: Worker) -> None:
         """The one place for every worker's failure (``ReportsWorkerFailures``): the
         reader's status line says it, and the app carries on (a label is saved by

@@ -6,8 +6,8 @@ import os
 
 import click
 
-from .cli import friendly, json_text, say
-from .config import EXAMPLE, config_path, keymap_problems, load_config
+from .cli_common import friendly, json_text, say
+from .config import EXAMPLE, config_path, load_config
 from .settings import resolve_annotator, resolve_db
 
 
@@ -47,5 +47,9 @@ def show_command() -> None:
     for table in ("keymap", "label_colours"):
         lines.append(f"[{table}]")
         lines += [f"{json_text(k)} = {json_text(v)}" for k, v in getattr(config, table).items()]
-    lines += [f"# warning: {problem}" for problem in keymap_problems(config.keymap)]
+    from .app import HanmarkApp
+    from .keymap import keymap_problems
+
+    chains = HanmarkApp.binding_chains()
+    lines += [f"# warning: {problem}" for problem in keymap_problems(config.keymap, chains)]
     say("\n".join(lines))

@@ -10,7 +10,7 @@ from hanmark.store import HanmarkError
 from hanmark.store.formats.export import SEPARATORS, TOKEN_MODES, ExportOptions, export, parse_split
 from hanmark.store.formats.registry import EXPORT_FORMATS
 
-from .cli import _db, _progress, db_option, friendly, open_store, say
+from .cli_common import chosen_db, db_option, friendly, open_store, progress_bar, say
 from .settings import resolve_annotator
 
 
@@ -52,10 +52,10 @@ def export_command(ctx: click.Context, db: str | None, fmt: str, out: Path, stat
         annotator=resolve_annotator(annotator or (ctx.obj or {}).get("annotator")),
         include_suggestions=include_suggestions, split=parse_split(split) if split else None,
         seed=seed, tokens=tokens, force=force, merge=merge, sep=sep)
-    store = open_store(_db(ctx, db), create=False)
+    store = open_store(chosen_db(ctx, db), create=False)
     total = store.count_articles(status=options.status, collection=collection)
     try:
-        with _progress("Exporting", total) as advance:
+        with progress_bar("Exporting", total) as advance:
             report = export(store, options, segmenter=kiwi_segmenter(store), progress=advance)
     except KeyboardInterrupt:  # every output was written aside and is gone again
         raise HanmarkError(f"Export cancelled; nothing was written, and any previous {out} "

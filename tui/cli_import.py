@@ -10,7 +10,7 @@ from hanmark.store import HanmarkError
 from hanmark.store.formats.registry import IMPORT_FORMATS, parse_label_map
 from hanmark.store.importer import import_sources
 
-from .cli import _db, _progress, db_option, friendly, open_store, say
+from .cli_common import chosen_db, db_option, friendly, open_store, progress_bar, say
 
 
 def _label_map(_ctx: click.Context, _param: click.Parameter,
@@ -48,8 +48,8 @@ def import_command(ctx: click.Context, paths: tuple[str, ...], db: str | None,
     """Import articles: .txt/.md files and saved .html news pages (one article each), folders,
     .jsonl, or - for stdin;
     spaCy, doccano, Label Studio, brat, CoNLL, KLUE and hanmark files (see --format)."""
-    store = open_store(_db(ctx, db))
-    with _progress("Importing", len(paths)) as advance:
+    store = open_store(chosen_db(ctx, db))
+    with progress_bar("Importing", len(paths)) as advance:
         report = import_sources(store, paths, collection=collection, annotator=annotator,
                                 strict=strict, progress=advance, fmt=fmt, label_map=label_map,
                                 add_labels=add_labels, keep_good=keep_good, update=update)

@@ -12,7 +12,7 @@ from hanmark.store import Label
 from hanmark.store import labels as label_set
 from hanmark.store.formats.output import atomic_file
 
-from .cli import _db, db_option, friendly, json_text, open_store, say
+from .cli_common import chosen_db, db_option, friendly, json_text, open_store, say
 from .settings import resolve_annotator
 from .textcells import safe
 
@@ -37,7 +37,7 @@ def labels_group() -> None:
 @friendly
 def list_command(ctx: click.Context, db: str | None, as_json: bool) -> None:
     """Every label with its key, parent, span count, colour and description."""
-    store = open_store(_db(ctx, db))
+    store = open_store(chosen_db(ctx, db))
     counts = store.stats()["spans"]["by_label"]
     labels = store.labels()
     if as_json:
@@ -92,7 +92,7 @@ def _given(**fields: str | None) -> dict[str, str | None]:
 @friendly
 def add_command(ctx: click.Context, name: str, db: str | None, **fields: str | None) -> None:
     """Add a label NAME."""
-    store = open_store(_db(ctx, db))
+    store = open_store(chosen_db(ctx, db))
     given = {"description": "", "colour": "#888888", **_given(**fields)}
     label_set.add_labels(store, [Label(name, **given)], skip_existing=False)
     say(f"Added {name}.")
@@ -110,7 +110,7 @@ def edit_command(ctx: click.Context, name: str, db: str | None, **fields: str | 
     if not changes:
         raise click.UsageError("Say what to change: --description, --key, --colour, "
                                "--parent or --examples.")
-    label_set.edit_label(open_store(_db(ctx, db)), name, **changes)
+    label_set.edit_label(open_store(chosen_db(ctx, db)), name, **changes)
     say(f"Changed {name}: {', '.join(changes)}.")
 
 
@@ -122,7 +122,7 @@ def edit_command(ctx: click.Context, name: str, db: str | None, **fields: str | 
 @friendly
 def rename_command(ctx: click.Context, old: str, new: str, db: str | None) -> None:
     """Rename OLD to NEW on the label and every span ('hanmark labels undo' takes it back)."""
-    moved = label_set.rename_label(open_store(_db(ctx, db)), old, new, actor=_actor(ctx))
+    moved = label_set.rename_label(open_store(chosen_db(ctx, db)), old, new, actor=_actor(ctx))
     say(f"Renamed {old} to {new} ({_plural(moved)}).")
 
 
@@ -133,7 +133,7 @@ def rename_command(ctx: click.Context, old: str, new: str, db: str | None) -> No
 @friendly
 def undo_command(ctx: click.Context, db: str | None, redo: bool) -> None:
     """Undo your last label rename (or redo it)."""
-    done = label_set.undo_label_change(open_store(_db(ctx, db)), actor=_actor(ctx), redo=redo)
+    done = label_set.undo_label_change(open_store(chosen_db(ctx, db)), actor=_actor(ctx), redo=redo)
     say(done or f"Nothing to {'redo' if redo else 'undo'}.")
 
 
@@ -147,7 +147,7 @@ def undo_command(ctx: click.Context, db: str | None, redo: bool) -> None:
 def remove_command(ctx: click.Context, name: str, map_to: str | None, force: bool,
                    db: str | None) -> None:
     """Remove label NAME; one with spans needs --map-to OTHER or --force."""
-    count = label_set.remove_label(open_store(_db(ctx, db)), name, actor=_actor(ctx),
+    count = label_set.remove_label(open_store(chosen_db(ctx, db)), name, actor=_actor(ctx),
                                    map_to=map_to, force=force)
     what = (f"relabeled {_plural(count)} as {map_to}" if map_to else
             f"deleted {_plural(count)}" if count else "it had no spans")
@@ -161,7 +161,7 @@ def remove_command(ctx: click.Context, name: str, map_to: str | None, force: boo
 @friendly
 def preset_command(ctx: click.Context, name: str, db: str | None) -> None:
     """Add a bundled label set: klue (6 types) or nikl150 (NIKL's 150 types, grouped)."""
-    added, kept = label_set.add_labels(open_store(_db(ctx, db)), label_set.preset(name))
+    added, kept = label_set.add_labels(open_store(chosen_db(ctx, db)), label_set.preset(name))
     click.echo(f"Added {_plural(added, 'label')} from {name}"
                + (f" ({kept} already there)." if kept else "."))
 
@@ -174,7 +174,7 @@ def preset_command(ctx: click.Context, name: str, db: str | None) -> None:
 def import_command(ctx: click.Context, path: str, db: str | None) -> None:
     """Add the labels of a doccano label configuration (JSON)."""
     labels = label_set.read_doccano_config(path)
-    added, kept = label_set.add_labels(open_store(_db(ctx, db)), labels)
+    added, kept = label_set.add_labels(open_store(chosen_db(ctx, db)), labels)
     say(f"Added {_plural(added, 'label')} from {path}"
                + (f" ({kept} already there)." if kept else "."))
 
@@ -187,7 +187,7 @@ def import_command(ctx: click.Context, path: str, db: str | None) -> None:
 @friendly
 def export_command(ctx: click.Context, path: str, db: str | None, force: bool) -> None:
     """Write the label set as a doccano label configuration (to PATH or standard output)."""
-    store = open_store(_db(ctx, db))
+    store = open_store(chosen_db(ctx, db))
     config = label_set.doccano_config(store.labels())
     text = json_text(config, indent=1) + "\n"
     if path == "-":

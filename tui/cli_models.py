@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import click
 
-from .cli import _db, friendly, json_text, say
+from .cli_common import chosen_db, friendly, json_text, say
 from .textcells import safe
 
 
@@ -62,5 +62,5 @@ def use_command(ctx: click.Context, ident: str) -> None:
 
     from .settings import resolve_db
 
-    version = versions.use(ident, resolve_db(_db(ctx, None))[0])
+    version = versions.use(ident, resolve_db(chosen_db(ctx, None))[0])
     say(f"Now active: {versions.describe(version)}.")

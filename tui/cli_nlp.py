@@ -1,7 +1,6 @@
 """``hanmark train``, ``suggest`` and ``evaluate``: the CRF suggester on the command line.
 
-Registered on the ``main`` group at the bottom of ``tui/cli.py``; import the
-commands through ``tui.cli``.
+Loaded only when one of them runs (``LAZY_COMMANDS`` in ``tui/cli.py``).
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ import click
 
 from hanmark.store import HanmarkError
 
-from .cli import _db, _progress, db_option, friendly, json_text, open_store, say
+from .cli_common import chosen_db, db_option, friendly, json_text, open_store, progress_bar, say
 from .settings import resolve_db
 
 GOLD_FORMAT = click.option("--format", "fmt", default="klue", show_default=True,
@@ -64,7 +63,7 @@ def train_command(ctx: click.Context, db: str | None, gold: tuple[str, ...], fmt
     from hanmark.nlp import training
 
     examples = training.gold_examples(gold, fmt) if gold else []
-    db_path = _db(ctx, db)
+    db_path = chosen_db(ctx, db)
     store = None
     if db_path or not gold:
         store = open_store(db_path)
@@ -73,7 +72,7 @@ def train_command(ctx: click.Context, db: str | None, gold: tuple[str, ...], fmt
                                "articles or pass --gold FILE.")
     params = {k: v for k, v in (("c1", c1), ("c2", c2), ("max_iterations", iterations))
               if v is not None}
-    options = {"gold": examples, "holdout": holdout, "phase": _progress,
+    options = {"gold": examples, "holdout": holdout, "phase": progress_bar,
                "sources": {"gold_files": [Path(g).name for g in gold], "format": fmt,
                            "db": store.path.name if store else None},
                **({} if base else {"base": ()})}
@@ -165,11 +164,11 @@ def suggest_command(ctx: click.Context, db: str | None, collection: str | None,
     Articles marked done are skipped: you finished them. --all includes them."""
     from hanmark.nlp.suggest import DEFAULT, suggest_all
 
-    store = open_store(_db(ctx, db))
+    store = open_store(chosen_db(ctx, db))
     model = _load(model_file, store.path) if model_file else DEFAULT
     total = store.count_articles(collection=collection)
     done = 0 if everything else store.count_articles(collection=collection, status="done")
-    with _progress("Suggesting", total - done) as advance:
+    with progress_bar("Suggesting", total - done) as advance:
         articles, added = suggest_all(store, collection=collection, model=model,
                                       workers=workers, progress=advance, done=everything)
     say(f"{added} suggestion{'s' * (added != 1)} added in {articles} "
@@ -195,7 +194,7 @@ def evaluate_command(gold: str, fmt: str, model_file: str | None, skip: int,
 
     model = _load(model_file)
     examples = training.gold_examples([gold], fmt)[skip:]
-    with _progress("Evaluating", len(examples)) as advance:
+    with progress_bar("Evaluating", len(examples)) as advance:
         result = training.evaluate(model, examples, progress=advance, check_overlap=True)
     if as_json:
         click.echo(json_text(result))

@@ -7,7 +7,7 @@ import click
 from hanmark.store.agreement import agreement
 from hanmark.store.merge import merge_database
 
-from .cli import _db, db_option, friendly, json_text, open_store, say
+from .cli_common import chosen_db, db_option, friendly, json_text, open_store, say
 from .textcells import safe
 
 
@@ -20,7 +20,7 @@ from .textcells import safe
 @friendly
 def merge_command(ctx: click.Context, other: str, db: str | None, add_labels: bool) -> None:
     """Merge OTHER.db (another annotator's work) into this database."""
-    store = open_store(_db(ctx, db))
+    store = open_store(chosen_db(ctx, db))
     report = merge_database(store, other, add_labels=add_labels)
     say(report.summary(other))
 
@@ -35,7 +35,7 @@ def agreement_command(ctx: click.Context, db: str | None, annotators: str | None
                       as_json: bool) -> None:
     """Entity F1 and character kappa for each pair of annotators, on articles both did."""
     names = [n.strip() for n in annotators.split(",")] if annotators else None
-    pairs = agreement(open_store(_db(ctx, db), readonly=True, create=False), names)
+    pairs = agreement(open_store(chosen_db(ctx, db), readonly=True, create=False), names)
     if as_json:
         click.echo(json_text({"pairs": [p.as_dict() for p in pairs]}))
         return

@@ -11,10 +11,8 @@ from pathlib import Path
 from typing import Any, ClassVar, TextIO
 
 from ..models import Article, Event, Label
+from ..span_utils import Range, Triple, keep_longest, trim
 from .records import RecordError
-
-Range = tuple[int, int]
-Triple = tuple[int, int, str]
 
 
 @dataclass
@@ -69,21 +67,15 @@ class Writer:
         return {}
 
 
-def keep_longest(spans: list[tuple]) -> tuple[list[tuple], Counter]:
-    """Flat formats: keep the longest of overlapping spans (the earlier on a
-    tie) and count the dropped ones per label."""
-    kept: list[tuple] = []
-    dropped: Counter = Counter()
-    taken: list[Range] = []
-    for row in sorted(spans, key=lambda r: (r[2] - r[3], r[2])):
-        start, end = row[2], row[3]
-        if any(s < end and start < e for s, e in taken):
-            dropped[row[4]] += 1
-            continue
-        taken.append((start, end))
-        kept.append(row)
-    kept.sort(key=lambda r: (r[2], r[3]))
-    return kept, dropped
+def _row_edges(row: tuple) -> Range:
+    return row[2], row[3]
+
+
+def keep_longest_rows(rows: list[tuple]) -> tuple[list[tuple], Counter]:
+    """Flat formats: keep the longest of overlapping span rows (the earlier on
+    a tie) and count the dropped ones per label."""
+    kept, dropped = keep_longest(rows, _row_edges)
+    return kept, Counter(row[4] for row in dropped)
 
 
 # One encoder for every record: json.dumps with options builds a new one per call.
@@ -98,17 +90,13 @@ def need_span(start: Any, end: Any, label: Any, line: int) -> Triple:
     return start, end, label
 
 
-def trim_spans(text: str, spans: list[tuple]) -> tuple[list[tuple], Counter]:
-    """Token formats: tokens never hold whitespace, so spans lose outer
-    whitespace, and whitespace-only spans are dropped (and counted)."""
+def trim_rows(text: str, rows: list[tuple]) -> tuple[list[tuple], Counter]:
+    """Token formats: tokens never hold whitespace, so span rows lose outer
+    whitespace, and whitespace-only ones are dropped (and counted per label)."""
     kept: list[tuple] = []
     dropped: Counter = Counter()
-    for row in spans:
-        start, end = row[2], row[3]
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
+    for row in rows:
+        start, end = trim(text, row[2], row[3])
         if start < end:
             kept.append(row if (start, end) == row[2:4] else (*row[:2], start, end, *row[4:]))
         else:

@@ -23,10 +23,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..span_utils import TAG_RE, tags_to_spans, token_tags
 from .common import ExportDoc, Writer
-from .iob import TAG_RE, iob2_entities, iob2_tags, sentence_units
 from .plain import stream_lines
 from .records import ArticleRecord, RecordError, Source
+from .tokens import sentence_units
 
 WHAT = "CoNLL IOB2"
 DOCSTART = "-DOCSTART-"
@@ -50,7 +51,7 @@ class ConllWriter(Writer):
             out.write(DOCSTART_LINE)
         for _, tokens, spans in units:
             out.write("".join(f"{text[s:e]}{sep}{tag}\n"
-                              for (s, e), tag in zip(tokens, iob2_tags(tokens, spans),
+                              for (s, e), tag in zip(tokens, token_tags(tokens, spans),
                                                      strict=True)) + "\n")
 
 
@@ -64,7 +65,7 @@ def sentence_record(sentences: list[list[tuple[str, str]]], line: int,
         for token, _ in sentence:
             starts.append(offset)
             offset += len(token) + 1
-        for first, stop, label in iob2_entities([tag for _, tag in sentence]):
+        for first, stop, label in tags_to_spans([tag for _, tag in sentence]):
             last_token = sentence[stop - 1][0]
             spans.append((starts[first], starts[stop - 1] + len(last_token), label))
         parts.append(" ".join(token for token, _ in sentence))

@@ -15,10 +15,10 @@ from ..errors import HanmarkError
 from ..models import Article
 from ..review import majority_rows
 from ..store import Store
-from .common import ExportDoc, Range, Writer, keep_longest, trim_spans
-from .iob import sentence_groups, token_ranges, word_cuts
+from .common import ExportDoc, Range, Writer, keep_longest_rows, trim_rows
 from .output import AtomicOutputs
 from .registry import FORMATS
+from .tokens import sentence_groups, token_ranges, word_cuts
 
 # Sentences and morpheme edges for a batch of articles (nlp.export_tokens has Kiwi's).
 Segmenter = Callable[[list[Article]], list[tuple[list[Range], list[int]]]]
@@ -176,10 +176,10 @@ def _docs(store: Store, options: ExportOptions, writer: type[Writer], segmenter:
         if merged:
             rows = majority_rows(rows)
         if writer.tokens:
-            rows, dropped = trim_spans(article.text, rows)
+            rows, dropped = trim_rows(article.text, rows)
             report.dropped.update(dropped)
         if writer.flat:
-            rows, dropped = keep_longest(rows)
+            rows, dropped = keep_longest_rows(rows)
             report.dropped.update(dropped)
         batch.append(ExportDoc(article, rows, events=events))
         if len(batch) == BATCH:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ..span_utils import token_tags
 from .common import ExportDoc, Writer, dumps
-from .iob import iob2_tags, sentence_units
+from .tokens import sentence_units
 
 
 def tag_names(labels: list[str]) -> list[str]:
@@ -35,7 +36,7 @@ class HfWriter(Writer):
         for n, (_, tokens, spans) in enumerate(units, start=1):
             record = {"id": doc.ident if len(units) == 1 else f"{doc.ident}-{n}",
                       "tokens": [text[s:e] for s, e in tokens],
-                      "ner_tags": [self.ids[t] for t in iob2_tags(tokens, spans)]}
+                      "ner_tags": [self.ids[t] for t in token_tags(tokens, spans)]}
             self.out.write(dumps(record) + "\n")
 
     @classmethod

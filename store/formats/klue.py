@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..span_utils import TAG_RE, spans_to_tags, tags_to_spans
 from .common import ExportDoc, Writer
-from .iob import TAG_RE, iob2_entities, iob2_tags, sentence_units
 from .plain import stream_lines
 from .records import ArticleRecord, RecordError, Source
+from .tokens import sentence_units
 
 WHAT = "KLUE-NER TSV"
 HEADER = ("## 토큰, 레이블 구분자 : \\t\n## 토큰 구분자 : \\n\n## 문장 구분자 : \\n\\n\n"
@@ -44,7 +45,7 @@ class KlueWriter(Writer):
             chars = "".join(" " if c.isspace() else c for c in text[start:end])
             local = [(s - start, e - start, label) for s, e, label in spans]
             ident = doc.ident if len(units) == 1 else f"{doc.ident}-{n}"
-            tags = iob2_tags([(i, i + 1) for i in range(len(chars))], local)
+            tags = spans_to_tags(len(chars), local)
             self.out.write(f"## {ident}\t{markup(chars, local)}\n"
                            + "".join(f"{c}\t{t}\n" for c, t in zip(chars, tags, strict=True))
                            + "\n")
@@ -94,7 +95,7 @@ def _sentence(header: tuple[int, str], chars: list[str], tags: list[str]) -> Art
     offsets = [0]
     for char in chars:
         offsets.append(offsets[-1] + len(char))
-    spans = [(offsets[i], offsets[j], label) for i, j, label in iob2_entities(tags)]
+    spans = [(offsets[i], offsets[j], label) for i, j, label in tags_to_spans(tags)]
     line, ident = header
     return ArticleRecord(text="".join(chars), spans=spans, line=line,
                          meta={"id": ident, "unit": "sentence"})

@@ -10,9 +10,9 @@ import pytest
 
 from hanmark.nlp.analyzer import get_analyzer
 from hanmark.nlp.crf import CrfModel
-from hanmark.nlp.gold import spans_to_tags, tags_to_spans
 from hanmark.nlp.training import db_items
 from hanmark.store import HanmarkError, Store
+from hanmark.store.span_utils import spans_to_tags, tags_to_spans
 
 TEXT = "이재명 대통령이 11월 1일 경주에서 젠슨 황 엔비디아 최고경영자를 만났다."
 

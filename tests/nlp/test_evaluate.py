@@ -6,8 +6,8 @@ import pytest
 from seqeval.metrics import classification_report, f1_score, precision_score, recall_score
 
 from hanmark.nlp.evaluate import score
-from hanmark.nlp.gold import spans_to_tags
 from hanmark.nlp.training import analyse_examples
+from hanmark.store.span_utils import spans_to_tags
 
 
 def _tags_without_spaces(text: str, spans) -> list[str]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from hanmark.store.formats.common import keep_longest, trim_spans
-from hanmark.store.formats.iob import iob2_entities, iob2_tags, sentence_groups, token_ranges
+from hanmark.store.formats.common import keep_longest_rows, trim_rows
+from hanmark.store.formats.tokens import sentence_groups, token_ranges
+from hanmark.store.span_utils import tags_to_spans, token_tags
 
 TEXT = "엔비디아와 삼성전자가 만났다. 이재명 대통령이 말했다."
 
@@ -26,25 +27,25 @@ def test_sentences_a_span_crosses_stay_together() -> None:
 
 def test_iob2_tags_and_back() -> None:
     tokens = [(0, 4), (4, 5), (6, 10), (10, 11)]
-    tags = iob2_tags(tokens, [(0, 4, "OG"), (6, 11, "OG")])
+    tags = token_tags(tokens, [(0, 4, "OG"), (6, 11, "OG")])
     assert tags == ["B-OG", "O", "B-OG", "I-OG"]
-    assert iob2_entities(tags) == [(0, 1, "OG"), (2, 4, "OG")]
+    assert tags_to_spans(tags) == [(0, 1, "OG"), (2, 4, "OG")]
 
 
 def test_iob2_reading_is_lenient_like_seqeval() -> None:
-    assert iob2_entities(["I-PS", "I-PS", "I-OG", "O", "B-LC", "B-LC"]) == [
+    assert tags_to_spans(["I-PS", "I-PS", "I-OG", "O", "B-LC", "B-LC"]) == [
         (0, 2, "PS"), (2, 3, "OG"), (4, 5, "LC"), (5, 6, "LC")]
     with pytest.raises(ValueError):
-        iob2_entities(["O", "X-PS"])
+        tags_to_spans(["O", "X-PS"])
 
 
 def test_flat_keeps_the_longest_and_counts_per_label() -> None:
     rows = [(1, "a", 0, 4, "OG"), (2, "a", 0, 2, "PS"), (3, "a", 3, 9, "LC"),
             (4, "a", 10, 12, "PS")]
-    kept, dropped = keep_longest(rows)
+    kept, dropped = keep_longest_rows(rows)
     assert [r[0] for r in kept] == [2, 3, 4] and dropped == {"OG": 1}
 
 
 def test_token_formats_trim_whitespace_off_spans() -> None:
-    kept, dropped = trim_spans("가 나  ", [(1, "a", 0, 2, "PS"), (2, "a", 3, 5, "OG")])
+    kept, dropped = trim_rows("가 나  ", [(1, "a", 0, 2, "PS"), (2, "a", 3, 5, "OG")])
     assert [r[2:4] for r in kept] == [(0, 1)] and dropped == {"OG": 1}

@@ -14,7 +14,7 @@ from seqeval.metrics import f1_score
 
 from hanmark.nlp.export_tokens import kiwi_segmenter
 from hanmark.store import NewSpan, Store
-from hanmark.store.formats.common import keep_longest
+from hanmark.store.formats.common import keep_longest_rows
 from hanmark.store.formats.export import ExportOptions, export
 from hanmark.store.formats.hf import labels_path
 from hanmark.store.formats.spacy import spacy_tokens
@@ -70,7 +70,7 @@ def _triples(store: Store, uid: str) -> list[tuple[int, int, str]]:
 
 
 def _flat(spans) -> list[tuple[int, int, str]]:
-    kept, _ = keep_longest([(0, "", s, e, label) for s, e, label in spans])
+    kept, _ = keep_longest_rows([(0, "", s, e, label) for s, e, label in spans])
     return [row[2:] for row in kept]
 
 

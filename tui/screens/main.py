@@ -212,9 +212,10 @@ class MainScreen(ReportsWorkerFailures, Screen):
     def warn_about_keymap(self) -> None:
         """The settings' [keymap] ids that bind nothing, or keys it takes from another
         binding, said at start (all of them: ``hanmark config show``)."""
-        from ..config import keymap_problems
+        from ..keymap import keymap_problems
 
-        problems = keymap_problems(dict(self.app._keymap))  # as set_keymap got it
+        problems = keymap_problems(dict(self.app._keymap),  # as set_keymap got it
+                                   self.app.binding_chains())
         if problems:
             more = len(problems) - 1
             self.status.say(problems[0] + (f" (and {more} more: hanmark config show)"

@@ -21,9 +21,11 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from hanmark.nlp.korean import name_end, noun_forms
 from hanmark.store import HanmarkError
 from hanmark.store.colour import parse_colour
 from hanmark.store.models import Label, Span
+from hanmark.store.span_utils import trim
 
 from ..colours import label_style
 from ..messages import CursorMoved
@@ -32,10 +34,6 @@ from ..textcells import CellMap
 if TYPE_CHECKING:  # Kiwi's module loads in a worker, not at start-up
     from hanmark.nlp.analyzer import Analysis
 
-PARTICLE_TAGS = ("J", "E")  # particles (조사) and endings (어미): never part of a name
-# Particles Kiwi sometimes leaves glued to an unknown name (엔비디아와 as one NNP).
-GLUED_PARTICLES = ("에서", "에게", "으로", "까지", "부터", "처럼", "보다", "와", "과", "가",
-                   "이", "은", "는", "을", "를", "의", "에", "도", "로", "만")
 SELECTION = Style(reverse=True)
 CURSOR = Style(bgcolor="#ffd75f", color="black", bold=True)
 CURSOR_UNFOCUSED = Style(underline=True, bold=True)
@@ -167,8 +165,7 @@ class TextView(ScrollView, can_focus=True):
         self.analysis = analysis
         self._tok_starts = [t.start for t in analysis.tokens]
         self._tok_ends = sorted({t.end for t in analysis.tokens})
-        text = analysis.text
-        self._nouns = {text[t.start:t.end] for t in analysis.tokens if t.tag.startswith("NN")}
+        self._nouns = noun_forms(analysis)
 
     def _rewrap(self) -> None:
         columns = self.scrollable_content_region.width - 1  # one cell for an end-of-line cursor
@@ -241,25 +238,10 @@ class TextView(ScrollView, can_focus=True):
             tokens = self.analysis.tokens
             first = bisect_left(self._tok_starts, start)
             inside = [t for t in tokens[first:bisect_left(self._tok_starts, end)] if t.end <= end]
-            while len(inside) > 1 and inside[-1].tag.startswith(PARTICLE_TAGS):
-                inside.pop()
-            if inside:
-                end = self._unglued_end(inside[-1].start, inside[-1].end)
-        while end > start and self.text[end - 1].isspace():
-            end -= 1
-        while start < end and self.text[start].isspace():
-            start += 1
+            if inside:  # 엔비디아와 ends before 와 when 엔비디아 is a noun elsewhere
+                end = name_end(self.text, inside, self._nouns)
+        start, end = trim(self.text, start, end)
         return (start, end) if start < end else None
-
-    def _unglued_end(self, start: int, end: int) -> int:
-        """Where a morpheme ends without a particle glued to it: 엔비디아와 ends
-        before 와 when 엔비디아 is a noun elsewhere in the article."""
-        surface = self.text[start:end]
-        for particle in GLUED_PARTICLES:
-            stem = surface[:-len(particle)]
-            if surface.endswith(particle) and stem and stem in self._nouns:
-                return end - len(particle)
-        return end
 
     def nudged(self, rng: tuple[int, int], side: str, unit: str, delta: int) -> tuple[int, int]:
         """``rng`` with one boundary moved by one character or morpheme; never empty."""

@@ -1,4 +1,4 @@
-"""Tokens, sentences and IOB2 tags over character offsets.
+"""Tokens and sentences over character offsets.
 
 Token and sentence formats see an article through these: tokens are the
 non-space pieces of the text cut at the given boundaries *and* at every
@@ -11,10 +11,9 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 
-from .common import ExportDoc, Range, Triple
+from ..span_utils import Range, Triple, trim
+from .common import ExportDoc
 
-# IOB2, and BIOES/BILOU on the way in (S/U: a single token, E/L: the last).
-TAG_RE = re.compile(r"O|[BIESLU]-\S+")
 WORD_RE = re.compile(r"\S+")
 
 
@@ -50,50 +49,12 @@ def sentence_groups(text: str, sentences: Sequence[Range], spans: Iterable[Tripl
     units = []
     for start, end in zip([0, *kept], [*kept, len(text)], strict=True):
         inner = [(s, e) for s, e, _ in spans if start <= s and e <= end]
-        piece = text[start:end]
-        lo = start + len(piece) - len(piece.lstrip())
-        hi = start + len(piece.rstrip())
+        lo, hi = trim(text, start, end)
         if inner:
             lo, hi = min(lo, *(s for s, _ in inner)), max(hi, *(e for _, e in inner))
         if lo < hi:
             units.append((lo, hi))
     return units
-
-
-def iob2_tags(tokens: Sequence[Range], spans: Iterable[Triple]) -> list[str]:
-    """One tag per token; every span must start and end on a token edge and
-    spans must not overlap (flatten first)."""
-    tags = ["O"] * len(tokens)
-    first = {s: i for i, (s, _) in enumerate(tokens)}
-    last = {e: i for i, (_, e) in enumerate(tokens)}
-    for start, end, label in spans:
-        i, j = first[start], last[end]
-        tags[i] = f"B-{label}"
-        for k in range(i + 1, j + 1):
-            tags[k] = f"I-{label}"
-    return tags
-
-
-def iob2_entities(tags: Sequence[str]) -> list[Triple]:
-    """``(first, last + 1, label)`` token runs of IOB2 or BIOES/BILOU tags; an
-    ``I-``/``E-`` that does not continue an entity of its label starts one
-    (the lenient reading seqeval uses). Raises ``ValueError`` naming the
-    index of a malformed tag."""
-    entities: list[Triple] = []
-    open_label, open_start = None, 0
-    for i, tag in enumerate([*tags, "O"]):
-        if i < len(tags) and not TAG_RE.fullmatch(tag):
-            raise ValueError(i)
-        prefix, label = tag[0], tag[2:] or None
-        if open_label is not None and (prefix in "OBSU" or label != open_label):
-            entities.append((open_start, i, open_label))
-            open_label = None
-        if label is not None and open_label is None:
-            open_label, open_start = label, i
-        if prefix in "ESLU":
-            entities.append((open_start, i + 1, label))
-            open_label = None
-    return entities
 
 
 def sentence_units(doc: ExportDoc) -> Iterator[tuple[Range, list[Range], list[Triple]]]:

@@ -1,0 +1,25 @@
+"""Every suggestion layer's candidates for one text: what ``suggest`` writes
+and what ``parallel``'s workers compute (both import it from here)."""
+
+from __future__ import annotations
+
+from .analyzer import Analysis
+from .crf import CrfModel
+from .gazetteer import Gazetteer
+from .rules import Candidate, harmonise, rule_candidates, strip_glued
+
+# With a CRF loaded, only confident rules add to it (the CRF is more precise).
+RULES_WITH_CRF_MIN = 0.6
+
+
+def layers_for(analysis: Analysis, gazetteer: Gazetteer, model: CrfModel | None) -> tuple[
+        dict[str, list[Candidate]], float | None]:
+    """Each layer's candidates for one text, and the model's uncertainty (None without one)."""
+    layers = {"gazetteer": gazetteer.find_in(analysis), "rules": rule_candidates(analysis)}
+    uncertainty = None
+    if model is not None:  # the rules vote on the label of each form the model found
+        found, uncertainty = model.predict(analysis, gazetteer)
+        layers["crf"] = harmonise(strip_glued(found, analysis.text), analysis.text,
+                                  total=True, voters=layers["rules"])
+        layers["rules"] = [c for c in layers["rules"] if c.confidence >= RULES_WITH_CRF_MIN]
+    return layers, uncertainty
