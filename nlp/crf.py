@@ -281,15 +281,30 @@ def training_gazetteer(items: Sequence[TrainingItem]) -> Gazetteer:
 
 
 class _Trainer(pycrfsuite.Trainer):
-    """A crfsuite trainer that reports each iteration to a progress callback."""
+    """A crfsuite trainer that reports each iteration to a progress callback.
 
-    def __init__(self, on_iteration: Callable[[int], None] | None):
-        super().__init__(verbose=False)
-        self._on_iteration = on_iteration
+    crfsuite reports its iterations only to a verbose trainer, so this one is
+    verbose with its printing silenced; when the optimiser stops early
+    (converged), the iterations it did not need are counted at once.
+    """
+
+    def __init__(self, advance: Callable[[int], None] | None, iterations: int):
+        super().__init__(verbose=True)
+        self._advance, self._left = advance or (lambda _n: None), iterations
 
     def on_iteration(self, log: str, info: dict) -> None:
-        if self._on_iteration:
-            self._on_iteration(1)
+        self._advance(1)
+        self._left -= 1
+
+    def on_optimization_end(self, log: str) -> None:
+        self._advance(max(self._left, 0))
+        self._left = 0
+
+    def on_start(self, log: str) -> None:
+        pass
+
+    on_featgen_progress = on_featgen_end = on_prepared = on_prepare_error = on_end = (
+        lambda self, *_args: None)
 
 
 def train(items: Sequence[TrainingItem], *, feature_set: str = "rich-3",
@@ -303,7 +318,7 @@ def train(items: Sequence[TrainingItem], *, feature_set: str = "rich-3",
     if not items:
         raise HanmarkError("Nothing to train on: no labeled sentences were found.")
     params = {**DEFAULT_PARAMS, **(params or {})}
-    trainer = _Trainer(progress)
+    trainer = _Trainer(progress, params["max_iterations"])
     trainer.set_params(params)
     rich = feature_set in RICH
     groups = word_clusters.load() if feature_set == "rich-3" else {}

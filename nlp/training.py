@@ -93,11 +93,12 @@ def gold_examples(paths: Sequence[str | Path], fmt: str) -> list[Example]:
 
 
 def analyse_examples(examples: Sequence[Example], progress: Progress = None) -> list:
-    """Kiwi analyses of gold texts, in batches on Kiwi's threads."""
+    """Kiwi analyses of gold texts, in batches on Kiwi's threads (small enough
+    that a progress bar moves, and its estimate settles, within seconds)."""
     analyzer = get_analyzer()
     out = []
-    for i in range(0, len(examples), 256):
-        chunk = examples[i:i + 256]
+    for i in range(0, len(examples), 64):
+        chunk = examples[i:i + 64]
         out.extend(analyzer.analyse_many([ex.text for ex in chunk]))
         if progress:
             progress(len(chunk))
@@ -123,12 +124,16 @@ def evaluate(model: CrfModel, examples: Sequence[Example], analyses: Sequence | 
              progress: Progress = None, *, check_overlap: bool = False) -> dict:
     """Score a model on gold texts (each tagged as one sequence); ``check_overlap``
     adds ``overlap``: how many of them the model trained on, and the scores on
-    the others (a model scored on its own training data flatters itself)."""
+    the others (a model scored on its own training data flatters itself).
+    ``progress`` advances once per text analysed and once per text tagged."""
     if not examples:
         raise HanmarkError("There are no gold texts to evaluate on.")
     analyses = analyses or analyse_examples(examples, progress)
-    triples = [(ex.text, ex.spans, model.tag_sentence(a))
-               for ex, a in zip(examples, analyses, strict=True)]
+    triples = []
+    for ex, analysis in zip(examples, analyses, strict=True):
+        triples.append((ex.text, ex.spans, model.tag_sentence(analysis)))
+        if progress:
+            progress(1)
     result = score(triples)
     if check_overlap:
         result["overlap"] = overlap(model.meta.get("fingerprint"), triples)

@@ -191,10 +191,12 @@ def evaluate_command(gold: str, fmt: str, model_file: str | None, skip: int,
                      as_json: bool) -> None:
     """Entity-level precision, recall and F1 (as seqeval computes them) on a gold file."""
     from hanmark.nlp import training
+    from hanmark.nlp.analyzer import get_analyzer
 
     model = _load(model_file)
     examples = training.gold_examples([gold], fmt)[skip:]
-    with progress_bar("Evaluating", len(examples)) as advance:
+    get_analyzer()  # loaded before the bar starts, so its estimate is of the work alone
+    with progress_bar("Evaluating", 2 * len(examples)) as advance:
         result = training.evaluate(model, examples, progress=advance, check_overlap=True)
     if as_json:
         click.echo(json_text(result))
