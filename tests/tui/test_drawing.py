@@ -1,4 +1,4 @@
-"""What the text pane draws: the whole range a label key would touch, dim
+"""What the text pane draws: the whole range a label key would touch, thin
 low-confidence suggestions, and another annotator's labels readable on yours."""
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ async def test_the_key_range_is_drawn_whole(store: Store, no_suggestions: None) 
         assert styles[4].bgcolor != tint  # the particle is not part of it
 
 
-async def test_unsure_suggestions_are_dim_and_overlays_stay_readable(
+async def test_unsure_suggestions_are_thin_and_overlays_stay_readable(
         store: Store, no_suggestions: None) -> None:
     uid, _ = store.add_article(TEXT)
     seoul, samsung = TEXT.index("서울"), TEXT.index("삼성전자")
@@ -52,8 +52,9 @@ async def test_unsure_suggestions_are_dim_and_overlays_stay_readable(
         screen = pilot.app.screen
         await goto(pilot, len(TEXT) - 1)
         view = screen.text_view
-        assert _styles(view, seoul, seoul + 1)[0].dim
-        assert not _styles(view, samsung, samsung + 1)[0].dim
+        unsure, sure = _styles(view, seoul, seoul + 1)[0], _styles(view, samsung, samsung + 1)[0]
+        assert sure.bold and not unsure.bold  # thin, not dim: dim would not read
+        assert unsure.underline
         await pilot.press("o")  # lee's PS over the tester's own PS
         mine = _styles(view, 0, 1)[0]
         assert mine.italic and mine.underline2

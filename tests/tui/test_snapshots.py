@@ -33,3 +33,12 @@ def test_main_screen(snap_compare, fixed_app, size):
         await pilot.press("right", "right", "shift+right")
 
     assert snap_compare(fixed_app, terminal_size=size, run_before=ready)
+
+
+def test_main_screen_in_a_light_theme(snap_compare, fixed_app):
+    async def ready(pilot):
+        await settle(pilot)
+        pilot.app.theme = "textual-light"
+        await pilot.press("right", "right", "shift+right")
+
+    assert snap_compare(fixed_app, terminal_size=(120, 40), run_before=ready)

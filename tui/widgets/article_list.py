@@ -188,8 +188,8 @@ class ArticleList(ReportsWorkerFailures, VirtualTable):
 
     def row_style(self, index: int) -> Style:
         row = self.row(index)
-        if row is not None and row.uid == self.open_uid:
-            return Style(bold=True, color="#ffd75f")
+        if row is not None and row.uid == self.open_uid:  # bold and underlined: no colour
+            return Style(bold=True, underline=True)  # to fail on a light theme
         return Style(dim=True) if row is not None and row.status == "done" else Style()
 
     def show_open(self, uid: str) -> None:

@@ -7,6 +7,7 @@ from rich.style import Style
 
 from hanmark.store.models import Span
 
+from ..colours import background_of, legible
 from ..textcells import safe
 from .virtual_table import Cell, Column, VirtualTable
 
@@ -51,7 +52,9 @@ class SpanTable(VirtualTable):
 
     def cells(self, index: int) -> list[Cell]:
         span = self.spans[index]
-        label_style = Style(color=self.colours.get(span.label), bold=True)
+        background = background_of(self.rich_style, self.app.current_theme.dark)
+        label_style = Style(color=legible(self.colours.get(span.label, "#888888"), background),
+                            bold=True)
         confidence = "" if span.confidence is None else f"{span.confidence:.2f}"
         return [(self.text[span.start:span.end], None), (span.label, label_style),
                 (span.state, None), (confidence, None), (span.annotator, None),

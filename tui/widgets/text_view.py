@@ -27,7 +27,7 @@ from hanmark.store.colour import parse_colour
 from hanmark.store.models import Label, Span
 from hanmark.store.span_utils import trim
 
-from ..colours import label_style
+from ..colours import background_of, hex_of, label_style, legible, text_colour_for
 from ..messages import CursorMoved
 from ..textcells import CellMap
 
@@ -38,8 +38,8 @@ SELECTION = Style(reverse=True)
 CURSOR = Style(bgcolor="#ffd75f", color="black", bold=True)
 CURSOR_UNFOCUSED = Style(underline=True, bold=True)
 KEY_RANGE_MIX = 0.45  # how much of the cursor's yellow tints the rest of the key's range
-LOW_CONFIDENCE = 0.5  # suggestions below it are drawn dim: likely wrong, decide them first
-UNSURE = Style(dim=True, bold=False)
+LOW_CONFIDENCE = 0.5  # suggestions below it are drawn thin: likely wrong, decide them first
+UNSURE = Style(bold=False)  # not dim: dim text would fall below 4.5:1 on some themes
 
 
 def next_edge(edges: list[int], pos: int, delta: int) -> int | None:
@@ -56,33 +56,40 @@ class Selection:
     by_morpheme: bool  # made by morpheme moves: trailing particles are left out when labeling
 
 
-def label_styles(labels: list[Label]) -> dict[str, tuple[Style, Style]]:
-    """Per label: (accepted: solid background with contrasting text, suggested:
-    underlined text in the label's colour)."""
-    styles = {}
+def label_colours(labels: list[Label]) -> dict[str, str]:
+    """Each label's colour as hex (grey for one that is not a colour)."""
+    colours = {}
     for label in labels:
         try:
-            colour = parse_colour(label.colour)
+            colours[label.name] = parse_colour(label.colour)
         except HanmarkError:
-            colour = "#888888"
-        styles[label.name] = (label_style(colour), Style(color=colour, underline=True, bold=True))
-    return styles
+            colours[label.name] = "#888888"
+    return colours
+
+
+@lru_cache(maxsize=256)
+def suggested_style(colour: str, background: str) -> Style:
+    """A suggestion: underlined bold text in the label's colour, made legible on
+    the theme's ``background``."""
+    return Style(color=legible(colour, background), underline=True, bold=True)
 
 
 @lru_cache(maxsize=64)
 def key_range_style(background: Color | None) -> Style:
     """What a label key would touch (the morpheme or span at the cursor): what is
-    under it tinted with the cursor's yellow, so it reads on dark and light
-    themes and over label colours, and apart from the (reversed) selection."""
+    under it tinted with the cursor's yellow, with black or white text chosen for
+    the tint, so it reads on every theme and over label colours, and apart from
+    the (reversed) selection."""
     under = (background or Color.parse("#808080")).get_truecolor()
-    tint = blend_rgb(under, CURSOR.bgcolor.get_truecolor(), KEY_RANGE_MIX)
-    return Style(bgcolor=Color.from_triplet(tint))
+    tint = hex_of(Color.from_triplet(blend_rgb(under, CURSOR.bgcolor.get_truecolor(),
+                                               KEY_RANGE_MIX)))
+    return Style(bgcolor=tint, color=text_colour_for(tint))
 
 
 def overlay_style(colour: str | None) -> Style:
     """Another annotator's label: a double underline and italics, so it reads apart
-    from your own solid labels and underlined suggestions; in the label's colour
-    except on your own label (None), whose background it could equal."""
+    from your own solid labels and underlined suggestions; in the label's (legible)
+    colour except on your own label (None), whose background it could equal."""
     return Style(color=colour, italic=True, underline2=True)
 
 
@@ -118,7 +125,8 @@ class TextView(ScrollView, can_focus=True):
         self.spans: list[Span] = []
         self._span_starts: list[int] = []
         self._longest = 0
-        self.styles_by_label: dict[str, tuple[Style, Style]] = {}
+        self.label_colours: dict[str, str] = {}
+        self._background = "#000000"  # the theme's, as of the last line drawn
         self.overlay: list[Span] = []  # another annotator's labels, drawn apart
         self.analysis: Analysis | None = None
         self._tok_starts: list[int] = []
@@ -136,7 +144,7 @@ class TextView(ScrollView, can_focus=True):
     def load(self, text: str, spans: list[Span], labels: list[Label], cursor: int = 0) -> None:
         """Show a new article; the analysis comes later through ``set_analysis``."""
         self.cmap = CellMap(text)
-        self.styles_by_label = label_styles(labels)
+        self.label_colours = label_colours(labels)
         self.analysis, self._tok_starts, self._tok_ends, self._nouns = None, [], [], set()
         self.selection = None
         self.overlay = []
@@ -368,16 +376,18 @@ class TextView(ScrollView, can_focus=True):
         span = min(covering, key=lambda s: (s.state != "accepted", s.end - s.start),
                    default=None)
         if span is not None:
-            accepted, suggested = self.styles_by_label.get(
-                span.label, (Style(bgcolor="#888888"), Style(underline=True)))
-            style += accepted if span.state == "accepted" else suggested
-            if span.state == "suggested" and (span.confidence or 1) < LOW_CONFIDENCE:
-                style += UNSURE
+            colour = self.label_colours.get(span.label, "#888888")
+            if span.state == "accepted":
+                style += label_style(colour)
+            else:
+                style += suggested_style(colour, self._background)
+                if (span.confidence or 1) < LOW_CONFIDENCE:
+                    style += UNSURE
         theirs = next((s for s in self.overlay if s.start <= offset < s.end), None)
         if theirs is not None:  # on your own label, its colour would be its background's
             mine_solid = span is not None and span.state == "accepted"
-            style += overlay_style(None if mine_solid else self.styles_by_label.get(
-                theirs.label, (Style(),))[0].bgcolor or "#888888")
+            colour = legible(self.label_colours.get(theirs.label, "#888888"), self._background)
+            style += overlay_style(None if mine_solid else colour)
         if key is not None and key[0] <= offset < key[1]:
             style += key_range_style(style.bgcolor)
         sel = self.selection
@@ -389,6 +399,7 @@ class TextView(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         base = self.rich_style
+        self._background = background_of(base, self.app.current_theme.dark)
         width = self.size.width
         index = self.scroll_offset.y + y
         if index >= len(self.lines):

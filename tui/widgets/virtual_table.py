@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.color import Color, blend_rgb
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
@@ -18,6 +19,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from ..colours import background_of, hex_of, text_colour_for
 from ..textcells import fit, safe
 
 Cell = tuple[str, Style | None]
@@ -150,13 +152,17 @@ class VirtualTable(ScrollView, can_focus=True):
         self._widths_for = (width, widths)
         return widths
 
-    def _strip(self, cells: list[Cell], style: Style) -> Strip:
+    def _strip(self, cells: list[Cell], style: Style, *, row_colours: bool = False) -> Strip:
+        """One row; ``row_colours``: the row's colours win over the cells' (a label's
+        colour on the current row's tint could not be read)."""
         segments = []
         width = self.scrollable_content_region.width
         for column, (text, cell_style), cells_wide in zip(self.COLUMNS, cells,
                                                           self._widths(width), strict=True):
             if cells_wide:
                 shown = fit(safe(text), cells_wide, column.elide) + " "
+                if cell_style and row_colours:
+                    cell_style = Style(bold=cell_style.bold)
                 segments.append(Segment(shown, style + cell_style if cell_style else style))
         return Strip(segments).adjust_cell_length(width, style)
 
@@ -169,9 +175,20 @@ class VirtualTable(ScrollView, can_focus=True):
         if index >= self.row_count:
             return Strip.blank(self.size.width, base)
         style = base + self.row_style(index)
+        tinted = index == self.cursor_row and not self.has_focus
         if index == self.cursor_row:
-            style += Style(reverse=True) if self.has_focus else Style(bgcolor="grey30")
-        return self._strip(self.cells(index), style)
+            style += Style(reverse=True) if self.has_focus else self._unfocused_row(base)
+        return self._strip(self.cells(index), style, row_colours=tinted)
+
+    def _unfocused_row(self, base: Style) -> Style:
+        """The current row of a pane without the focus: a fifth of the way from the
+        theme's background to black or white, with black or white text (grey30
+        was near-black text on dark grey in light themes)."""
+        background = background_of(base, self.app.current_theme.dark)
+        tint = hex_of(Color.from_triplet(blend_rgb(
+            Color.parse(background).get_truecolor(),
+            Color.parse(text_colour_for(background)).get_truecolor(), 0.2)))
+        return Style(bgcolor=tint, color=text_colour_for(tint))
 
     def refresh_row(self, index: int) -> None:
         self.refresh_line(index + 1)  # line 0 is the header
