@@ -94,3 +94,12 @@ class Event:
     before: dict[str, Any] | None
     after: dict[str, Any] | None
     target: int | None = None
+
+
+@dataclass(frozen=True)
+class AnnotatedArticle:
+    """An article on its way out: its spans and, for the native format, its event log."""
+
+    article: Article
+    spans: list[Span]
+    events: list[Event]

@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, ClassVar, TextIO
 
-from ..models import Article, Event, Label
+from ..models import Article, Event, Label, Span
 from .records import RecordError
 
 Range = tuple[int, int]
@@ -19,19 +19,19 @@ Triple = tuple[int, int, str]
 
 @dataclass
 class ExportDoc:
-    """One article on its way out. ``spans`` are full span rows (store
-    ``SPAN_COLUMNS`` order); ``tokens`` and ``sentences`` are filled for the
-    formats that need them, and every span starts and ends on a token."""
+    """One article on its way out with its spans; ``tokens`` and ``sentences``
+    are filled for the formats that need them, and every span starts and ends
+    on a token."""
 
     article: Article
-    spans: list[tuple]
+    spans: list[Span]
     tokens: list[Range] | None = None
     sentences: list[Range] | None = None
     events: list[Event] = field(default_factory=list)  # native format only
 
     @property
     def triples(self) -> list[Triple]:
-        return [(row[2], row[3], row[4]) for row in self.spans]
+        return [(s.start, s.end, s.label) for s in self.spans]
 
     @property
     def ident(self) -> str:
@@ -69,20 +69,20 @@ class Writer:
         return {}
 
 
-def keep_longest(spans: list[tuple]) -> tuple[list[tuple], Counter]:
+def keep_longest(spans: list[Span]) -> tuple[list[Span], Counter]:
     """Flat formats: keep the longest of overlapping spans (the earlier on a
     tie) and count the dropped ones per label."""
-    kept: list[tuple] = []
+    kept: list[Span] = []
     dropped: Counter = Counter()
     taken: list[Range] = []
-    for row in sorted(spans, key=lambda r: (r[2] - r[3], r[2])):
-        start, end = row[2], row[3]
+    for span in sorted(spans, key=lambda s: (s.start - s.end, s.start)):
+        start, end = span.start, span.end
         if any(s < end and start < e for s, e in taken):
-            dropped[row[4]] += 1
+            dropped[span.label] += 1
             continue
         taken.append((start, end))
-        kept.append(row)
-    kept.sort(key=lambda r: (r[2], r[3]))
+        kept.append(span)
+    kept.sort(key=lambda s: (s.start, s.end))
     return kept, dropped
 
 
@@ -98,19 +98,20 @@ def need_span(start: Any, end: Any, label: Any, line: int) -> Triple:
     return start, end, label
 
 
-def trim_spans(text: str, spans: list[tuple]) -> tuple[list[tuple], Counter]:
+def trim_spans(text: str, spans: list[Span]) -> tuple[list[Span], Counter]:
     """Token formats: tokens never hold whitespace, so spans lose outer
     whitespace, and whitespace-only spans are dropped (and counted)."""
-    kept: list[tuple] = []
+    kept: list[Span] = []
     dropped: Counter = Counter()
-    for row in spans:
-        start, end = row[2], row[3]
+    for span in spans:
+        start, end = span.start, span.end
         while start < end and text[start].isspace():
             start += 1
         while end > start and text[end - 1].isspace():
             end -= 1
         if start < end:
-            kept.append(row if (start, end) == row[2:4] else (*row[:2], start, end, *row[4:]))
+            kept.append(span if (start, end) == (span.start, span.end)
+                        else replace(span, start=start, end=end))
         else:
-            dropped[row[4]] += 1
+            dropped[span.label] += 1
     return kept, dropped

@@ -115,7 +115,7 @@ def split_layers(spans: list[Span], annotator: str) -> tuple[list[Span], list[Sp
 
 
 def update_span(span_id: int, annotator: str, changes: dict[str, Any], store: Store) -> Span:
-    return store.update_span(span_id, actor=annotator, **changes)
+    return store.spans.update(span_id, actor=annotator, **changes)
 
 
 class MainScreen(Screen):
@@ -155,7 +155,7 @@ class MainScreen(Screen):
         overrides = label_colours or {}
         self.labels: list[Label] = [  # a stored colour may not be one: drawn grey then
             replace(label, colour=usable_colour(overrides.get(label.name, label.colour)))
-            for label in store.labels()]
+            for label in store.labels.all()]
         self.colours = {label.name: label.colour for label in self.labels}
         self.keyed = keyed_labels(self.labels)
         self.article: Article | None = None
@@ -199,7 +199,7 @@ class MainScreen(Screen):
         self.query_one(Legend).labels = [self.keyed[k] for k in sorted(self.keyed)]
         self.article_list.reload()
         self.warn_about_keymap()
-        first = self.store.next_article(None) or self.article_list.row(0)
+        first = self.store.articles.next_after(None) or self.article_list.row(0)
         if first is None:
             self.status.say("No articles yet: import some with `hanmark import FILES`.")
             self.article_list.focus()
@@ -228,8 +228,8 @@ class MainScreen(Screen):
         article shown before stays."""
         self.save_cursor()
         try:
-            article = self.store.get_article(uid)
-            spans = self.store.spans(uid)
+            article = self.store.articles.get(uid)
+            spans = self.store.spans.of(uid)
         except HanmarkError as exc:  # the one database needs no naming on the status line
             self.status.say("This article cannot be opened: "
                             + str(exc).removeprefix(f"{self.store.path}: "), warn=True)
@@ -353,7 +353,7 @@ class MainScreen(Screen):
             if self.text_view.cursor != self.article.cursor:
                 self.article = replace(self.article, cursor=self.text_view.cursor)
                 if wait:
-                    self.store.set_cursor(self.article.uid, self.article.cursor)
+                    self.store.articles.set_cursor(self.article.uid, self.article.cursor)
                 else:
                     self._unsaved_cursors[self.article.uid] = self.article.cursor
                     self.write_cursors()
@@ -364,7 +364,7 @@ class MainScreen(Screen):
         position never lands after a newer one."""
         with self._cursor_lock, own_store(self.store) as store:
             while self._unsaved_cursors:
-                store.set_cursor(*self._unsaved_cursors.popitem())
+                store.articles.set_cursor(*self._unsaved_cursors.popitem())
 
     # -- after every write ----------------------------------------------------
 
@@ -373,11 +373,11 @@ class MainScreen(Screen):
         ``where`` (one edit's reach), which keeps a key press quick on long articles."""
         uid = self.article.uid
         if where is None:
-            self.spans, self.others = split_layers(self.store.spans(uid), self.annotator)
+            self.spans, self.others = split_layers(self.store.spans.of(uid), self.annotator)
         else:
             start, end = where
             kept = [s for s in self.spans if not (s.start < end and s.end > start)]
-            fresh, _ = split_layers(self.store.spans_overlapping(uid, start, end),
+            fresh, _ = split_layers(self.store.spans.overlapping(uid, start, end),
                                     self.annotator)
             self.spans = sorted(kept + fresh, key=lambda s: (s.start, s.end, s.id))
         self.text_view.set_spans(self.spans, where)
@@ -464,7 +464,7 @@ class MainScreen(Screen):
             if where is None:
                 self.status.say("Nothing to label here: move onto a word.", warn=True)
                 return
-            span = await self.save(lambda store: store.label_range(
+            span = await self.save(lambda store: store.spans.label_range(
                 uid, *where, label, annotator=self.annotator))
         view.set_selection(None)
         self.committed(f"{self.surface(span.start, span.end)} → {label}", where)
@@ -476,14 +476,15 @@ class MainScreen(Screen):
         if span is None or span.state != "suggested":
             self.status.say("No suggestion under the cursor.", warn=True)
             return
-        await self.save(lambda store: store.accept([span.id], annotator=self.annotator))
+        await self.save(lambda store: store.spans.accept([span.id], annotator=self.annotator))
         self.committed(f"accepted {self.surface(span.start, span.end)} as {span.label}",
                        (span.start, span.end))
 
     @reports_errors
     async def action_accept_all(self) -> None:
         pending = [s.id for s in self.text_view.spans if s.state == "suggested"]
-        accepted = await self.save(lambda store: store.accept(pending, annotator=self.annotator))
+        accepted = await self.save(
+            lambda store: store.spans.accept(pending, annotator=self.annotator))
         self.committed(f"accepted {len(accepted)} suggestions")
 
     @reports_errors
@@ -492,7 +493,7 @@ class MainScreen(Screen):
         if span is None:
             self.status.say("No span under the cursor.", warn=True)
             return
-        rejected = await self.save(lambda store: store.remove_span(span.id, actor=self.annotator))
+        rejected = await self.save(lambda store: store.spans.remove(span.id, actor=self.annotator))
         verb = "rejected" if rejected is not None else "removed"
         self.committed(f"{verb} {self.surface(span.start, span.end)} ({span.label})",
                        (span.start, span.end))
@@ -516,7 +517,8 @@ class MainScreen(Screen):
     @reports_errors
     async def _replay(self, direction: str) -> None:
         uid = self.article.uid
-        touched = await self.save(lambda store: getattr(store, direction)(uid, self.annotator))
+        touched = await self.save(
+            lambda store: getattr(store.journal, direction)(uid, self.annotator))
         if not touched:
             self.status.say(f"Nothing to {direction}.")
             return
@@ -534,10 +536,10 @@ class MainScreen(Screen):
     async def _finish(self, status: str) -> None:
         uid = self.article.uid
         self.save_cursor()
-        await self.save(lambda store: store.set_status(uid, status, self.annotator))
-        following = self.store.next_article(uid)
+        await self.save(lambda store: store.articles.set_status(uid, status, self.annotator))
+        following = self.store.articles.next_after(uid)
         if following is None or following == uid:
-            self.article = self.store.get_article(uid)
+            self.article = self.store.articles.get(uid)
             self.committed(f"marked {status}; no article left that is not done or skipped")
             return
         self.open_article(following)
@@ -619,11 +621,9 @@ class MainScreen(Screen):
 
     def action_pick_label(self) -> None:
         """Choose any label by typing part of its name, description or an example."""
-        from hanmark.store.labels import recent_labels
-
         from .label_picker import LabelPicker
 
-        recent = recent_labels(self.store, self.annotator)
+        recent = self.store.journal.recent_labels(self.annotator)
         self.app.push_screen(LabelPicker(self.labels, recent, self.colours), self._picked)
 
     async def _picked(self, name: str | None) -> None:
