@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from .errors import HanmarkError
-from .models import STATUSES, AnnotatedArticle, Article, ArticleRow, Event, Span
+from .models import STATUSES, AnnotatedArticle, Article, ArticleRow, Change, Event, Span
 from .table import Table, now
 
 ARTICLE_COLUMNS = (
@@ -112,8 +112,8 @@ class Articles(Table):
             if events is not None:
                 self.store.journal.add_copies(article.uid, events, ids)
             elif spans:
-                self.store.journal.log([("bulk", None, None, {"spans": len(spans)})], actor,
-                                       article.uid)
+                self.store.journal.log([Change("bulk", None, None, {"spans": len(spans)})],
+                                       actor, article.uid)
         return True
 
     def _insert(self, values: dict[str, Any]) -> bool:
@@ -270,8 +270,8 @@ class Articles(Table):
             if before == status and self.store.journal.own_status(uid, annotator) == status:
                 return
             self.put_status(uid, status, updated=now())
-            self.store.journal.log([("status", None, {"status": before}, {"status": status})],
-                                   annotator, uid)
+            self.store.journal.log(
+                [Change("status", uid, {"status": before}, {"status": status})], annotator, uid)
 
     def put_status(self, uid: str, status: str, *, updated: str | None = None) -> None:
         """Write the status as given, nothing logged (undo and set_status log it)."""

@@ -1,8 +1,11 @@
 """The journal (the events table): every change, grouped into undoable steps.
 
-One user action (labeling over two old spans, accepting all) is one group of
-events; undo and redo replay the log into stacks of groups, so they work
-across restarts. ``_write`` is the one place an event row is inserted.
+The journal is a list of typed changes (``models.Change``: kind, target,
+before, after; the kinds and their appliers are in changes.py). One user
+action (labeling over two old spans, accepting all) is one group of events;
+undo and redo replay the log into stacks of groups, so they work across
+restarts, and apply each change of the group through its kind's applier.
+``_write`` is the one place an event row is inserted.
 """
 
 from __future__ import annotations
@@ -11,13 +14,12 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from .models import Event
+from .changes import KINDS, decode, encode
+from .models import Change, Event, Replayed
 from .table import Table, now
 
 EVENT_SELECT = ("SELECT id, time, annotator, article, grp, action, span_id, before, after,"
                 " target FROM events")
-UNDOABLE = ("create", "update", "delete", "status", "label_rename")
-Change = tuple[str, int | None, Any, Any]  # (action, span id, before, after)
 
 
 def _event(row: Sequence[Any]) -> Event:
@@ -42,13 +44,16 @@ class Journal(Table):
             "INSERT INTO events(time, annotator, article, grp, action, span_id, before, after,"
             " target) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
-    def log(self, changes: Sequence[Change], annotator: str, article: str | None,
-            target: int | None = None) -> int:
-        """Append one event group, now; return its number."""
+    def log(self, changes: Sequence[Change], annotator: str, article: str | None, *,
+            replaying: int | None = None, verb: str | None = None) -> int:
+        """Append one event group, now; return its number. An undo or redo logs
+        the changes it made under its own ``verb``, ``replaying`` the group it undid
+        or redid."""
         grp = self.next_group()
         stamp = now()
+        rows = (encode(change, verb) for change in changes)
         self._write([(stamp, annotator, article, grp, action, span_id, _json(before),
-                      _json(after), target) for action, span_id, before, after in changes])
+                      _json(after), replaying) for action, span_id, before, after in rows])
         return grp
 
     def next_group(self) -> int:
@@ -130,7 +135,8 @@ class Journal(Table):
 
     def stacks(self, article: str | None, annotator: str) -> tuple[list[int], list[int]]:
         """Replay the event log into undo and redo stacks of group numbers
-        (``article`` None: label-set changes, see store/labels.py)."""
+        (``article`` None: label-set changes)."""
+        undoable = KINDS.undoable_verbs()
         undo: list[int] = []
         redo: list[int] = []
         for grp, action, target in self._rows(
@@ -142,48 +148,45 @@ class Journal(Table):
             elif action == "redo":
                 if redo and redo[-1] == target:
                     undo.append(redo.pop())
-            elif action in UNDOABLE:
+            elif action in undoable:
                 undo.append(grp)
                 redo.clear()
         return undo, redo
 
-    def _apply(self, article: str, event_action: str, span_id: int | None,
-               state: dict[str, Any] | None) -> Change:
-        """Set a span (or the article status) to a logged state; return the change."""
-        if event_action == "status":
-            before = {"status": self.store.articles.get(article).status}
-            self.store.articles.put_status(article, state["status"])
-            return ("status", None, before, state)
-        return ("span", span_id, self.store.spans.put(span_id, state), state)
-
-    def _replay(self, article: str, annotator: str,
-                direction: str) -> tuple[int, int] | bool:
+    def _replay(self, article: str | None, annotator: str, direction: str) -> Replayed | None:
         with self.store.transaction():
             undo, redo = self.stacks(article, annotator)
             stack = undo if direction == "undo" else redo
             if not stack:
-                return False
-            target = stack[-1]
-            events = self.group(target)
+                return None
+            group = stack[-1]
+            changes = [decode(e.action, e.span_id, e.article, e.before, e.after)
+                       for e in self.group(group)]
             if direction == "undo":
-                events = events[::-1]
-            changes = [self._apply(article, e.action, e.span_id,
-                                   e.before if direction == "undo" else e.after)
-                       for e in events]
-            self.log([(direction, sid, b, a) for _, sid, b, a in changes], annotator, article,
-                     target=target)
-        edges = [x for _, sid, b, a in changes if sid is not None
-                 for state in (b, a) if state for x in (state["start"], state["end"])]
-        return (min(edges), max(edges)) if edges else (0, 0)
+                changes = [change.inverse() for change in reversed(changes)]
+            applied = [KINDS.by_name[c.kind].apply(self.store, c) for c in changes]
+            self.log(applied, annotator, article, replaying=group, verb=direction)
+            return Replayed(tuple(applied), self._where(applied))
 
-    def undo(self, article: str, annotator: str) -> tuple[int, int] | bool:
-        """Undo the annotator's last step on the article.
+    def _where(self, changes: Sequence[Change]) -> tuple[int, int] | None:
+        """The range of text the changes touched, by their kinds, or None."""
+        ranges = []
+        for change in changes:
+            where = KINDS.by_name[change.kind].where
+            if where is not None and (touched := where(self.store, change)) is not None:
+                ranges.append(touched)
+        if not ranges:
+            return None
+        return min(s for s, _ in ranges), max(e for _, e in ranges)
 
-        Returns False if there is none, else the character range it touched
-        (``(0, 0)`` for a status change), so a reader redraws only that.
-        Works across restarts: the stacks are rebuilt from the event log.
+    def undo(self, article: str | None, annotator: str) -> Replayed | None:
+        """Undo the annotator's last step on the article (``None``: on the label set).
+
+        Returns None if there is none, else what it changed and the range of
+        text it touched, so a reader redraws only that. Works across restarts:
+        the stacks are rebuilt from the event log.
         """
         return self._replay(article, annotator, "undo")
 
-    def redo(self, article: str, annotator: str) -> tuple[int, int] | bool:
+    def redo(self, article: str | None, annotator: str) -> Replayed | None:
         return self._replay(article, annotator, "redo")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .errors import HanmarkError
 from .models import Label
+from .names import check_name
 from .table import Table
 
 
@@ -51,6 +52,11 @@ class Labels(Table):
 
     def rename(self, old: str, new: str) -> int:
         """Rename the label row and move everything that carries ``old`` to ``new``."""
+        check_name(new)
+        if not self.exists(old):
+            raise HanmarkError(f"There is no label named {old}.")
+        if self.exists(new):
+            raise HanmarkError(f"A label named {new} already exists.")
         with self.store.transaction():
             self.conn.execute("UPDATE labels SET name = ? WHERE name = ?", (new, old))
             return self.move(old, new)

@@ -1,7 +1,7 @@
 """Label sets as data: check, add, edit, rename, remove, presets, doccano configs.
 
 Every operation is one transaction, so bad input changes nothing. A rename
-is one ``label_rename`` event that ``undo_label_change`` can take back; it
+is one ``label`` change in the journal, which undo takes back like any other; it
 also rewrites the label inside logged span states, so undoing an old span
 change later brings the span back under the label's current name.
 """
@@ -20,7 +20,7 @@ from typing import Any
 from .colour import parse_colour, text_colour_for, usable_colour
 from .errors import HanmarkError
 from .migrations import KLUE_LABELS
-from .models import Label
+from .models import Change, Label
 from .names import check_name
 from .store import Store
 from .textclean import clean_field
@@ -129,37 +129,23 @@ def span_count(store: Store, name: str) -> int:
     return store.spans.count(label=name)
 
 
-def _rename(store: Store, old: str, new: str) -> int:
-    check_name(new)
-    get_label(store, old)
-    if store.labels.exists(new):
-        raise HanmarkError(f"A label named {new} already exists.")
-    return store.labels.rename(old, new)
-
-
 def rename_label(store: Store, old: str, new: str, *, actor: str) -> int:
     """Rename a label and every span that carries it, as one undoable event."""
     with store.transaction():
-        moved = _rename(store, old, new)
-        store.journal.log([("label_rename", None, {"name": old}, {"name": new, "spans": moved})],
+        moved = store.labels.rename(old, new)
+        store.journal.log([Change("label", None, {"name": old}, {"name": new, "spans": moved})],
                           actor, None)
     return moved
 
 
 def undo_label_change(store: Store, *, actor: str, redo: bool = False) -> str | None:
-    """Take back (or redo) ``actor``'s last label rename; say what changed, or None."""
-    direction = "redo" if redo else "undo"
-    with store.transaction():
-        undo_stack, redo_stack = store.journal.stacks(None, actor)
-        stack = redo_stack if redo else undo_stack
-        if not stack:
-            return None
-        event = store.journal.group(stack[-1])[0]
-        old, new = event.before["name"], event.after["name"]
-        src, dst = (old, new) if redo else (new, old)
-        moved = _rename(store, src, dst)
-        store.journal.log([(direction, None, {"name": src}, {"name": dst, "spans": moved})],
-                          actor, None, target=stack[-1])
+    """Take back (or redo) ``actor``'s last label rename (the journal's undo of the
+    label set); say what changed, or None."""
+    replayed = (store.journal.redo if redo else store.journal.undo)(None, actor)
+    if replayed is None:
+        return None
+    [change] = replayed.changes
+    src, dst, moved = change.before["name"], change.after["name"], change.after["spans"]
     return (f"{'Redid' if redo else 'Undid'} the rename: {src} is {dst} again "
             f"({moved} span{'s' * (moved != 1)}).")
 
@@ -184,8 +170,8 @@ def remove_label(store: Store, name: str, *, actor: str, map_to: str | None = No
                 f"{name} is on {count} span{'s' * (count != 1)}; use --map-to OTHER to "
                 "relabel them or --force to delete them.")
         store.labels.delete(name)
-        store.journal.log([("label_remove", None, label.__dict__,
-                            {"map_to": map_to, "spans": count})], actor, None)
+        store.journal.log([Change("label_remove", None, label.__dict__,
+                                  {"map_to": map_to, "spans": count})], actor, None)
     return count
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from .errors import HanmarkError
-from .models import NewSpan, Span
+from .models import Change, NewSpan, Span
 from .table import Table, now
 
 SPAN_COLUMNS = (
@@ -23,11 +23,16 @@ SPAN_COLUMNS = (
 _NAMES = ", ".join(f'"{c}"' for c in SPAN_COLUMNS)
 SPAN_SELECT = f"SELECT {_NAMES} FROM spans"
 _INSERT = f"INSERT INTO spans({_NAMES}, form) VALUES ({', '.join('?' * (len(SPAN_COLUMNS) + 1))})"
-Change = tuple[str, int | None, Any, Any]  # (action, span id, before, after), as logged
 
 
 def _span(row: Sequence[Any]) -> Span:
     return Span(*row)
+
+
+def _as_note(change: Change) -> Change:
+    """An edit of a span's note alone is journaled as a note (kind "note")."""
+    return Change("note", change.target, *({"note": state["note"], "updated": state["updated"]}
+                                            for state in (change.before, change.after)))
 
 
 class Spans(Table):
@@ -134,7 +139,7 @@ class Spans(Table):
     def _delete(self, span_id: int) -> Change:
         before = self._snapshot(span_id)
         self.conn.execute("DELETE FROM spans WHERE id = ?", (span_id,))
-        return ("delete", span_id, before, None)
+        return Change("span", span_id, before, None)
 
     def _change(self, span_id: int, changes: dict[str, Any]) -> Change:
         before = self._snapshot(span_id)
@@ -143,7 +148,7 @@ class Spans(Table):
         sets = ", ".join(f'"{k}" = ?' for k in changes)
         self.conn.execute(f"UPDATE spans SET {sets}, updated = ? WHERE id = ?",
                           [*changes.values(), now(), span_id])
-        return ("update", span_id, before, self._snapshot(span_id))
+        return Change("span", span_id, before, self._snapshot(span_id))
 
     def put(self, span_id: int, state: dict[str, Any] | None) -> dict[str, Any] | None:
         """Make span ``span_id`` exactly ``state`` as logged (None: no span), for
@@ -161,6 +166,13 @@ class Spans(Table):
             self.conn.execute(f"UPDATE spans SET {sets} WHERE id = ?",
                               [*(state[c] for c in SPAN_COLUMNS[1:]), span_id])
         return before
+
+    def put_note(self, span_id: int, note: dict[str, str]) -> dict[str, str]:
+        """Set a span's note and its ``updated`` time as logged; return what they were."""
+        span = self.get(span_id)
+        self.conn.execute("UPDATE spans SET note = ?, updated = ? WHERE id = ?",
+                          (note["note"], note["updated"], span_id))
+        return {"note": span.note, "updated": span.updated}
 
     def add_copy(self, span: Span) -> int:
         """Insert a span with all its provenance as given (a new id); return the id."""
@@ -193,9 +205,9 @@ class Spans(Table):
                 created.append(self._insert(article, new, stamp, art.text))
             if created:
                 if log:
-                    changes = [("create", s["id"], None, s) for s in created]
+                    changes = [Change("span", s["id"], None, s) for s in created]
                 else:
-                    changes = [("bulk", None, None, {"spans": len(created)})]
+                    changes = [Change("bulk", None, None, {"spans": len(created)})]
                 self.store.journal.log(changes, actor, article)
         return [Span(**s) for s in created]
 
@@ -226,8 +238,8 @@ class Spans(Table):
                 have.add(key(new))
                 added += 1
             if added or gone:
-                self.store.journal.log([("bulk", None, {"removed": gone}, {"spans": added})],
-                                       actor, article)
+                summary = Change("bulk", None, {"removed": gone}, {"spans": added})
+                self.store.journal.log([summary], actor, article)
         return added, len(gone)
 
     def update(self, span_id: int, *, actor: str, **changes: Any) -> Span:
@@ -242,8 +254,9 @@ class Spans(Table):
             self._check(text_len, merged["start"], merged["end"], merged["label"],
                         self.store.labels.names())
             change = self._change(span_id, changes)
-            self.store.journal.log([change], actor, span.article)
-        return Span(**change[3])
+            logged = _as_note(change) if set(changes) == {"note"} else change
+            self.store.journal.log([logged], actor, span.article)
+        return Span(**change.after)
 
     def remove(self, span_id: int, *, actor: str) -> Span | None:
         """What ``x`` does: a suggestion becomes rejected (and stays so), a label is deleted.
@@ -255,7 +268,7 @@ class Spans(Table):
             if span.state == "suggested":
                 change = self._change(span_id, {"state": "rejected"})
                 self.store.journal.log([change], actor, span.article)
-                return Span(**change[3])
+                return Span(**change.after)
             self.store.journal.log([self._delete(span_id)], actor, span.article)
         return None
 
@@ -281,7 +294,7 @@ class Spans(Table):
                     changes.append(self._delete(span_id))
             created = self._insert(
                 article, NewSpan(start, end, label, annotator, note=note), stamp)
-            changes.append(("create", created["id"], None, created))
+            changes.append(Change("span", created["id"], None, created))
             self.store.journal.log(changes, annotator, article)
             self.store.articles.mark_started(article)
         return Span(**created)
@@ -306,7 +319,7 @@ class Spans(Table):
                 changes.append(self._delete(span_id))
             for s, e, label in spans:
                 created = self._insert(article, NewSpan(s, e, label, annotator), stamp)
-                changes.append(("create", created["id"], None, created))
+                changes.append(Change("span", created["id"], None, created))
             if changes:
                 self.store.journal.log(changes, annotator, article)
 
@@ -324,7 +337,7 @@ class Spans(Table):
             if changes:
                 self.store.journal.log(changes, annotator, article)
                 self.store.articles.mark_started(article)
-        return [Span(**after) for _, _, _, after in changes]
+        return [Span(**change.after) for change in changes]
 
     def replace_suggestions(self, article: str, spans: Sequence[NewSpan], *, model: str,
                             supersede: bool = False) -> int:

@@ -84,7 +84,7 @@ class Stats(Table):
         for who, stamp, action, after in self._rows(
                 "SELECT annotator, time, action, CASE WHEN json_valid(after) THEN"
                 " json_extract(after, '$.state') END FROM events"
-                " WHERE action IN ('create', 'update', 'delete', 'status') ORDER BY id"):
+                " WHERE action IN ('create', 'update', 'delete', 'status', 'note') ORDER BY id"):
             moment = _moment(stamp)
             if moment is None:
                 continue

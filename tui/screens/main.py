@@ -515,22 +515,21 @@ class MainScreen(Screen):
         view.move_to(target)
 
     @reports_errors
-    async def _replay(self, direction: str) -> None:
+    async def _replay(self, redo: bool) -> None:
         uid = self.article.uid
-        touched = await self.save(
-            lambda store: getattr(store.journal, direction)(uid, self.annotator))
-        if not touched:
-            self.status.say(f"Nothing to {direction}.")
+        replayed = await self.save(
+            lambda store: (store.journal.redo if redo else store.journal.undo)(uid, self.annotator))
+        if replayed is None:
+            self.status.say(f"Nothing to {'redo' if redo else 'undo'}.")
             return
-        self.committed(f"{direction} done" if direction == "redo" else "undone",
-                       None if touched == (0, 0) else touched)
+        self.committed("redo done" if redo else "undone", replayed.where)
         self.call_after_refresh(self.relearn)
 
     async def action_undo(self) -> None:
-        await self._replay("undo")
+        await self._replay(False)
 
     async def action_redo(self) -> None:
-        await self._replay("redo")
+        await self._replay(True)
 
     @reports_errors
     async def _finish(self, status: str) -> None:
