@@ -56,11 +56,10 @@ class Kinds:
 
     def add(self, name: str, *, verbs: tuple[str, ...] = (), target: str | None = None,
             apply: Applier | None = None,
-            where: Callable[[Store, Change], Range | None] | None = None) -> Kind:
+            where: Callable[[Store, Change], Range | None] | None = None) -> None:
         kind = Kind(name, verbs or (name,), target, apply, where)
         self.by_name[name] = kind
         self.by_verb.update(dict.fromkeys(kind.verbs, kind))
-        return kind
 
     def applier(self, name: str, *, verbs: tuple[str, ...] = (), target: str | None = None,
                 where: Callable[[Store, Change], Range | None] | None = None
