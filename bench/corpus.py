@@ -59,7 +59,7 @@ def build(path: Path, n: int, *, annotators: tuple[str, ...] = (), spans: int = 
     with store.transaction():
         for i in range(n):
             article = make_article(i, rng)
-            uid, created = store.add_article(article["text"], title=article["title"],
+            uid, created = store.articles.add(article["text"], title=article["title"],
                                              date=article["date"], source=article["source"])
             if not created or not annotators:
                 continue
@@ -67,9 +67,9 @@ def build(path: Path, n: int, *, annotators: tuple[str, ...] = (), spans: int = 
             for who in annotators:
                 mine = [s if rng.random() > 0.1 else (s[0], s[1], rng.choice(LABELS))
                         for s in base]
-                store.add_spans(uid, [NewSpan(s, e, lab, who) for s, e, lab in mine],
+                store.spans.add(uid, [NewSpan(s, e, lab, who) for s, e, lab in mine],
                                 actor=who, log=False)
-                store.set_status(uid, "done", who)
+                store.articles.set_status(uid, "done", who)
     return store
 
 

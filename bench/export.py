@@ -32,8 +32,9 @@ sys.path.insert(0, str(REPO))
 from bench.corpus import make_article, make_spans  # noqa: E402
 from bench.memory import peak_rss_kib  # noqa: E402
 from hanmark.store import NewSpan, Store  # noqa: E402
+from hanmark.store.articles import ARTICLE_SELECT  # noqa: E402
 from hanmark.store.formats.export import ExportOptions, export  # noqa: E402
-from hanmark.store.store import _ARTICLE_SELECT, _SPAN_SELECT  # noqa: E402
+from hanmark.store.spans import SPAN_SELECT  # noqa: E402
 
 
 def build(path: Path, n: int, spans: int, size: int) -> int:
@@ -44,11 +45,11 @@ def build(path: Path, n: int, spans: int, size: int) -> int:
     with store.transaction():
         for i in range(n):
             text = make_article(i, rng, size)["text"]
-            uid, _ = store.add_article(text, title=f"기사 {i}", date="2025-11-01",
+            uid, _ = store.articles.add(text, title=f"기사 {i}", date="2025-11-01",
                                        source="bench", status="done",
                                        collection="small" if i < n // 10 else "large")
             rows = [NewSpan(s, e, label, "kim") for s, e, label in make_spans(text, spans, rng)]
-            store.add_spans(uid, rows, actor="kim", log=False)
+            store.spans.add(uid, rows, actor="kim", log=False)
             total += len(rows)
     store.close()
     return total
@@ -67,7 +68,7 @@ def baseline(db: Path, out: Path) -> tuple[float, float]:
 
     def work() -> None:
         with out.open("w", encoding="utf-8") as handle:
-            for select in (_ARTICLE_SELECT, _SPAN_SELECT):
+            for select in (ARTICLE_SELECT, SPAN_SELECT):
                 for row in conn.execute(select):
                     handle.write(json.dumps(row, ensure_ascii=False) + "\n")
 

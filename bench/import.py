@@ -102,7 +102,7 @@ def bench_analysis(workdir: Path, rows: list[dict], m: int) -> tuple[float, floa
     raw = time.perf_counter() - start
     store = Store(workdir / "analysis.db")
     for text in texts:
-        store.add_article(text)
+        store.articles.add(text)
     start = time.perf_counter()
     analyse_articles(store)
     ours = time.perf_counter() - start

@@ -43,9 +43,9 @@ GATE = slice(3200, 3600)  # the base slice decisions are made on
 def label(store: Store, examples: list) -> None:
     """Add each sentence as a done article with its gold entities accepted."""
     for ex in examples:
-        uid, created = store.add_article(ex.text, status="done")
+        uid, created = store.articles.add(ex.text, status="done")
         if created and ex.spans:
-            store.add_spans(uid, [NewSpan(s, e, lab, "annotator") for s, e, lab in ex.spans],
+            store.spans.add(uid, [NewSpan(s, e, lab, "annotator") for s, e, lab in ex.spans],
                             actor="annotator", log=False)
 
 

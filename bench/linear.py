@@ -79,11 +79,11 @@ def formless_case(folder: Path, n: int) -> float:
     """The same spans inserted without their form: the trigger's fallback, the old cost."""
     text, spans = sentence(n)
     with tempfile.TemporaryDirectory(dir=folder) as tmp, Store(Path(tmp) / "f.db") as store:
-        uid, _ = store.add_article(text)
+        uid, _ = store.articles.add(text)
         start = time.perf_counter()
         with store.transaction():
             for s, e in spans:
-                store._insert_span(uid, NewSpan(s, e, "OG", "kim", origin="import"), "t")
+                store.spans._insert(uid, NewSpan(s, e, "OG", "kim", origin="import"), "t")
         return time.perf_counter() - start
 
 

@@ -78,16 +78,16 @@ def latency(model: CrfModel) -> str:
 
     seed = next((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "bench.db") as store:
-        uid, _ = store.add_article(seed.read_text(encoding="utf-8").strip())
+        uid, _ = store.articles.add(seed.read_text(encoding="utf-8").strip())
         for i in range(20):  # other articles that mention the labeled form
-            store.add_article(f"{i}번째 기사: 엔비디아와 삼성전자가 협력한다.")
+            store.articles.add(f"{i}번째 기사: 엔비디아와 삼성전자가 협력한다.")
         analysis_for(store, uid)  # cached, as when the reader opens it
         started = time.perf_counter()
         suggest_article(store, uid, model=model)
         opened = time.perf_counter() - started
-        text = store.get_article(uid).text
+        text = store.articles.get(uid).text
         start = text.index("엔비디아")
-        span = store.label_range(uid, start, start + 4, "OG", annotator="bench")
+        span = store.spans.label_range(uid, start, start + 4, "OG", annotator="bench")
         started = time.perf_counter()
         changed = propagate_label(store, span, analysis=analysis_for(store, uid))
         labeled = time.perf_counter() - started

@@ -73,7 +73,7 @@ def corpus(workdir: Path, n: int) -> Path:
 def search_page(store: Store, query: str) -> None:
     """What the list waits for: its first page and a count up to its quick cap (an
     exact total of more matches follows from a worker, timed apart)."""
-    store.first_page(search=query, limit=LIST_PAGE, at_most=QUICK_COUNT + 1)
+    store.articles.first_page(search=query, limit=LIST_PAGE, at_most=QUICK_COUNT + 1)
 
 
 def bench_search(store: Store) -> dict[str, float]:
@@ -84,7 +84,7 @@ def bench_search(store: Store) -> dict[str, float]:
             bare.append(timed(lambda q=query: store.conn.execute(
                 "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? LIMIT ?",
                 (f'"{q}"', PAGE)).fetchall()))
-        total.append(timed(lambda q=query: store.count_articles(search=q)))
+        total.append(timed(lambda q=query: store.articles.count(search=q)))
     for query in SHORT_QUERIES:
         short.append(timed(lambda q=query: search_page(store, q)))
     return {"search_ms": median_ms(ours), "search_bare_ms": median_ms(bare),
@@ -93,13 +93,13 @@ def bench_search(store: Store) -> dict[str, float]:
 
 def bench_pages(store: Store, rng: random.Random) -> dict[str, float]:
     """Page by page from random places, as scrolling the list does."""
-    total = store.count_articles()
+    total = store.articles.count()
     samples = []
     for _ in range(10):  # as the list does: a jump, then each page continues the last
-        rows = store.article_rows(offset=rng.randrange(max(total - 20 * PAGE, 1)), limit=PAGE)
+        rows = store.articles.page(offset=rng.randrange(max(total - 20 * PAGE, 1)), limit=PAGE)
         for _ in range(20):
             start = time.perf_counter()
-            rows = store.article_rows(limit=PAGE, after=rows[-1].rowid)
+            rows = store.articles.page(limit=PAGE, after=rows[-1].rowid)
             samples.append(time.perf_counter() - start)
     bare = [timed(lambda: store.conn.execute(
         "SELECT rowid, uid, title FROM articles ORDER BY rowid LIMIT ? OFFSET ?",
@@ -109,16 +109,16 @@ def bench_pages(store: Store, rng: random.Random) -> dict[str, float]:
 
 def bench_open(store: Store, rng: random.Random) -> dict[str, float]:
     """Opening an article whose analysis is cached: text, morphemes, spans."""
-    uids = [row.uid for row in store.article_rows(offset=rng.randrange(
-        max(store.count_articles() - 30, 1)), limit=30)]
+    uids = [row.uid for row in store.articles.page(offset=rng.randrange(
+        max(store.articles.count() - 30, 1)), limit=30)]
     analyse_articles(store, [u for u in uids
-                             if cached_analysis(store, u, store.get_article(u).text) is None])
+                             if cached_analysis(store, u, store.articles.get(u).text) is None])
     samples, bare = [], []
     for uid in uids:
         def open_article(u=uid):
-            article = store.get_article(u)
+            article = store.articles.get(u)
             cached_analysis(store, u, article.text)
-            store.spans(u)
+            store.spans.of(u)
 
         samples.append(timed(open_article))
         bare.append(timed(lambda u=uid: store.conn.execute(
@@ -145,7 +145,7 @@ def bench_import(store: Store, workdir: Path, n: int) -> dict[str, float]:
 
 
 def bench_analysis_and_suggest(store: Store) -> dict[str, float]:
-    uids = [row.uid for row in store.article_rows(collection="extra", limit=40)]
+    uids = [row.uid for row in store.articles.page(collection="extra", limit=40)]
     analyzed = timed(lambda: analyse_articles(store, uids))
     suggested = [timed(lambda u=uid: suggest_article(store, u)) for uid in uids[:20]]
     return {"analysis_per_s": len(uids) / analyzed, "suggest_ms": median_ms(suggested)}

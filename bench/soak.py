@@ -101,7 +101,7 @@ def label(store: Store, uids: list[str], annotator: str, done: Callable[[], bool
     process writes) until ``done()``; the runs, and the labels reported saved."""
     def step(k: int) -> None:
         uid, start = position(uids, k)
-        asyncio.run(commit(store, lambda mine: mine.label_range(
+        asyncio.run(commit(store, lambda mine: mine.spans.label_range(
             uid, start, start + 2, "OG", annotator=annotator), lambda: None))
 
     runs = repeat(step, done, pause)
@@ -159,8 +159,8 @@ def soak(tmp: Path, seconds: float) -> None:
 
     def worker_reads(k: int) -> None:  # the article list's reads, like ArticleList._apart
         with own_store(store) as worker:
-            worker.first_page(limit=40, at_most=1001, search="삼성전자")
-            worker.count_articles()
+            worker.articles.first_page(limit=40, at_most=1001, search="삼성전자")
+            worker.articles.count()
         time.sleep(0.02)
 
     out = ("--format", "hanmark", "--status", "all", "--force", "--out", str(tmp / "out.jsonl"))

@@ -163,21 +163,21 @@ def figures(name: str, times: list[float]) -> str:
 def build(folder: Path, n_articles: int) -> tuple[Path, Path, str, str]:
     seed_db = folder / "seed.db"
     with Store(seed_db) as store:
-        store.add_article(SEED, title="APEC", collection="seeds")
+        store.articles.add(SEED, title="APEC", collection="seeds")
     big_db = folder / "big.db"
     rng = random.Random(3)
     with Store(big_db) as store:
         big = make_article(0, rng, size=100_000)
-        big_uid, _ = store.add_article(big["text"], title="100,000 characters")
-        small_uid, _ = store.add_article(SEED, title="seed")
+        big_uid, _ = store.articles.add(big["text"], title="100,000 characters")
+        small_uid, _ = store.articles.add(SEED, title="seed")
         spans = [NewSpan(s, e, label, "bench") if k % 3 else
                  NewSpan(s, e, label, "rules", origin="suggestion", state="suggested",
                          model="rules")
                  for k, (s, e, label) in enumerate(make_spans(big["text"], 3000, rng))]
-        store.add_spans(big_uid, spans, actor="bench", log=False)
+        store.spans.add(big_uid, spans, actor="bench", log=False)
         with store.transaction():
             for i in range(n_articles):
-                store.add_article(f"목록 기사 {i}번: 삼성전자와 네이버가 {i}건을 발표했다.",
+                store.articles.add(f"목록 기사 {i}번: 삼성전자와 네이버가 {i}건을 발표했다.",
                                   title=f"목록 {i}", collection="list")
         t = time.perf_counter()
         for uid in (big_uid, small_uid):
@@ -191,7 +191,7 @@ async def main(args: argparse.Namespace) -> None:
     if args.reuse:
         seed_db, big_db = Path(args.reuse) / "seed.db", Path(args.reuse) / "big.db"
         with Store(big_db) as store:
-            big_uid, small_uid = (row.uid for row in store.article_rows(limit=2))
+            big_uid, small_uid = (row.uid for row in store.articles.page(limit=2))
     else:
         folder = Path(tempfile.mkdtemp(prefix="hanmark-bench-"))
         print(f"building {folder} ({args.articles} list articles) ...")

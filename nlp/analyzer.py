@@ -374,15 +374,15 @@ def analysis_for(store: Store, uid: str, analyzer: Analyzer | None = None) -> An
     """The article's analysis from the cache, computing and caching it if missing
     or older than a word taught to Kiwi since."""
     analyzer = analyzer or get_analyzer()
-    text = store.get_article(uid).text
-    cached = store.get_analysis(uid, analyzer.version)
+    text = store.articles.get(uid).text
+    cached = store.analyses.get(uid, analyzer.version)
     if cached is not None:
         analysis = Analysis.from_json(text, cached)
         if analyzer.agrees(analysis):
             return analysis
     analysis = analyzer.analyse(text)
     if not store.readonly:
-        store.put_analyses([(uid, analyzer.version, analysis.to_json())])
+        store.analyses.put([(uid, analyzer.version, analysis.to_json())])
     return analysis
 
 
@@ -390,7 +390,7 @@ def cached_analysis(store: Store, uid: str, text: str,
                     analyzer: Analyzer | None = None) -> Analysis | None:
     """The cached analysis if there is one, without loading Kiwi."""
     version = (analyzer or get_analyzer()).version
-    cached = store.get_analysis(uid, version)
+    cached = store.analyses.get(uid, version)
     return None if cached is None else Analysis.from_json(text, cached)
 
 
@@ -399,14 +399,14 @@ def analyse_articles(store: Store, uids: list[str] | None = None, *, batch: int 
                      progress: Callable[[int], None] | None = None) -> int:
     """Analyse (and cache) every article lacking an analysis; return how many."""
     analyzer = analyzer or get_analyzer()
-    todo = store.unanalysed(analyzer.version) if uids is None else uids
+    todo = store.analyses.missing(analyzer.version) if uids is None else uids
     done = 0
     for i in range(0, len(todo), batch):
         chunk = todo[i:i + batch]
-        texts = [store.get_article(uid).text for uid in chunk]
+        texts = [store.articles.get(uid).text for uid in chunk]
         rows = [(uid, analyzer.version, a.to_json())
                 for uid, a in zip(chunk, analyzer.analyse_many(texts), strict=True)]
-        store.put_analyses(rows)
+        store.analyses.put(rows)
         done += len(rows)
         if progress:
             progress(len(rows))

@@ -19,7 +19,7 @@ def kiwi_segmenter(store: Store, analyzer: Analyzer | None = None):
         found: dict[str, Analysis] = {}
         missing = []
         for article in articles:
-            cached = store.get_analysis(article.uid, version)
+            cached = store.analyses.get(article.uid, version)
             if cached is None:
                 missing.append(article)
             else:
@@ -27,7 +27,7 @@ def kiwi_segmenter(store: Store, analyzer: Analyzer | None = None):
         fresh = list(analyzer.analyse_many([a.text for a in missing]))
         found.update(zip((a.uid for a in missing), fresh, strict=True))
         if fresh and not store.readonly:
-            store.put_analyses([(a.uid, version, an.to_json())
+            store.analyses.put([(a.uid, version, an.to_json())
                                 for a, an in zip(missing, fresh, strict=True)])
         return [(list(found[a.uid].sentences), list(found[a.uid].boundaries))
                 for a in articles]

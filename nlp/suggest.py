@@ -33,10 +33,10 @@ _gazetteers: dict[str, tuple[int, Gazetteer]] = {}
 def live_gazetteer(store: Store) -> Gazetteer:
     """Every accepted span's surface form, with its majority label; rebuilt only
     when a label changed since (the store's forms version says so)."""
-    key, version = str(store.path.resolve()), store.forms_version()
+    key, version = str(store.path.resolve()), store.spans.forms_version()
     cached = _gazetteers.get(key)
     if cached is None or cached[0] != version:
-        cached = (version, Gazetteer.from_pairs(store.labeled_forms()))
+        cached = (version, Gazetteer.from_pairs(store.spans.forms()))
         _gazetteers[key] = cached
     return cached[1]
 
@@ -63,14 +63,14 @@ def _new_spans(candidates: Iterable[Candidate], model: str) -> list[NewSpan]:
 def _write(store: Store, uid: str, layers: dict[str, list[Candidate]]) -> int:
     """Replace every layer's pending suggestions in one transaction (touching
     only layers that have old or new spans: batch runs write thousands)."""
-    existing = store.spans(uid, states=("accepted", "suggested"))
+    existing = store.spans.of(uid, states=("accepted", "suggested"))
     taken = [(s.start, s.end) for s in existing if s.state == "accepted"]
     pending = {s.model for s in existing if s.state == "suggested"}
     kept = {name: _new_spans(_free(layers.get(name, ()), taken), name) for name in LAYERS}
     with store.transaction():
         for name in pending & set(LAYERS):  # first, so an old span cannot block a new one
-            store.replace_suggestions(uid, [], model=name)
-        return sum(store.replace_suggestions(uid, kept[name], model=name)
+            store.spans.replace_suggestions(uid, [], model=name)
+        return sum(store.spans.replace_suggestions(uid, kept[name], model=name)
                    for name in LAYERS if kept[name])
 
 
@@ -92,7 +92,7 @@ def suggest_article(store: Store, uid: str, *, analysis: Analysis | None = None,
                                      _model(model))
     added = _write(store, uid, layers)
     if uncertainty is not None:
-        store.set_uncertainty([(uid, uncertainty)])
+        store.articles.set_uncertainty([(uid, uncertainty)])
     return added
 
 
@@ -110,7 +110,7 @@ def _analysed(store: Store, articles: list, analyzer) -> Iterator[tuple]:
             rows.append((article.uid, analyzer.version, analysis.to_json()))
         yield article, analysis
     if rows:
-        store.put_analyses(rows)
+        store.analyses.put(rows)
 
 
 def suggest_all(store: Store, *, collection: str | None = None,
@@ -131,9 +131,9 @@ def suggest_all(store: Store, *, collection: str | None = None,
     model = _model(model)
     gazetteer = live_gazetteer(store)
     if workers is None:
-        many = store.count_articles(collection=collection) >= parallel.MIN_TEXTS
+        many = store.articles.count(collection=collection) >= parallel.MIN_TEXTS
         workers = 2 if many and model is not None else 1
-    chunks = _batched((a for a in store.iter_articles(collection=collection)
+    chunks = _batched((a for a in store.articles.stream(collection=collection)
                        if done or a.status != "done"), batch)
     articles = added = 0
 
@@ -146,8 +146,8 @@ def suggest_all(store: Store, *, collection: str | None = None,
             added += _write(store, article.uid, layers)
             if uncertainty is not None:
                 scores.append((article.uid, uncertainty))
-        store.put_analyses(fresh)
-        store.set_uncertainty(scores)
+        store.analyses.put(fresh)
+        store.articles.set_uncertainty(scores)
         articles += len(chunk)
         if progress:
             progress(len(chunk))
@@ -158,7 +158,7 @@ def suggest_all(store: Store, *, collection: str | None = None,
         def items() -> Iterator[list[tuple[str, str | None]]]:
             for chunk in chunks:
                 order.append(chunk)
-                yield [(a.text, store.get_analysis(a.uid, analyzer.version)) for a in chunk]
+                yield [(a.text, store.analyses.get(a.uid, analyzer.version)) for a in chunk]
 
         with parallel.Pool(model, gazetteer, workers) as pool:
             for results in pool.map(items(), ahead=2 * workers):
@@ -191,7 +191,7 @@ def propagate_label(store: Store, span: Span, *, analysis: Analysis | None = Non
     to Kiwi if it reads as a name (``teach_analyzer``), so that particles stop
     gluing to it. Returns the uids that got new suggestions.
     """
-    text = store.get_article(span.article).text
+    text = store.articles.get(span.article).text
     form = text[span.start:span.end].strip()
     teach_analyzer(store)
     gazetteer = live_gazetteer(store)
@@ -203,10 +203,10 @@ def propagate_label(store: Store, span: Span, *, analysis: Analysis | None = Non
     matches = gazetteer.find_in(analysis) if analysis else gazetteer.find_in_text(text)
     if _write_gazetteer(store, span.article, matches):
         changed.append(span.article)
-    for row in store.article_rows(search=form, limit=limit + 1):
+    for row in store.articles.page(search=form, limit=limit + 1):
         if row.uid == span.article:
             continue
-        other = store.get_article(row.uid).text
+        other = store.articles.get(row.uid).text
         cached = cached_analysis(store, row.uid, other)
         found = gazetteer.find_in(cached) if cached else gazetteer.find_in_text(other)
         if _write_gazetteer(store, row.uid, found):
@@ -221,7 +221,7 @@ def teachable_forms(store: Store) -> set[str]:
     """Labeled forms that may become Kiwi words: two syllables or more (이, 박
     would derail Kiwi everywhere), and not another labeled form with a particle
     glued on (엔비디아와 beside 엔비디아: Kiwi reads the unknown whole as one noun)."""
-    forms = {form.strip() for form, _, _ in store.labeled_forms()}
+    forms = {form.strip() for form, _, _ in store.spans.forms()}
     return {form for form in forms if len(form) >= 2 and unglued(form, forms) == form}
 
 
@@ -239,6 +239,6 @@ def teach_analyzer(store: Store) -> int:
 
 
 def _write_gazetteer(store: Store, uid: str, matches: list[Candidate]) -> int:
-    taken = [(s.start, s.end) for s in store.spans(uid, states=("accepted",))]
-    return store.replace_suggestions(uid, _new_spans(_free(matches, taken), "gazetteer"),
+    taken = [(s.start, s.end) for s in store.spans.of(uid, states=("accepted",))]
+    return store.spans.replace_suggestions(uid, _new_spans(_free(matches, taken), "gazetteer"),
                                      model="gazetteer", supersede=True)

@@ -57,10 +57,10 @@ def db_items(store: Store, progress: Progress = None,
              uids: Sequence[str] | None = None) -> list[TrainingItem]:
     """Training items of the labeled articles (``uids``, default all of them)."""
     items = []
-    for uid in store.labeled_articles() if uids is None else uids:
-        article = store.get_article(uid)
+    for uid in store.articles.labeled() if uids is None else uids:
+        article = store.articles.get(uid)
         spans = flat([(s.start, s.end, s.label)
-                      for s in store.spans(uid, states=("accepted",))])
+                      for s in store.spans.of(uid, states=("accepted",))])
         analysis = analysis_for(store, uid)
         until = None
         if article.status != "done":
@@ -80,8 +80,8 @@ def held_out(uid: str) -> bool:
 
 def own_split(store: Store) -> tuple[list[str], list[str]]:
     """Labeled articles to train on, and done articles held out (once there are enough)."""
-    uids = store.labeled_articles()
-    done = [uid for uid in uids if store.get_article(uid).status == "done"]
+    uids = store.articles.labeled()
+    done = [uid for uid in uids if store.articles.get(uid).status == "done"]
     if len(done) < OWN_MIN_DONE:
         return uids, []
     test = [uid for uid in done if held_out(uid)]

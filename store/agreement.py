@@ -119,13 +119,13 @@ def add_article(pair: PairAgreement, text: str, a: Sequence[Entity], b: Sequence
 
 def agreement(store: Store, annotators: Sequence[str] | None = None) -> list[PairAgreement]:
     """Agreement for each pair of annotators on the articles both marked done."""
-    done = store.done_by_annotator()
+    done = store.stats.done_by_annotator()
     names = sorted(annotators or done)
     pairs = []
     for a, b in itertools.combinations(names, 2):
         pair = PairAgreement(a, b)
         shared = sorted(done.get(a, set()) & done.get(b, set()))
-        for _uid, text, layers in store.accepted_layers(shared, (a, b)):
+        for _uid, text, layers in store.spans.accepted_layers(shared, (a, b)):
             add_article(pair, text, layers.get(a, []), layers.get(b, []))
         pairs.append(pair)
     return pairs

@@ -16,6 +16,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from .articles import article_uid
 from .errors import HanmarkError
 from .formats.plain import (
     HTML_SUFFIXES,
@@ -36,7 +37,7 @@ from .labels import checked
 from .models import Article, Label, NewSpan, Span
 from .names import check_annotator, check_name
 from .paths import is_database_file
-from .store import Store, article_uid
+from .store import Store
 from .textclean import (
     Changes,
     clean,
@@ -167,7 +168,7 @@ def store_record(store: Store, record: ArticleRecord, *, collection: str, annota
     field_changes = _clean_fields(record)
     if record.native is not None:
         _check_labels(store, record, labels, add_labels)
-        _restore_native(store, record, collection=collection, annotator=annotator, report=report)
+        _add_native_copy(store, record, collection=collection, annotator=annotator, report=report)
         report.changes.add(field_changes)
         return
     text, changes, moved = clean_with_offsets(record.text, offsets)
@@ -178,7 +179,7 @@ def store_record(store: Store, record: ArticleRecord, *, collection: str, annota
     if not text.strip():
         raise RecordError(record.line, "no text left after cleaning")
     _check_labels(store, record, labels, add_labels)
-    uid, created = store.add_article(
+    uid, created = store.articles.add(
         text, title=record.title or derive_title(text), date=record.date, source=record.source,
         url=record.url, collection=record.collection or collection, meta=record.meta,
         status=record.status or "new")
@@ -203,7 +204,7 @@ def store_record(store: Store, record: ArticleRecord, *, collection: str, annota
     if record.label_key:
         report.labelled[record.label_key] += 1
     if kept:
-        store.add_spans(uid, kept, actor=annotator, log=False)
+        store.spans.add(uid, kept, actor=annotator, log=False)
         report.spans += len(kept)
 
 
@@ -212,7 +213,7 @@ def _update_layers(store: Store, uid: str, spans: list[NewSpan], annotator: str,
     """An article already there: its import layers of ``annotator`` and of every
     annotator the record names become the record's labels; counted apart."""
     layers = {annotator, *(s.annotator for s in spans)}
-    added, removed = store.replace_imported(
+    added, removed = store.spans.replace_imported(
         uid, [s for s in spans if s.origin == "import"], layers, actor=annotator)
     report.duplicates += 1
     report.updated += bool(added or removed)
@@ -278,7 +279,7 @@ def _check_labels(store: Store, record: ArticleRecord, labels: set[str],
                 check_name(name)
             except HanmarkError as exc:
                 raise RecordError(record.line, str(exc)) from None
-            store.add_label(Label(name))
+            store.labels.add(Label(name))
             labels.add(name)
     elif unknown:
         raise RecordError(record.line, f"unknown label {unknown[0]!r}; add it with "
@@ -288,14 +289,14 @@ def _check_labels(store: Store, record: ArticleRecord, labels: set[str],
 def _declare_labels(store: Store, declared: list[Label], labels: set[str]) -> None:
     """Add a file's declared labels that the store lacks (keys only if free),
     checked like labels added by hand (the header is line 1)."""
-    keys = {lab.key for lab in store.labels() if lab.key}
+    keys = {lab.key for lab in store.labels.all() if lab.key}
     for label in declared:
         if label.name not in labels:
             try:
                 label = checked(label)
             except HanmarkError as exc:
                 raise RecordError(1, str(exc)) from None
-            store.add_label(label if label.key not in keys else
+            store.labels.add(label if label.key not in keys else
                             Label(label.name, label.description, None, label.colour,
                                   label.order, label.parent))
             labels.add(label.name)
@@ -308,7 +309,7 @@ def _as_given(meta: dict[str, Any]) -> bool:
     return meta.get("unit") == "sentence"
 
 
-def _restore_native(store: Store, record: ArticleRecord, *, collection: str, annotator: str,
+def _add_native_copy(store: Store, record: ArticleRecord, *, collection: str, annotator: str,
                     report: ImportReport) -> None:
     """Native hanmark JSONL: the article and its spans exactly as exported."""
     info, text = record.native, record.text
@@ -324,7 +325,7 @@ def _restore_native(store: Store, record: ArticleRecord, *, collection: str, ann
                   p["model"], p["confidence"], p["note"] or "", p["created"] or "",
                   p["updated"] or "")
              for (s, e, label), p in zip(record.spans, info["spans"], strict=True)]
-    if not store.restore(article, spans, actor=annotator, events=info["events"]):
+    if not store.articles.add_copy(article, spans, actor=annotator, events=info["events"]):
         report.duplicates += 1
         return
     report.imported += 1
@@ -354,7 +355,7 @@ def import_sources(store: Store, paths: Iterable[str], *, collection: str = "def
     sources = list(expand_paths(paths, report.skipped))
     run = _Run(collection, annotator, strict, reader, stdin, progress, fmt, label_map or {},
                add_labels, keep_good, update)
-    before = store.count_articles()
+    before = store.articles.count()
     try:
         if strict:
             with store.transaction():
@@ -362,7 +363,7 @@ def import_sources(store: Store, paths: Iterable[str], *, collection: str = "def
         else:
             _import_all(store, sources, run, report)
     except KeyboardInterrupt:
-        raise ImportInterrupted(store.count_articles() - before) from None
+        raise ImportInterrupted(store.articles.count() - before) from None
     return report
 
 
@@ -409,7 +410,7 @@ def _choose_reader(run: _Run, source: Source, path: str | Path, head: bytes
 
 
 def _import_all(store: Store, sources: list, run: _Run, report: ImportReport) -> None:
-    labels = store.label_names()
+    labels = store.labels.names()
     for path in sources:
         where = "<stdin>" if path == "-" else str(path)
         before = (report.imported, report.duplicates, report.spans, report.dropped,
@@ -432,7 +433,7 @@ def _import_all(store: Store, sources: list, run: _Run, report: ImportReport) ->
         except _FileRejected as exc:
             (report.imported, report.duplicates, report.spans, report.dropped,
              report.changes.counts, report.updated, report.added, report.removed) = before
-            labels = store.label_names()
+            labels = store.labels.names()
             report.errors.append(f"{exc} (nothing from this file was imported; "
                                  "--keep-good imports the rest)")
         except HanmarkError as exc:

@@ -1,7 +1,7 @@
 """Label sets as data: check, add, edit, rename, remove, presets, doccano configs.
 
 Every operation is one transaction, so bad input changes nothing. A rename
-is one ``label_rename`` event that ``undo_label_change`` can take back; it
+is one ``label`` change in the journal, which undo takes back like any other; it
 also rewrites the label inside logged span states, so undoing an old span
 change later brings the span back under the label's current name.
 """
@@ -20,7 +20,7 @@ from typing import Any
 from .colour import parse_colour, text_colour_for, usable_colour
 from .errors import HanmarkError
 from .migrations import KLUE_LABELS
-from .models import Label
+from .models import Change, Label
 from .names import check_name
 from .store import Store
 from .textclean import clean_field
@@ -98,16 +98,16 @@ def add_labels(store: Store, labels: Sequence[Label], *,
     """Add labels, all or none; return ``(added, already there)``. Labels the
     store already has are skipped (presets, imports) or refused."""
     with store.transaction():
-        existing = store.labels()
+        existing = store.labels.all()
         have = {lab.name for lab in existing} if skip_existing else set()
         new = [lab for lab in labels if lab.name not in have]
         for label in check_set(new, existing):
-            store.add_label(label)
+            store.labels.add(label)
     return len(new), len(labels) - len(new)
 
 
 def get_label(store: Store, name: str) -> Label:
-    for label in store.labels():
+    for label in store.labels.all():
         if label.name == name:
             return label
     raise HanmarkError(f"There is no label named {name}.")
@@ -116,66 +116,36 @@ def get_label(store: Store, name: str) -> Label:
 def edit_label(store: Store, name: str, **changes: Any) -> Label:
     """Change a label's description, key, colour, parent or examples (not its name)."""
     with store.transaction():
-        others = [lab for lab in store.labels() if lab.name != name]
+        others = [lab for lab in store.labels.all() if lab.name != name]
         label = replace(get_label(store, name), **changes)
         if label.parent == name:
             raise HanmarkError(f"{name} cannot be its own parent.")
         label = check_set([label], others)[0]
-        store.conn.execute(
-            "UPDATE labels SET description = ?, key = ?, colour = ?, parent = ?, examples = ?"
-            " WHERE name = ?",
-            (label.description, label.key, label.colour, label.parent, label.examples, name))
+        store.labels.update(label)
     return label
 
 
 def span_count(store: Store, name: str) -> int:
-    return store._one("SELECT count(*) FROM spans WHERE label = ?", (name,))[0]
-
-
-def _relabel(store: Store, old: str, new: str) -> int:
-    """Move spans, logged span states and child labels from ``old`` to ``new``."""
-    cur = store.conn.execute("UPDATE spans SET label = ? WHERE label = ?", (new, old))
-    for column in ("before", "after"):
-        store.conn.execute(
-            f"UPDATE events SET {column} = json_set({column}, '$.label', ?)"
-            f" WHERE json_extract({column}, '$.label') = ?", (new, old))
-    store.conn.execute("UPDATE labels SET parent = ? WHERE parent = ?", (new, old))
-    return cur.rowcount
-
-
-def _rename_row(store: Store, old: str, new: str) -> int:
-    check_name(new)
-    get_label(store, old)
-    if store._one("SELECT 1 FROM labels WHERE name = ?", (new,)):
-        raise HanmarkError(f"A label named {new} already exists.")
-    store.conn.execute("UPDATE labels SET name = ? WHERE name = ?", (new, old))
-    return _relabel(store, old, new)
+    return store.spans.count(label=name)
 
 
 def rename_label(store: Store, old: str, new: str, *, actor: str) -> int:
     """Rename a label and every span that carries it, as one undoable event."""
     with store.transaction():
-        moved = _rename_row(store, old, new)
-        store._log([("label_rename", None, {"name": old}, {"name": new, "spans": moved})],
-                   actor, None)
+        moved = store.labels.rename(old, new)
+        store.journal.log([Change("label", None, {"name": old}, {"name": new, "spans": moved})],
+                          actor, None)
     return moved
 
 
 def undo_label_change(store: Store, *, actor: str, redo: bool = False) -> str | None:
-    """Take back (or redo) ``actor``'s last label rename; say what changed, or None."""
-    direction = "redo" if redo else "undo"
-    with store.transaction():
-        undo_stack, redo_stack = store._stacks(None, actor)
-        stack = redo_stack if redo else undo_stack
-        if not stack:
-            return None
-        before, after = store._one(
-            "SELECT before, after FROM events WHERE grp = ?", (stack[-1],))
-        old, new = json.loads(before)["name"], json.loads(after)["name"]
-        src, dst = (old, new) if redo else (new, old)
-        moved = _rename_row(store, src, dst)
-        store._log([(direction, None, {"name": src}, {"name": dst, "spans": moved})],
-                   actor, None, target=stack[-1])
+    """Take back (or redo) ``actor``'s last label rename (the journal's undo of the
+    label set); say what changed, or None."""
+    replayed = (store.journal.redo if redo else store.journal.undo)(None, actor)
+    if replayed is None:
+        return None
+    [change] = replayed.changes
+    src, dst, moved = change.before["name"], change.after["name"], change.after["spans"]
     return (f"{'Redid' if redo else 'Undid'} the rename: {src} is {dst} again "
             f"({moved} span{'s' * (moved != 1)}).")
 
@@ -194,28 +164,15 @@ def remove_label(store: Store, name: str, *, actor: str, map_to: str | None = No
             if map_to == name:
                 raise HanmarkError(f"Cannot map {name} to itself.")
             get_label(store, map_to)
-            _relabel(store, name, map_to)
+            store.labels.move(name, map_to)
         elif count and not force:
             raise HanmarkError(
                 f"{name} is on {count} span{'s' * (count != 1)}; use --map-to OTHER to "
                 "relabel them or --force to delete them.")
-        else:
-            store.conn.execute("DELETE FROM spans WHERE label = ?", (name,))
-            store.conn.execute("UPDATE labels SET parent = NULL WHERE parent = ?", (name,))
-        store.conn.execute("DELETE FROM labels WHERE name = ?", (name,))
-        store._log([("label_remove", None, label.__dict__,
-                     {"map_to": map_to, "spans": count})], actor, None)
+        store.labels.delete(name)
+        store.journal.log([Change("label_remove", None, label.__dict__,
+                                  {"map_to": map_to, "spans": count})], actor, None)
     return count
-
-
-def recent_labels(store: Store, annotator: str, limit: int = 9) -> list[str]:
-    """The labels ``annotator`` created spans with, most recent first."""
-    rows = store._rows(
-        "SELECT label FROM (SELECT json_extract(after, '$.label') AS label, max(id) AS last"
-        " FROM events WHERE annotator = ? AND action = 'create' GROUP BY label)"
-        " WHERE label IN (SELECT name FROM labels) ORDER BY last DESC LIMIT ?",
-        (annotator, limit))
-    return [r[0] for r in rows]
 
 
 # -- presets ------------------------------------------------------------------

@@ -17,10 +17,10 @@ from pathlib import Path
 
 from .errors import HanmarkError
 from .labels import checked
-from .models import Article, Label
+from .models import Article, Event, Label
 from .names import check_annotator
 from .paths import is_database_file
-from .store import SPAN_COLUMNS, Store
+from .store import Store
 from .textclean import Changes, clean_article_fields, clean_value
 
 
@@ -52,18 +52,17 @@ class MergeReport:
         return line
 
 
-def _event_key(time: str, annotator: str, article: str | None, action: str,
-               before: str | None, after: str | None) -> tuple:
+def _event_key(event: Event) -> tuple:
     """Identity of an event across databases: its content without span ids."""
 
-    def strip(blob: str | None) -> str | None:
-        if blob is None:
+    def strip(state: dict | None) -> str | None:
+        if state is None:
             return None
-        data = json.loads(blob)
-        data.pop("id", None)
-        return json.dumps(data, sort_keys=True, ensure_ascii=False)
+        return json.dumps({k: v for k, v in state.items() if k != "id"}, sort_keys=True,
+                          ensure_ascii=False)
 
-    return (time, annotator, article, action, strip(before), strip(after))
+    return (event.time, event.annotator, event.article, event.action, strip(event.before),
+            strip(event.after))
 
 
 def merge_database(store: Store, other_path: str | Path, *, add_labels: bool = False
@@ -82,8 +81,8 @@ def merge_database(store: Store, other_path: str | Path, *, add_labels: bool = F
     report = MergeReport()
     try:
         _check_annotators(other)
-        ours = {lab.name: lab for lab in store.labels()}
-        theirs = {lab.name: lab for lab in other.labels()}
+        ours = {lab.name: lab for lab in store.labels.all()}
+        theirs = {lab.name: lab for lab in other.labels.all()}
         report.missing_labels = sorted(set(theirs) - set(ours))
         report.differing_labels = sorted(
             name for name in set(theirs) & set(ours)
@@ -96,20 +95,20 @@ def merge_database(store: Store, other_path: str | Path, *, add_labels: bool = F
                     key = lab.key if lab.key and not any(
                         o.key == lab.key for o in ours.values()) else None
                     try:
-                        store.add_label(checked(Label(name, lab.description, key, lab.colour,
+                        store.labels.add(checked(Label(name, lab.description, key, lab.colour,
                                                       0, lab.parent)))
                     except HanmarkError as exc:
                         raise HanmarkError(f"{other_path}: {exc}") from None
-        known = store.label_names()
+        known = store.labels.names()
 
         def merge_article(article: Article) -> None:
-            _, created = store.add_article(article.text, status=article.status,
+            _, created = store.articles.add(article.text, status=article.status,
                                            **_fields(article, report.changes))
             report.articles += created
             id_map = _merge_spans(store, other, article.uid, known, report)
             _merge_events(store, other, article.uid, id_map, report)
 
-        store.write_in_batches(other.iter_articles(), merge_article)
+        store.write_in_batches(other.articles.stream(), merge_article)
     finally:
         other.close()
     return report
@@ -118,7 +117,7 @@ def merge_database(store: Store, other_path: str | Path, *, add_labels: bool = F
 def _check_annotators(other: Store) -> None:
     """Every annotator name in the other database, by the one rule for names,
     before anything is written: it may come from an older or hostile hanmark."""
-    for (name,) in other._rows("SELECT annotator FROM spans UNION SELECT annotator FROM events"):
+    for name in other.stats.annotators():
         check_annotator(name, f" (in {other.path})")
 
 
@@ -132,9 +131,9 @@ def _merge_spans(store: Store, other: Store, uid: str, known: set[str],
                  report: MergeReport) -> dict[int, int]:
     """Copy the article's non-pending spans; return their old ids mapped to ids here."""
     existing = {(s.start, s.end, s.label, s.annotator, s.created): s.id
-                for s in store.spans(uid)}
+                for s in store.spans.of(uid)}
     id_map: dict[int, int] = {}
-    for span in other.spans(uid, states=("accepted", "rejected")):
+    for span in other.spans.of(uid, states=("accepted", "rejected")):
         key = (span.start, span.end, span.label, span.annotator, span.created)
         if key in existing:
             id_map[span.id] = existing[key]
@@ -144,8 +143,7 @@ def _merge_spans(store: Store, other: Store, uid: str, known: set[str],
             continue
         span = replace(span, **clean_value({"note": span.note, "model": span.model},
                                            report.changes))
-        values = [getattr(span, c) for c in SPAN_COLUMNS[1:]]
-        id_map[span.id] = store.insert_span_row(values)
+        id_map[span.id] = store.spans.add_copy(span)
         report.spans += 1
         report.annotators.add(span.annotator)
     return id_map
@@ -154,25 +152,22 @@ def _merge_spans(store: Store, other: Store, uid: str, known: set[str],
 def _merge_events(store: Store, other: Store, uid: str, id_map: dict[int, int],
                   report: MergeReport) -> None:
     """Append the article's events not already here, with span ids and groups renumbered."""
-    seen = {_event_key(*row) for row in store.raw_events(uid)}
+    seen = {_event_key(event) for event in store.journal.of(uid)}
     groups: dict[int, int] = {}
-    for event in other.events(uid):
+    for event in other.journal.of(uid):
         event = replace(event, before=clean_value(event.before, report.changes),
                         after=clean_value(event.after, report.changes))
-        raw = (event.time, event.annotator, event.article, event.action,
-               None if event.before is None else json.dumps(event.before, ensure_ascii=False),
-               None if event.after is None else json.dumps(event.after, ensure_ascii=False))
-        if _event_key(*raw) in seen:
+        if _event_key(event) in seen:
             continue
         span_id = id_map.get(event.span_id) if event.span_id is not None else None
         if event.span_id is not None and span_id is None:
             continue  # its span was a suggestion or carried a label we do not have
         before, after = (_renumber(x, span_id) for x in (event.before, event.after))
         if event.group not in groups:
-            groups[event.group] = store.next_event_group()
+            groups[event.group] = store.journal.next_group()
         target = groups.get(event.target) if event.target is not None else None
-        store.append_event(event.time, event.annotator, event.article, groups[event.group],
-                           event.action, span_id, before, after, target)
+        store.journal.append(replace(event, group=groups[event.group], span_id=span_id,
+                                     before=before, after=after, target=target))
         report.events += 1
 
 

@@ -94,3 +94,39 @@ class Event:
     before: dict[str, Any] | None
     after: dict[str, Any] | None
     target: int | None = None
+
+
+@dataclass(frozen=True)
+class AnnotatedArticle:
+    """An article on its way out: its spans and, for the native format, its event log."""
+
+    article: Article
+    spans: list[Span]
+    events: list[Event]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change in the journal: ``target`` (a span id, an article uid, or None
+    when the states name it) went from ``before`` to ``after`` (None: absent)."""
+
+    kind: str
+    target: Any
+    before: Any
+    after: Any
+
+    def inverse(self) -> Change:
+        return Change(self.kind, self.target, self.after, self.before)
+
+
+@dataclass(frozen=True)
+class Replayed:
+    """What an undo or redo did: the changes as applied and the character range
+    of the text they touched (None when they touched no span)."""
+
+    changes: tuple[Change, ...]
+    where: tuple[int, int] | None
+
+    @property
+    def kinds(self) -> frozenset[str]:
+        return frozenset(change.kind for change in self.changes)

@@ -7,8 +7,9 @@ the two sets differ is a disagreement. Decisions are written as the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from .models import Span
 from .store import Store
 
 GOLD = "gold"
@@ -49,14 +50,14 @@ def clusters(a: list[Entity], b: list[Entity]) -> list[Cluster]:
 
 def article_clusters(store: Store, uid: str, a: str, b: str) -> list[Cluster]:
     layers = {who: [(s.start, s.end, s.label)
-                    for s in store.spans(uid, annotator=who, states=("accepted",))]
+                    for s in store.spans.of(uid, annotator=who, states=("accepted",))]
               for who in (a, b)}
     return clusters(layers[a], layers[b])
 
 
 def decision(store: Store, uid: str, cluster: Cluster) -> str:
     """What gold holds for the cluster: 'a', 'b', 'both', 'other' or '' (nothing yet)."""
-    gold = {(s.start, s.end, s.label) for s in store.spans(uid, annotator=GOLD)
+    gold = {(s.start, s.end, s.label) for s in store.spans.of(uid, annotator=GOLD)
             if s.start < cluster.end and s.end > cluster.start}
     if not gold:
         return ""
@@ -73,7 +74,7 @@ def decide(store: Store, uid: str, cluster: Cluster, take: str) -> None:
     """Write gold for the cluster: take 'a', 'b', 'both' or 'neither' (one undo step)."""
     chosen = {"a": cluster.a, "b": cluster.b, "both": tuple(set(cluster.a) | set(cluster.b)),
               "neither": ()}[take]
-    store.set_layer(uid, GOLD, cluster.start, cluster.end, sorted(chosen))
+    store.spans.set_layer(uid, GOLD, cluster.start, cluster.end, sorted(chosen))
 
 
 def majority(layers: dict[str, list[Entity]]) -> list[Entity]:
@@ -85,15 +86,15 @@ def majority(layers: dict[str, list[Entity]]) -> list[Entity]:
     return sorted(span for span, n in counts.items() if n * 2 > len(layers))
 
 
-def majority_rows(rows: list[tuple]) -> list[tuple]:
-    """Raw span rows (``SPAN_COLUMNS`` order) reduced to the majority of their
-    annotators' accepted spans, one row per span, annotator named "majority"."""
+def majority_spans(spans: list[Span]) -> list[Span]:
+    """Spans reduced to the majority of their annotators' accepted spans, one
+    span for each, annotator named "majority"."""
     layers: dict[str, list[Entity]] = {}
-    first: dict[Entity, tuple] = {}
-    for row in rows:
-        _, _, start, end, label, who, _, state = row[:8]
-        if state != "accepted" or who == GOLD:
+    first: dict[Entity, Span] = {}
+    for span in spans:
+        if span.state != "accepted" or span.annotator == GOLD:
             continue
-        layers.setdefault(who, []).append((start, end, label))
-        first.setdefault((start, end, label), row)
-    return [first[span][:5] + ("majority",) + first[span][6:] for span in majority(layers)]
+        entity = (span.start, span.end, span.label)
+        layers.setdefault(span.annotator, []).append(entity)
+        first.setdefault(entity, span)
+    return [replace(first[entity], annotator="majority") for entity in majority(layers)]

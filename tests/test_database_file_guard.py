@@ -103,8 +103,8 @@ async def test_commands_and_the_app_never_open_the_database_file(tmp_path: Path)
     db = tmp_path / "watched.db"
     teammate = tmp_path / "lee.db"
     with Store(teammate) as other:
-        uid, _ = other.add_article("엔비디아와 삼성전자가 경주에서 만났다.")
-        other.label_range(uid, 0, 4, "OG", annotator="lee")
+        uid, _ = other.articles.add("엔비디아와 삼성전자가 경주에서 만났다.")
+        other.spans.label_range(uid, 0, 4, "OG", annotator="lee")
     watch = Watch(db)
     sys.addaudithook(watch)  # cannot be removed: inert once ``active`` is False
     watch.active = True

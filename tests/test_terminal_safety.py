@@ -140,7 +140,7 @@ def write_inputs(folder: Path) -> list[str]:
 
 
 def _native_article(text: str, annotator: str) -> dict:
-    from hanmark.store.store import article_uid
+    from hanmark.store import article_uid
 
     span = [1, 0, 2, "PS", annotator, "human", "accepted", evil("model"), 0.5,
             evil("note"), "2025-01-01T00:00:00+00:00", "2025-01-01T00:00:00+00:00"]
@@ -161,17 +161,17 @@ BAD_LABEL = evil("BAD")
 
 def write_hostile_db(path: Path) -> None:
     with Store(path) as store:
-        store.add_label(Label(BAD_LABEL, evil("설명"), "7", "not-a-colour", parent=None,
+        store.labels.add(Label(BAD_LABEL, evil("설명"), "7", "not-a-colour", parent=None,
                               examples=evil("예")))
-        store.add_label(Label("LINKY", "", "8", "red link http://e", parent=BAD_LABEL))
-        uid, _ = store.add_article(
+        store.labels.add(Label("LINKY", "", "8", "red link http://e", parent=BAD_LABEL))
+        uid, _ = store.articles.add(
             f"{TEXT}{EVIL}\n둘째 줄", title=evil("제목"), source=evil("출처"),
             url=evil("http://e/"), collection=evil("모음"), meta={evil("k"): [evil("v")]})
         for who, note in ((BOB, evil("note")), (AMY, "")):
-            store.add_spans(uid, [NewSpan(0, 4, BAD_LABEL, who, note=note),
+            store.spans.add(uid, [NewSpan(0, 4, BAD_LABEL, who, note=note),
                                   NewSpan(6, 8, "LINKY", who)], actor=who)
-            store.set_status(uid, "done", who)
-        store.add_spans(uid, [NewSpan(10, 12, "PS", "crf", origin="suggestion",
+            store.articles.set_status(uid, "done", who)
+        store.spans.add(uid, [NewSpan(10, 12, "PS", "crf", origin="suggestion",
                                       state="suggested", model=evil("crf"),
                                       confidence=0.5)], actor="crf", log=False)
 
@@ -269,10 +269,10 @@ def test_no_command_sends_a_control_character_to_the_terminal(outputs: dict) -> 
 def test_every_imported_field_is_clean_and_the_report_says_so(world: dict) -> None:
     result = world["import"]
     with Store(world["imported"], readonly=True) as store:
-        articles = list(store.iter_articles())
-        stored = [*articles, *store.labels()]
+        articles = list(store.articles.stream())
+        stored = [*articles, *store.labels.all()]
         for article in articles:
-            stored += [*store.spans(article.uid), *store.events(article.uid)]
+            stored += [*store.spans.of(article.uid), *store.journal.of(article.uid)]
         texts = [a.text for a in articles]
     values = [s for record in stored for s in strings_in(vars(record))]
     formats = ["삼성전자가 서울", "도카노", "스페이시", "스튜디오", "코넬", "클루", "네이티브",
@@ -291,7 +291,7 @@ def test_every_imported_field_is_clean_and_the_report_says_so(world: dict) -> No
 
 def test_links_out_of_an_imported_folder_are_skipped_and_named(world: dict) -> None:
     with Store(world["imported"], readonly=True) as store:
-        texts = [a.text for a in store.iter_articles()]
+        texts = [a.text for a in store.articles.stream()]
     assert not any(HIDDEN in t for t in texts)
     err = world["import"].stderr
     assert "innocent.txt" in err and "c.ann" in err and "outside" in err, err

@@ -89,7 +89,7 @@ def main(ctx: click.Context, db: str | None, annotator: str | None) -> None:
 def stats_command(ctx: click.Context, db: str | None, as_json: bool) -> None:
     """Progress, spans by label and state, labels per hour, agreement: as charts."""
     store = open_store(chosen_db(ctx, db), create=False)
-    stats = store.stats()
+    stats = store.stats.summary()
     if as_json:
         click.echo(json_text(stats))
         return
@@ -100,8 +100,8 @@ def stats_command(ctx: click.Context, db: str | None, as_json: bool) -> None:
     from .charts import stats_charts
 
     console = Console()
-    colours = {label.name: label.colour for label in store.labels()}
-    for chart in stats_charts(stats, store.labeling_activity(), agreement(store), colours):
+    colours = {label.name: label.colour for label in store.labels.all()}
+    for chart in stats_charts(stats, store.stats.labeling_activity(), agreement(store), colours):
         console.print(chart)
         console.print()
 
@@ -124,9 +124,9 @@ def articles_command(ctx: click.Context, db: str | None, search: str | None,
                      as_json: bool) -> None:
     """List articles (id, date, status, labels, title)."""
     store = open_store(chosen_db(ctx, db), create=False)
-    rows = store.article_rows(search=search, status=status, collection=collection, limit=limit,
+    rows = store.articles.page(search=search, status=status, collection=collection, limit=limit,
                               order=order)
-    total = store.count_articles(search=search, status=status, collection=collection)
+    total = store.articles.count(search=search, status=status, collection=collection)
     if as_json:
         for row in rows:
             click.echo(json_text({

@@ -53,7 +53,7 @@ def export_command(ctx: click.Context, db: str | None, fmt: str, out: Path, stat
         include_suggestions=include_suggestions, split=parse_split(split) if split else None,
         seed=seed, tokens=tokens, force=force, merge=merge, sep=sep)
     store = open_store(chosen_db(ctx, db), create=False)
-    total = store.count_articles(status=options.status, collection=collection)
+    total = store.articles.count(status=options.status, collection=collection)
     try:
         with progress_bar("Exporting", total) as advance:
             report = export(store, options, segmenter=kiwi_segmenter(store), progress=advance)

@@ -38,8 +38,8 @@ def labels_group() -> None:
 def list_command(ctx: click.Context, db: str | None, as_json: bool) -> None:
     """Every label with its key, parent, span count, colour and description."""
     store = open_store(chosen_db(ctx, db))
-    counts = store.stats()["spans"]["by_label"]
-    labels = store.labels()
+    counts = store.stats.summary()["spans"]["by_label"]
+    labels = store.labels.all()
     if as_json:
         for lab in labels:
             click.echo(json_text({**lab.__dict__, "spans": counts.get(lab.name, 0)}))
@@ -188,7 +188,7 @@ def import_command(ctx: click.Context, path: str, db: str | None) -> None:
 def export_command(ctx: click.Context, path: str, db: str | None, force: bool) -> None:
     """Write the label set as a doccano label configuration (to PATH or standard output)."""
     store = open_store(chosen_db(ctx, db))
-    config = label_set.doccano_config(store.labels())
+    config = label_set.doccano_config(store.labels.all())
     text = json_text(config, indent=1) + "\n"
     if path == "-":
         sys.stdout.write(text)

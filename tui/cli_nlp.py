@@ -67,7 +67,7 @@ def train_command(ctx: click.Context, db: str | None, gold: tuple[str, ...], fmt
     store = None
     if db_path or not gold:
         store = open_store(db_path)
-        if not store.labeled_articles() and not gold:
+        if not store.articles.labeled() and not gold:
             raise HanmarkError(f"{store.path} has no accepted labels to train on; label some "
                                "articles or pass --gold FILE.")
     params = {k: v for k, v in (("c1", c1), ("c2", c2), ("max_iterations", iterations))
@@ -166,8 +166,8 @@ def suggest_command(ctx: click.Context, db: str | None, collection: str | None,
 
     store = open_store(chosen_db(ctx, db))
     model = _load(model_file, store.path) if model_file else DEFAULT
-    total = store.count_articles(collection=collection)
-    done = 0 if everything else store.count_articles(collection=collection, status="done")
+    total = store.articles.count(collection=collection)
+    done = 0 if everything else store.articles.count(collection=collection, status="done")
     with progress_bar("Suggesting", total - done) as advance:
         articles, added = suggest_all(store, collection=collection, model=model,
                                       workers=workers, progress=advance, done=everything)

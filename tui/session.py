@@ -68,7 +68,7 @@ class AnnotationSession:
     def open(self, uid: str) -> Article:
         """Read an article and its spans (``HanmarkError`` if it cannot be read;
         the session then keeps the article it had)."""
-        article, spans = self.store.get_article(uid), self.store.spans(uid)
+        article, spans = self.store.articles.get(uid), self.store.spans.of(uid)
         self.article = article
         self.spans, self.others = split_layers(spans, self.annotator)
         return article
@@ -78,11 +78,11 @@ class AnnotationSession:
         edit's reach), which keeps a key press quick on long articles."""
         uid = self.article.uid
         if where is None:
-            self.spans, self.others = split_layers(self.store.spans(uid), self.annotator)
+            self.spans, self.others = split_layers(self.store.spans.of(uid), self.annotator)
             return
         start, end = where
         kept = [s for s in self.spans if not (s.start < end and s.end > start)]
-        fresh, _ = split_layers(self.store.spans_overlapping(uid, start, end), self.annotator)
+        fresh, _ = split_layers(self.store.spans.overlapping(uid, start, end), self.annotator)
         self.spans = sorted(kept + fresh, key=lambda s: (s.start, s.end, s.id))
 
     @property
@@ -122,7 +122,7 @@ class AnnotationSession:
         """An edit of a span; a corrected suggestion becomes the person's label."""
         if span.state == "suggested":
             changes = {**changes, "state": "accepted", "annotator": self.annotator}
-        return lambda store: store.update_span(span.id, actor=self.annotator, **changes)
+        return lambda store: store.spans.update(span.id, actor=self.annotator, **changes)
 
     async def label(self, label: str, *, span: Span | None = None,
                     where: Range | None = None) -> Outcome:
@@ -132,13 +132,13 @@ class AnnotationSession:
             span = await self.save(self._edit(span, {"label": label}))
         else:
             uid = self.article.uid
-            span = await self.save(lambda store: store.label_range(
+            span = await self.save(lambda store: store.spans.label_range(
                 uid, *where, label, annotator=self.annotator))
         return self._changed(f"{self.surface(span.start, span.end)} → {label}", where,
                              taught=span)
 
     async def accept(self, span: Span) -> Outcome:
-        await self.save(lambda store: store.accept([span.id], annotator=self.annotator))
+        await self.save(lambda store: store.spans.accept([span.id], annotator=self.annotator))
         return self._changed(f"accepted {self.surface(span.start, span.end)} as {span.label}",
                              (span.start, span.end))
 
@@ -146,14 +146,15 @@ class AnnotationSession:
         """Accept every pending suggestion, or every one of ``label``."""
         pending = [s.id for s in self.spans
                    if s.state == "suggested" and label in (None, s.label)]
-        accepted = await self.save(lambda store: store.accept(pending, annotator=self.annotator))
+        accepted = await self.save(
+            lambda store: store.spans.accept(pending, annotator=self.annotator))
         which = f" {label}" if label else ""
         return self._changed(f"accepted {len(accepted)}{which} suggestion"
                              f"{'s' * (len(accepted) != 1)}")
 
     async def remove(self, span: Span) -> Outcome:
         """Reject a suggestion, or remove a label (which Kiwi then forgets)."""
-        rejected = await self.save(lambda store: store.remove_span(span.id, actor=self.annotator))
+        rejected = await self.save(lambda store: store.spans.remove(span.id, actor=self.annotator))
         verb = "rejected" if rejected is not None else "removed"
         return self._changed(f"{verb} {self.surface(span.start, span.end)} ({span.label})",
                              (span.start, span.end), relearn=rejected is None)
@@ -170,21 +171,21 @@ class AnnotationSession:
 
     async def replay(self, direction: str) -> Outcome:
         """Undo or redo the annotator's last step on the article."""
-        uid, step = self.article.uid, {"undo": Store.undo, "redo": Store.redo}[direction]
-        touched = await self.save(lambda store: step(store, uid, self.annotator))
-        if not touched:
+        uid, redo = self.article.uid, direction == "redo"
+        replayed = await self.save(lambda store: (
+            store.journal.redo if redo else store.journal.undo)(uid, self.annotator))
+        if replayed is None:
             return Outcome(f"Nothing to {direction}.", saved=False)
-        return self._changed("undone" if direction == "undo" else "redo done",
-                             None if touched == (0, 0) else touched, relearn=True)
+        return self._changed("redo done" if redo else "undone", replayed.where, relearn=True)
 
     async def finish(self, status: str) -> tuple[Outcome, str | None]:
         """Mark the article done or skipped; the outcome and the article to open
         next (None: none is left that is not done or skipped)."""
         uid = self.article.uid
-        await self.save(lambda store: store.set_status(uid, status, self.annotator))
-        following = self.store.next_article(uid)
+        await self.save(lambda store: store.articles.set_status(uid, status, self.annotator))
+        following = self.store.articles.next_after(uid)
         if following is None or following == uid:
-            self.article = self.store.get_article(uid)
+            self.article = self.store.articles.get(uid)
             return Outcome(f"marked {status}; no article left that is not done or skipped"), None
         return Outcome(f"marked the last article {status}; opened the next"), following
 

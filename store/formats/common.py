@@ -6,30 +6,30 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, ClassVar, TextIO
 
-from ..models import Article, Event, Label
+from ..models import Article, Event, Label, Span
 from ..span_utils import Range, Triple, keep_longest, trim
 from .records import RecordError
 
 
 @dataclass
 class ExportDoc:
-    """One article on its way out. ``spans`` are full span rows (store
-    ``SPAN_COLUMNS`` order); ``tokens`` and ``sentences`` are filled for the
-    formats that need them, and every span starts and ends on a token."""
+    """One article on its way out with its spans; ``tokens`` and ``sentences``
+    are filled for the formats that need them, and every span starts and ends
+    on a token."""
 
     article: Article
-    spans: list[tuple]
+    spans: list[Span]
     tokens: list[Range] | None = None
     sentences: list[Range] | None = None
     events: list[Event] = field(default_factory=list)  # native format only
 
     @property
     def triples(self) -> list[Triple]:
-        return [(row[2], row[3], row[4]) for row in self.spans]
+        return [(s.start, s.end, s.label) for s in self.spans]
 
     @property
     def ident(self) -> str:
@@ -67,15 +67,15 @@ class Writer:
         return {}
 
 
-def _row_edges(row: tuple) -> Range:
-    return row[2], row[3]
+def _edges(span: Span) -> Range:
+    return span.start, span.end
 
 
-def keep_longest_rows(rows: list[tuple]) -> tuple[list[tuple], Counter]:
-    """Flat formats: keep the longest of overlapping span rows (the earlier on
-    a tie) and count the dropped ones per label."""
-    kept, dropped = keep_longest(rows, _row_edges)
-    return kept, Counter(row[4] for row in dropped)
+def keep_longest_spans(spans: list[Span]) -> tuple[list[Span], Counter]:
+    """Flat formats: keep the longest of overlapping spans (the earlier on a
+    tie) and count the dropped ones per label."""
+    kept, dropped = keep_longest(spans, _edges)
+    return kept, Counter(span.label for span in dropped)
 
 
 # One encoder for every record: json.dumps with options builds a new one per call.
@@ -90,15 +90,16 @@ def need_span(start: Any, end: Any, label: Any, line: int) -> Triple:
     return start, end, label
 
 
-def trim_rows(text: str, rows: list[tuple]) -> tuple[list[tuple], Counter]:
-    """Token formats: tokens never hold whitespace, so span rows lose outer
-    whitespace, and whitespace-only ones are dropped (and counted per label)."""
-    kept: list[tuple] = []
+def trim_spans(text: str, spans: list[Span]) -> tuple[list[Span], Counter]:
+    """Token formats: tokens never hold whitespace, so spans lose outer
+    whitespace, and whitespace-only spans are dropped (and counted per label)."""
+    kept: list[Span] = []
     dropped: Counter = Counter()
-    for row in rows:
-        start, end = trim(text, row[2], row[3])
+    for span in spans:
+        start, end = trim(text, span.start, span.end)
         if start < end:
-            kept.append(row if (start, end) == row[2:4] else (*row[:2], start, end, *row[4:]))
+            kept.append(span if (start, end) == (span.start, span.end)
+                        else replace(span, start=start, end=end))
         else:
-            dropped[row[4]] += 1
+            dropped[span.label] += 1
     return kept, dropped

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from ..errors import HanmarkError
 from ..models import Article
-from ..review import majority_rows
+from ..review import majority_spans
 from ..store import Store
-from .common import ExportDoc, Range, Writer, keep_longest_rows, trim_rows
+from .common import ExportDoc, Range, Writer, keep_longest_spans, trim_spans
 from .output import AtomicOutputs
 from .registry import FORMATS
 from .tokens import sentence_groups, token_ranges, word_cuts
@@ -140,7 +140,7 @@ def _open(writer: type[Writer], options: ExportOptions, store: Store,
           outputs: AtomicOutputs, handles: ExitStack, report: ExportReport
           ) -> dict[str, Writer]:
     """A writer per part, each on its temporary file (or folder)."""
-    labels = store.labels()
+    labels = store.labels.all()
     sep = SEPARATORS.get(options.sep or "")
     parts = list(options.split or [""])
     out = options.out
@@ -169,19 +169,18 @@ def _docs(store: Store, options: ExportOptions, writer: type[Writer], segmenter:
     native = options.fmt == "hanmark"
     batch: list[ExportDoc] = []
     merged = options.merge == "majority"
-    for article, rows, events in store.iter_export(
+    for item in store.articles.annotated(
             status=options.status, collection=options.collection,
             annotator=None if native or merged else options.annotator or "",
             suggestions=options.include_suggestions, events=native):
-        if merged:
-            rows = majority_rows(rows)
+        spans = majority_spans(item.spans) if merged else item.spans
         if writer.tokens:
-            rows, dropped = trim_rows(article.text, rows)
+            spans, dropped = trim_spans(item.article.text, spans)
             report.dropped.update(dropped)
         if writer.flat:
-            rows, dropped = keep_longest_rows(rows)
+            spans, dropped = keep_longest_spans(spans)
             report.dropped.update(dropped)
-        batch.append(ExportDoc(article, rows, events=events))
+        batch.append(ExportDoc(item.article, spans, events=item.events))
         if len(batch) == BATCH:
             yield from _shape(batch, writer, options.tokens, segmenter)
             batch = []

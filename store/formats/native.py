@@ -12,6 +12,7 @@ undo and agreement work in the copy.
 from __future__ import annotations
 
 import dataclasses
+import operator
 from datetime import datetime
 from typing import Any
 
@@ -27,6 +28,7 @@ SPAN_FIELDS = ("id", "start", "end", "label", "annotator", "origin", "state", "m
                "note", "created", "updated")
 EVENT_FIELDS = ("time", "annotator", "group", "action", "span_id", "before", "after", "target")
 WHAT = "hanmark JSONL"
+_span_fields = operator.attrgetter(*SPAN_FIELDS)
 
 
 class NativeWriter(Writer):
@@ -37,7 +39,7 @@ class NativeWriter(Writer):
 
     def write(self, doc: ExportDoc) -> None:
         record = dict(vars(doc.article))  # the Article's fields are ARTICLE_FIELDS, in order
-        record["spans"] = [row[:1] + row[2:] for row in doc.spans]  # all but the article
+        record["spans"] = [_span_fields(s) for s in doc.spans]
         record["events"] = [(e.time, e.annotator, e.group, e.action, e.span_id, e.before,
                              e.after, e.target) for e in doc.events]  # EVENT_FIELDS
         self.out.write(dumps(record) + "\n")
@@ -133,7 +135,7 @@ def _record(obj: dict, line: int, fields: dict[str, tuple[str, ...]]) -> Article
 
 
 def read(source: Source):
-    """Articles restored as exported; the header's labels come first."""
+    """Articles copied in as exported; the header's labels come first."""
     fields = {"span": SPAN_FIELDS, "event": EVENT_FIELDS}
 
     def parse(obj: dict, line: int) -> ArticleRecord | LabelSet:

@@ -31,7 +31,7 @@ class ArticleRecord:
     spans: list[tuple[int, int, str]] = field(default_factory=list)
     line: int | None = None
     # Native hanmark JSONL only: uid, status, cursor, times and span provenance,
-    # restored exactly instead of cleaned and stamped anew.
+    # copied exactly instead of cleaned and stamped anew.
     native: dict[str, Any] | None = None
     # Per span, where a format says who gave it (Label Studio's annotators and predictions).
     sources: list[SpanFrom] | None = None

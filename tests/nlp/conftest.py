@@ -40,11 +40,11 @@ def seed_with_labels(path: Path, *, done: bool = False) -> str:
     database's path. ``done`` marks the article done, as training's held-out split reads."""
     assert CliRunner().invoke(main, ["import", str(SEED_FILE), "--db", str(path)]).exit_code == 0
     with Store(path) as store:
-        uid = store.article_rows()[0].uid
-        text = store.get_article(uid).text
+        uid = store.articles.page()[0].uid
+        text = store.articles.get(uid).text
         for form, label in (("이재명", "PS"), ("엔비디아", "OG"), ("경주", "LC")):
             start = text.index(form)
-            store.label_range(uid, start, start + len(form), label, annotator="kim")
+            store.spans.label_range(uid, start, start + len(form), label, annotator="kim")
         if done:
-            store.set_status(uid, "done", "kim")
+            store.articles.set_status(uid, "done", "kim")
     return str(path)

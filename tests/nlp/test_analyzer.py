@@ -37,11 +37,11 @@ def test_offsets_hold_outside_the_basic_plane() -> None:
 
 
 def test_cache_round_trip_and_batch(store: Store) -> None:
-    uids = [store.add_article(f"{i}번째 기사에서 삼성전자가 말했다.")[0] for i in range(5)]
+    uids = [store.articles.add(f"{i}번째 기사에서 삼성전자가 말했다.")[0] for i in range(5)]
     assert analyse_articles(store) == 5
     assert analyse_articles(store) == 0  # nothing analysed twice
     cached = analysis_for(store, uids[0])
-    fresh = get_analyzer().analyse(store.get_article(uids[0]).text)
+    fresh = get_analyzer().analyse(store.articles.get(uids[0]).text)
     assert cached == fresh
     assert Analysis.from_json(fresh.text, fresh.to_json()) == fresh
 
@@ -50,7 +50,7 @@ def test_a_cached_analysis_is_redone_once_a_word_in_it_is_taught(store: Store) -
     from hanmark.nlp.analyzer import Analyzer
 
     analyzer = Analyzer(num_workers=1)
-    uid, _ = store.add_article("퓨리오사AI와 리벨리온이 손잡았다.")
+    uid, _ = store.articles.add("퓨리오사AI와 리벨리온이 손잡았다.")
     before = analysis_for(store, uid, analyzer)
     assert ("퓨리오사", "NNP") in [(t.form, t.tag) for t in before.tokens]  # AI apart
     analyzer.add_user_words([("리벨리온", "NNP")])  # already one morpheme: cache kept
@@ -59,7 +59,7 @@ def test_a_cached_analysis_is_redone_once_a_word_in_it_is_taught(store: Store) -
     assert not analyzer.agrees(before)
     after = analysis_for(store, uid, analyzer)
     assert ("퓨리오사AI", "NNP") in [(t.form, t.tag) for t in after.tokens]
-    assert store.get_analysis(uid, analyzer.version) == after.to_json()  # cached again
+    assert store.analyses.get(uid, analyzer.version) == after.to_json()  # cached again
 
 
 def test_a_kiwi_that_cannot_load_in_the_child_process_is_one_sentence(

@@ -75,7 +75,7 @@ def test_train_on_database_labels_then_suggest(tmp_path: Path, model_file: Path)
     from hanmark.store import Store
 
     with Store(db) as store:
-        assert store.spans(store.article_rows()[0].uid, states=("suggested",))
+        assert store.spans.of(store.articles.page()[0].uid, states=("suggested",))
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -115,6 +115,6 @@ def test_articles_by_uncertainty_after_suggest(tmp_path: Path, model_file: Path)
     model = CrfModel.load(model_file)
     with Store(db) as store:
         scores = {r.uid: model.predict(analysis_for(store, r.uid))[1]
-                  for r in store.article_rows()}
+                  for r in store.articles.page()}
     listed = [json.loads(line)["id"] for line in result.output.splitlines()]
     assert listed == sorted(scores, key=lambda uid: -scores[uid])

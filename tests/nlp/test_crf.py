@@ -56,12 +56,12 @@ def test_bad_model_files_are_one_sentence(tmp_path: Path, make, message: str) ->
 
 def test_database_training_data_stops_where_reading_stopped(store: Store) -> None:
     text = "이재명 대통령이 말했다. 그리고 김철수 씨가 왔다. 마지막 문장이다."
-    uid, _ = store.add_article(text)
-    store.label_range(uid, 0, 3, "PS", annotator="kim")
+    uid, _ = store.articles.add(text)
+    store.spans.label_range(uid, 0, 3, "PS", annotator="kim")
     (item,) = db_items(store)
     assert item.spans == ((0, 3, "PS"),)
     assert text[:item.until] == "이재명 대통령이 말했다."  # 김철수 is unread, not "no entity"
-    store.set_status(uid, "done", "kim")
+    store.articles.set_status(uid, "done", "kim")
     assert db_items(store)[0].until is None
 
 

@@ -17,8 +17,8 @@ TEXTS = ("삼성전자는 서울에서 새 반도체 공장을 발표했다. 이
 
 def _suggested(db: Path) -> dict[str, int]:
     with Store(db) as store:
-        return {row.uid: len(store.spans(row.uid, states=("suggested",)))
-                for row in store.article_rows()}
+        return {row.uid: len(store.spans.of(row.uid, states=("suggested",)))
+                for row in store.articles.page()}
 
 
 def test_done_articles_are_skipped_and_counted_then_all_includes_them(
@@ -27,9 +27,9 @@ def test_done_articles_are_skipped_and_counted_then_all_includes_them(
     tiny_model.save(model)
     db = tmp_path / "h.db"
     with Store(db) as store:
-        uids = [store.add_article(text)[0] for text in TEXTS]
+        uids = [store.articles.add(text)[0] for text in TEXTS]
         for uid in uids[1:]:
-            store.set_status(uid, "done", "kim")
+            store.articles.set_status(uid, "done", "kim")
     run = ["suggest", "--db", str(db), "--model", str(model)]
     result = CliRunner().invoke(main, run)
     assert result.exit_code == 0, result.output

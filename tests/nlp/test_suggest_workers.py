@@ -52,7 +52,7 @@ def _workers(pid: int) -> list[int]:
 def test_sigkill_of_suggest_ends_its_workers(db_path: Path) -> None:
     with Store(db_path) as store, store.transaction():
         for i in range(600):
-            store.add_article(f"삼성전자가 {i}번째 발표에서 엔비디아와 협력한다고 밝혔다.")
+            store.articles.add(f"삼성전자가 {i}번째 발표에서 엔비디아와 협력한다고 밝혔다.")
     suggester = subprocess.Popen(
         [sys.executable, "-c", SUGGEST, "suggest", "--db", str(db_path), "--workers", "2"],
         cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

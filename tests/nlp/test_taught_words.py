@@ -21,7 +21,7 @@ def _label(store: Store, uid: str, form: str, nth: int = 0):
     start = -1
     for _ in range(nth + 1):
         start = TEXT.index(form, start + 1)
-    return store.label_range(uid, start, start + len(form), "OG", annotator="kim")
+    return store.spans.label_range(uid, start, start + len(form), "OG", annotator="kim")
 
 
 def test_name_readings() -> None:
@@ -36,7 +36,7 @@ def test_taught_words_follow_the_labels(store: Store, monkeypatch) -> None:
     kiwi = ChildAnalyzer()
     monkeypatch.setattr("hanmark.nlp.suggest.get_analyzer", lambda: kiwi)
     try:
-        uid, _ = store.add_article(TEXT)
+        uid, _ = store.articles.add(TEXT)
         _label(store, uid, "현대차와")  # the person's selection took the particle
         taught = _label(store, uid, "퓨리오사AI")
         _label(store, uid, "엔비디아", nth=1)  # 엔비디아도
@@ -46,14 +46,14 @@ def test_taught_words_follow_the_labels(store: Store, monkeypatch) -> None:
         assert _first(kiwi, "현대차와 협력했다") == "현대차"  # the particle stays apart
         assert _first(kiwi, "퓨리오사AI와 협력했다") == "퓨리오사AI"
 
-        store.remove_span(taught.id, actor="kim")
+        store.spans.remove(taught.id, actor="kim")
         teach_analyzer(store)
         assert kiwi.user_words() == {"엔비디아"}
         assert _first(kiwi, "퓨리오사AI와 협력했다") == "퓨리오사"  # as before it was taught
 
         glued = _label(store, uid, "퓨리오사AI와")  # labeled again, particle included
         assert teach_analyzer(store) == 0
-        store.update_span(glued.id, actor="kim", end=glued.end - 1)  # then corrected
+        store.spans.update(glued.id, actor="kim", end=glued.end - 1)  # then corrected
         assert teach_analyzer(store) == 1
         assert kiwi.user_words() == {"퓨리오사AI", "엔비디아"}
     finally:

@@ -106,15 +106,15 @@ def test_one_done_article_in_five_is_held_out_once_five_are_done(store: Store) -
     uids = []
     for i in range(12):
         text = f"{i}번째 기사: 김철수 씨가 서울에 갔다."
-        uid, _ = store.add_article(text)
+        uid, _ = store.articles.add(text)
         start = text.index("김철수")
-        store.label_range(uid, start, start + 3, "PS", annotator="kim")
+        store.spans.label_range(uid, start, start + 3, "PS", annotator="kim")
         uids.append(uid)
     for uid in uids[:4]:
-        store.set_status(uid, "done", "kim")
+        store.articles.set_status(uid, "done", "kim")
     assert training.own_split(store) == (uids, [])  # too few done: train on all
     for uid in uids[4:10]:
-        store.set_status(uid, "done", "kim")
+        store.articles.set_status(uid, "done", "kim")
     train, test = training.own_split(store)
     assert test == [uid for uid in uids[:10] if training.held_out(uid)] and test
     assert set(train) == set(uids) - set(test)  # undone articles always train

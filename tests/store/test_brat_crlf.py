@@ -33,9 +33,9 @@ def _folder(tmp_path: Path, *, bom: bool, counted_on_lf: bool) -> Path:
 
 
 def _surfaces(store: Store) -> list[tuple[str, str]]:
-    article = next(store.iter_articles())
+    article = next(store.articles.stream())
     assert "\r" not in article.text
-    return [(article.text[s.start:s.end], s.label) for s in store.spans(article.uid)]
+    return [(article.text[s.start:s.end], s.label) for s in store.spans.of(article.uid)]
 
 
 @pytest.mark.parametrize(("bom", "counted_on_lf"), [(False, False), (True, False),

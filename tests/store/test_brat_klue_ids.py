@@ -34,7 +34,7 @@ def test_klue_through_brat_comes_back_byte_for_byte(tmp_path):
     assert sorted(p.stem for p in brat.glob("*.ann")) == sorted(ids)  # pairs named by id
     with Store(tmp_path / "b.db") as second:
         assert import_sources(second, [str(brat)]).errors == []
-        assert second.count_articles() == len(ids) == SLICE
+        assert second.articles.count() == len(ids) == SLICE
         _export(second, "klue", back)
     assert back.read_bytes() == klue.read_bytes()
 
@@ -50,18 +50,18 @@ def test_pairs_without_a_usable_id_are_named_by_uid_and_a_foreign_folder_reads_a
     brat = tmp_path / "brat"
     with Store(tmp_path / "a.db") as store:
         import_sources(store, [str(source)])
-        uids = {a.meta["id"]: a.uid for a in store.iter_articles()}
+        uids = {a.meta["id"]: a.uid for a in store.articles.stream()}
         _export(store, "brat", brat)
     assert sorted(p.stem for p in brat.glob("*.txt")) == sorted(
         ["Same", uids["../escape"], uids["same"]])
     with Store(tmp_path / "b.db") as again:
         import_sources(again, [str(brat)])
-        assert sorted(a.meta["id"] for a in again.iter_articles()) == ["../escape", "Same",
+        assert sorted(a.meta["id"] for a in again.articles.stream()) == ["../escape", "Same",
                                                                       "same"]
     (brat / "hanmark-meta.jsonl").unlink()  # brat from elsewhere: the file name is the id
     with Store(tmp_path / "c.db") as foreign:
         import_sources(foreign, [str(brat)])
-        assert "Same" in {a.meta["id"] for a in foreign.iter_articles()}
+        assert "Same" in {a.meta["id"] for a in foreign.articles.stream()}
 
 
 def test_a_broken_side_file_is_one_sentence_naming_its_line(tmp_path):

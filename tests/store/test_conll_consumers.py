@@ -37,9 +37,9 @@ def _klue_items(tmp_path: Path) -> Path:
 
 
 def _entities(store: Store) -> list[list[tuple[str, str]]]:
-    return [[(a.text[s.start:s.end], s.label) for s in sorted(store.spans(a.uid),
+    return [[(a.text[s.start:s.end], s.label) for s in sorted(store.spans.of(a.uid),
                                                                key=lambda s: s.start)]
-            for a in store.iter_articles()]
+            for a in store.articles.stream()]
 
 
 def test_sentence_items_stay_sentences_for_spacy_and_hanmark(store: Store, tmp_path: Path
@@ -48,7 +48,7 @@ def test_sentence_items_stay_sentences_for_spacy_and_hanmark(store: Store, tmp_p
     written = _export(store, tmp_path / "klue.conll")
     assert "-DOCSTART-" not in written
     docs = list(conll_ner_to_docs(written, n_sents=1, no_print=True))  # spacy convert -n 1
-    assert len(docs) == store.count_articles() == SENTENCES
+    assert len(docs) == store.articles.count() == SENTENCES
     assert [[(e.text, e.label_) for e in doc.ents] for doc in docs] == [
         [(" ".join(surface.split()), label) for surface, label in article]
         for article in _entities(store)]  # spaCy joins the tokens with single spaces
@@ -64,8 +64,8 @@ def _documents_and_items(store: Store) -> None:
                         ("이순신 은 장군 이다\n그 는 한산도 에서 이겼다\n조선 의 수군 이었다",
                          [("이순신", "PS"), ("한산도", "LC"), ("조선", "LC")]),
                         ("서울 은 크다", [("서울", "LC")])]:
-        uid, _ = store.add_article(text)
-        store.add_spans(uid, [NewSpan(text.index(name), text.index(name) + len(name), label,
+        uid, _ = store.articles.add(text)
+        store.spans.add(uid, [NewSpan(text.index(name), text.index(name) + len(name), label,
                                       "import", origin="import") for name, label in names],
                         actor="import")
 
@@ -83,7 +83,7 @@ def test_documents_get_the_conll_2003_delimiter(store: Store, tmp_path: Path) ->
         [("서울", "LC")]]
     with Store(tmp_path / "again.db") as again:
         import_sources(again, [str(tmp_path / "docs.conll")])
-        assert [a.text.count("\n") + 1 for a in again.iter_articles()] == [1, 3, 1]
+        assert [a.text.count("\n") + 1 for a in again.articles.stream()] == [1, 3, 1]
         assert _export(again, tmp_path / "again.conll") == written
 
 

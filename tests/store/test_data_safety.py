@@ -42,7 +42,7 @@ def test_import_from_a_pipe_loses_nothing(db_path: Path, tmp_path: Path) -> None
     assert child.returncode == 0, err
     assert "Imported 2000 articles from 1 file." in out
     with Store(db_path) as store:
-        assert store.count_articles() == 2_000
+        assert store.articles.count() == 2_000
 
 
 def test_stdin_import_loses_nothing(db_path: Path) -> None:
@@ -110,15 +110,15 @@ def test_new_database_opened_by_many_processes_at_once(tmp_path: Path) -> None:
     results = [child.communicate(timeout=120) for child in children]
     assert [child.returncode for child in children] == [0] * 6, [err for _, err in results]
     with Store(db) as store:
-        assert [label.name for label in store.labels()][:3] == ["PS", "LC", "OG"]
+        assert [label.name for label in store.labels.all()][:3] == ["PS", "LC", "OG"]
 
 
 WRITER = textwrap.dedent("""
     import sys, time
     from hanmark.store import Store
     store = Store(sys.argv[1])
-    uid, _ = store.add_article(sys.argv[2])
-    store.label_range(uid, 0, 4, "OG", annotator="kim")
+    uid, _ = store.articles.add(sys.argv[2])
+    store.spans.label_range(uid, 0, 4, "OG", annotator="kim")
     print("saved", flush=True)
     time.sleep(120)  # still open: the label is in the -wal, not yet in the file
 """)
@@ -167,7 +167,7 @@ def test_a_long_import_lets_another_writer_in_within_a_second(db_path: Path,
                                         ensure_ascii=False) for i in range(60_000)),
                    encoding="utf-8")
     with Store(db_path) as store:
-        uid, _ = store.add_article(TEXT)
+        uid, _ = store.articles.add(TEXT)
     importer = subprocess.Popen([sys.executable, "-c", CLI, "import", str(big), "--db",
                                  str(db_path)], cwd=REPO, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True)
@@ -176,12 +176,12 @@ def test_a_long_import_lets_another_writer_in_within_a_second(db_path: Path,
             # The app's label waits for the lock: a second, where the import used to
             # hold it from its first record to its last.
             store.conn.execute("PRAGMA busy_timeout = 1000")
-            while store.count_articles() == 1:
+            while store.articles.count() == 1:
                 assert importer.poll() is None, "the import committed nothing before its end"
             for i in range(20):
-                store.label_range(uid, i % 5, i % 5 + 2, "OG", annotator="kim")
+                store.spans.label_range(uid, i % 5, i % 5 + 2, "OG", annotator="kim")
             assert importer.poll() is None  # all of it happened while the import ran
-            assert sum(e.action == "create" for e in store.events(uid)) == 20
+            assert sum(e.action == "create" for e in store.journal.of(uid)) == 20
     finally:
         importer.kill()
         importer.communicate()

@@ -55,9 +55,9 @@ def test_newer_schema(db_path: Path) -> None:
 
 def test_upgrading_counts_the_labels_already_given(db_path: Path) -> None:
     with Store(db_path) as store:
-        uid, _ = store.add_article("엔비디아와 삼성전자가 만났다.")
-        store.label_range(uid, 0, 4, "OG", annotator="kim")
-        store.label_range(uid, 6, 10, "OG", annotator="kim")
+        uid, _ = store.articles.add("엔비디아와 삼성전자가 만났다.")
+        store.spans.label_range(uid, 0, 4, "OG", annotator="kim")
+        store.spans.label_range(uid, 6, 10, "OG", annotator="kim")
     conn = sqlite3.connect(db_path)  # as a database from before M4 was
     conn.executescript("""
         DROP TRIGGER accepted_insert; DROP TRIGGER accepted_delete;
@@ -68,47 +68,47 @@ def test_upgrading_counts_the_labels_already_given(db_path: Path) -> None:
         PRAGMA user_version = 3;""")  # M4, M5 and M6 run again
     conn.close()
     with Store(db_path) as store:
-        assert [row.n_labels for row in store.article_rows()] == [2]
+        assert [row.n_labels for row in store.articles.page()] == [2]
 
 
 def test_corrupt_database(db_path: Path) -> None:
     with Store(db_path) as store:
         for i in range(200):
-            store.add_article(f"기사 {i} " * 50)
+            store.articles.add(f"기사 {i} " * 50)
     data = bytearray(db_path.read_bytes())
     data[100:4096] = b"\xff" * (4096 - 100)
     db_path.write_bytes(bytes(data))
     with pytest.raises(HanmarkError, match="damaged|not a database|not a hanmark"):
         store = Store(db_path)
-        store.count_articles()
+        store.articles.count()
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root can write read-only files")
 def test_read_only_file_opens_read_only(db_path: Path) -> None:
     with Store(db_path) as store:
-        uid, _ = store.add_article("읽기 전용 기사.")
+        uid, _ = store.articles.add("읽기 전용 기사.")
     db_path.chmod(0o444)
     with Store(db_path) as store:
         assert store.readonly
         with pytest.raises(HanmarkError, match="read-only"):
-            store.label_range(uid, 0, 2, "PS", annotator="kim")
+            store.spans.label_range(uid, 0, 2, "PS", annotator="kim")
 
 
 def test_read_only_flag_refuses_writes(db_path: Path) -> None:
     with Store(db_path) as store:
-        uid, _ = store.add_article("읽기 전용 기사.")
+        uid, _ = store.articles.add("읽기 전용 기사.")
     with Store(db_path, readonly=True) as store:
-        assert store.get_article(uid).text == "읽기 전용 기사."
+        assert store.articles.get(uid).text == "읽기 전용 기사."
         with pytest.raises(HanmarkError, match="read-only"):
-            store.add_article("새 기사.")
+            store.articles.add("새 기사.")
 
 
 def test_two_connections_write_without_locking_errors(db_path: Path) -> None:
     first, second = Store(db_path), Store(db_path)
-    uid, _ = first.add_article("동시에 쓰는 기사입니다.")
+    uid, _ = first.articles.add("동시에 쓰는 기사입니다.")
     for i in range(20):
-        first.label_range(uid, 0, 2, "PS", annotator="a")
-        second.add_article(f"다른 프로세스의 기사 {i}.")
-    assert second.count_articles() == 21
+        first.spans.label_range(uid, 0, 2, "PS", annotator="a")
+        second.articles.add(f"다른 프로세스의 기사 {i}.")
+    assert second.articles.count() == 21
     first.close()
     second.close()

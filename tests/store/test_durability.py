@@ -30,7 +30,7 @@ LABELER = textwrap.dedent("""
     from hanmark.store import Store
     store = Store(sys.argv[1])
     for uid in sys.argv[2].split(","):
-        span = store.label_range(uid, 0, 3, "OG", annotator="crash")
+        span = store.spans.label_range(uid, 0, 3, "OG", annotator="crash")
         print(span.id, flush=True)  # reported as saved only after the commit
 """)
 
@@ -51,7 +51,7 @@ def _integrity(path: Path) -> str:
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_sigkill_loses_nothing_reported_saved(db_path: Path, seed: int) -> None:
     with Store(db_path) as store, store.transaction():
-        uids = [store.add_article(f"{i}번 {TEXT}")[0] for i in range(3000)]
+        uids = [store.articles.add(f"{i}번 {TEXT}")[0] for i in range(3000)]
     child = _spawn(LABELER, str(db_path), ",".join(uids))
     first = child.stdout.readline()  # it is labeling now: kill it at a random moment
     assert first, child.stderr.read()
@@ -62,7 +62,7 @@ def test_sigkill_loses_nothing_reported_saved(db_path: Path, seed: int) -> None:
     assert child.returncode == -signal.SIGKILL and len(reported) < len(uids)
     assert _integrity(db_path) == "ok"
     with Store(db_path) as store:
-        saved = {span.id for uid in uids for span in store.spans(uid)}
+        saved = {span.id for uid in uids for span in store.spans.of(uid)}
         assert reported <= saved
         assert len(saved) - len(reported) <= 1  # at most one committed but not yet reported
 
@@ -81,21 +81,21 @@ def test_import_in_another_process_while_labeling(db_path: Path, tmp_path: Path)
     for i in range(300):
         (folder / f"{i:03}.txt").write_text(f"{i}번째 동시 기사입니다. " * 40, encoding="utf-8")
     with Store(db_path) as store:
-        uid, _ = store.add_article(TEXT)
+        uid, _ = store.articles.add(TEXT)
         importer = _spawn(IMPORTER, str(db_path), str(folder))
         labeled = 0
         deadline = time.monotonic() + 30
         while importer.poll() is None and time.monotonic() < deadline:
             start = labeled % 40
-            store.label_range(uid, start, start + 2, "OG", annotator="kim")
+            store.spans.label_range(uid, start, start + 2, "OG", annotator="kim")
             labeled += 1
         out, err = importer.communicate(timeout=60)
         assert importer.returncode == 0, err
         assert "locked" not in out + err
         assert "Imported 300 articles" in out
         assert labeled > 10
-        assert store.count_articles() == 301
-        creates = [e for e in store.events(uid) if e.action == "create"]
+        assert store.articles.count() == 301
+        creates = [e for e in store.journal.of(uid) if e.action == "create"]
         assert len(creates) == labeled
 
 
@@ -116,7 +116,7 @@ def test_ctrl_c_during_import_keeps_what_it_says(db_path: Path, tmp_path: Path,
     assert "Traceback" not in err
     assert _integrity(db_path) == "ok"
     with Store(db_path) as store:
-        stored = store.count_articles()
+        stored = store.articles.count()
     if strict:  # all or nothing
         assert "interrupted; nothing was imported" in err and stored == 0
     else:  # batches committed before the interruption stay, and the message counts them
@@ -130,7 +130,7 @@ def test_read_only_file_opens_read_only_and_says_so() -> None:
     folder.chmod(0o755)
     db_path = folder / "ro.db"
     with Store(db_path) as store:
-        store.add_article(TEXT)
+        store.articles.add(TEXT)
     db_path.chmod(0o444)
     before = db_path.read_bytes()
     code = textwrap.dedent("""
@@ -166,8 +166,8 @@ EXPORTER = textwrap.dedent("""
 def test_killed_export_leaves_the_previous_file(db_path: Path, tmp_path: Path) -> None:
     with Store(db_path) as store, store.transaction():
         for i in range(20_000):
-            uid, _ = store.add_article(f"{i}번 {TEXT}")
-            store.label_range(uid, 0, 1, "PS", annotator="kim")
+            uid, _ = store.articles.add(f"{i}번 {TEXT}")
+            store.spans.label_range(uid, 0, 1, "PS", annotator="kim")
     out = tmp_path / "data.jsonl"
     out.write_text("previous export\n", encoding="utf-8")
     child = _spawn(EXPORTER, str(db_path), str(out))
@@ -193,18 +193,18 @@ SUGGESTER = textwrap.dedent("""
 
 def test_batch_suggest_in_another_process_while_labeling(db_path: Path) -> None:
     with Store(db_path) as store:
-        uids = [store.add_article(f"{i}번째 기사: 삼성전자와 엔비디아가 경주에서 만났다. " * 5)[0]
+        uids = [store.articles.add(f"{i}번째 기사: 삼성전자와 엔비디아가 경주에서 만났다. " * 5)[0]
                 for i in range(40)]
         suggester = _spawn(SUGGESTER, str(db_path))
         labeled = 0
         while suggester.poll() is None:
             uid = uids[labeled % len(uids)]
-            store.label_range(uid, 0, 2, "QT", annotator="kim")
+            store.spans.label_range(uid, 0, 2, "QT", annotator="kim")
             labeled += 1
         out, err = suggester.communicate(timeout=120)
         assert suggester.returncode == 0, err
         assert "locked" not in out + err
         assert labeled > 5
-        mine = [s for uid in uids for s in store.spans(uid, annotator="kim")]
+        mine = [s for uid in uids for s in store.spans.of(uid, annotator="kim")]
         assert len(mine) == min(labeled, len(uids))  # each label replaced its own overlap
-        assert sum(len(store.spans(uid, states=("suggested",))) for uid in uids) > 40
+        assert sum(len(store.spans.of(uid, states=("suggested",))) for uid in uids) > 40

@@ -32,7 +32,7 @@ def test_wrong_format_names_the_line_and_the_likely_format(store: Store, tmp_pat
     assert error.startswith(f"{path}:1: not valid JSON")
     assert "is this doccano JSONL?" in error and "try --format klue" in error
     assert "nothing from this file was imported" in error
-    assert store.count_articles() == 0
+    assert store.articles.count() == 0
 
 
 def test_span_outside_the_text_rejects_the_whole_file(store: Store, tmp_path: Path) -> None:
@@ -40,9 +40,9 @@ def test_span_outside_the_text_rejects_the_whole_file(store: Store, tmp_path: Pa
     path = _write(tmp_path / "d.jsonl", GOOD, bad)
     report = import_sources(store, [path])
     assert report.errors[0].startswith(f"{path}:2: span 0-99 is outside the text (length 2)")
-    assert (store.count_articles(), report.imported, report.spans) == (0, 0, 0)
+    assert (store.articles.count(), report.imported, report.spans) == (0, 0, 0)
     kept = import_sources(store, [path], keep_good=True)
-    assert kept.imported == 1 and store.count_articles() == 1
+    assert kept.imported == 1 and store.articles.count() == 1
 
 
 def test_unknown_label_offers_add_or_map(store: Store, tmp_path: Path) -> None:
@@ -53,8 +53,8 @@ def test_unknown_label_offers_add_or_map(store: Store, tmp_path: Path) -> None:
     assert "--add-labels" in error and "--label-map" in error
     report = import_sources(store, [path], label_map={"ORG": "OG"})
     assert report.errors == []
-    [article] = store.iter_articles()
-    assert [(s.label, s.origin, s.annotator) for s in store.spans(article.uid)] == [
+    [article] = store.articles.stream()
+    assert [(s.label, s.origin, s.annotator) for s in store.spans.of(article.uid)] == [
         ("OG", "import", "import")]
 
 
@@ -72,7 +72,7 @@ def test_truncated_files_import_nothing(store: Store, tmp_path: Path, name: str,
     path.write_text(content, encoding="utf-8")
     [error] = import_sources(store, [str(path)]).errors
     assert error.startswith(f"{path}:{line}: ") and reason in error
-    assert store.count_articles() == 0
+    assert store.articles.count() == 0
 
 
 def test_brat_errors_name_the_ann_file(store: Store, tmp_path: Path) -> None:
@@ -82,14 +82,14 @@ def test_brat_errors_name_the_ann_file(store: Store, tmp_path: Path) -> None:
     (folder / "a.ann").write_text("T1\tOG 0 4\t삼성전자\nT2\tLC 6 8\t부산\n", encoding="utf-8")
     [error] = import_sources(store, [str(folder)]).errors
     assert error.startswith(f"{folder / 'a.ann'}:2: span 6-8 reads '경주'")
-    assert store.count_articles() == 0
+    assert store.articles.count() == 0
 
 
 def test_strict_raises_with_the_line(store: Store, tmp_path: Path) -> None:
     path = _write(tmp_path / "d.jsonl", GOOD, '{"text": "가", "label": [[0, 1]]}')
     with pytest.raises(HanmarkError, match=r"d\.jsonl:2: span .* is not \[start, end"):
         import_sources(store, [path], strict=True)
-    assert store.count_articles() == 0
+    assert store.articles.count() == 0
 
 
 def test_hugging_face_files_are_export_only(store: Store, tmp_path: Path) -> None:

@@ -31,9 +31,9 @@ def run(db_path: Path):
 def filled(store: Store) -> Store:
     """Twelve articles, nine done; kim labeled each, a model suggested more."""
     for i, text in enumerate(TEXTS):
-        uid, _ = store.add_article(text, status="done" if i < 9 else "in_progress")
+        uid, _ = store.articles.add(text, status="done" if i < 9 else "in_progress")
         name = len(text.split("는")[0])
-        store.add_spans(uid, [NewSpan(0, name, "PS", "kim"),
+        store.spans.add(uid, [NewSpan(0, name, "PS", "kim"),
                               NewSpan(0, name + 1, "OG", "kim"),  # overlaps the PS span
                               NewSpan(name + 2, name + 4, "DT", "crf", origin="suggestion",
                                       state="suggested", model="crf")], actor="kim")

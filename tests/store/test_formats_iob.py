@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from hanmark.store.formats.common import keep_longest_rows, trim_rows
+from hanmark.store import Span
+from hanmark.store.formats.common import keep_longest_spans, trim_spans
 from hanmark.store.formats.tokens import sentence_groups, token_ranges
 from hanmark.store.span_utils import tags_to_spans, token_tags
 
@@ -40,12 +41,13 @@ def test_iob2_reading_is_lenient_like_seqeval() -> None:
 
 
 def test_flat_keeps_the_longest_and_counts_per_label() -> None:
-    rows = [(1, "a", 0, 4, "OG"), (2, "a", 0, 2, "PS"), (3, "a", 3, 9, "LC"),
-            (4, "a", 10, 12, "PS")]
-    kept, dropped = keep_longest_rows(rows)
-    assert [r[0] for r in kept] == [2, 3, 4] and dropped == {"OG": 1}
+    rows = [Span(1, "a", 0, 4, "OG", ""), Span(2, "a", 0, 2, "PS", ""),
+            Span(3, "a", 3, 9, "LC", ""), Span(4, "a", 10, 12, "PS", "")]
+    kept, dropped = keep_longest_spans(rows)
+    assert [r.id for r in kept] == [2, 3, 4] and dropped == {"OG": 1}
 
 
 def test_token_formats_trim_whitespace_off_spans() -> None:
-    kept, dropped = trim_rows("가 나  ", [(1, "a", 0, 2, "PS"), (2, "a", 3, 5, "OG")])
-    assert [r[2:4] for r in kept] == [(0, 1)] and dropped == {"OG": 1}
+    kept, dropped = trim_spans("가 나  ", [Span(1, "a", 0, 2, "PS", ""),
+                                          Span(2, "a", 3, 5, "OG", "")])
+    assert [(r.start, r.end) for r in kept] == [(0, 1)] and dropped == {"OG": 1}

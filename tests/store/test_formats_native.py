@@ -14,9 +14,9 @@ TEXTS = ["엔비디아와 삼성전자가 GPU 26만 장을 확보했다.", "이�
 
 def _tables(store: Store) -> tuple[list, list, list]:
     """Every article column, every span column but the id, every label."""
-    articles = list(store.iter_articles())
-    spans = [s.__dict__ | {"id": None} for a in articles for s in store.spans(a.uid)]
-    return articles, spans, store.labels()
+    articles = list(store.articles.stream())
+    spans = [s.__dict__ | {"id": None} for a in articles for s in store.spans.of(a.uid)]
+    return articles, spans, store.labels.all()
 
 
 def _log(store: Store) -> list[tuple]:
@@ -26,27 +26,27 @@ def _log(store: Store) -> list[tuple]:
         return state and {k: v for k, v in state.items() if k != "id"}
 
     return sorted(((e.article, e.time, e.annotator, e.action, bare(e.before), bare(e.after),
-                    e.target is None) for e in store.events()), key=lambda e: e[0])
+                    e.target is None) for e in store.journal.of()), key=lambda e: e[0])
 
 
 def test_native_round_trip_is_identical(store: Store, tmp_path: Path) -> None:
-    store.add_label(Label("EV", "사건", "7", "#123456"))
-    a, _ = store.add_article(TEXTS[0], title="GPU", date="2025-11-01", source="연합",
+    store.labels.add(Label("EV", "사건", "7", "#123456"))
+    a, _ = store.articles.add(TEXTS[0], title="GPU", date="2025-11-01", source="연합",
                              url="https://example.com/1", collection="news",
                              meta={"id": 7, "tags": ["반도체"]})
-    b, _ = store.add_article(TEXTS[1], collection="news")
-    c, _ = store.add_article(TEXTS[2], collection="other")
-    store.label_range(a, 0, 4, "OG", annotator="kim", note="회사")
-    store.label_range(a, 6, 10, "OG", annotator="lee")
-    store.add_spans(a, [NewSpan(11, 14, "QT", "crf", origin="suggestion", state="suggested",
+    b, _ = store.articles.add(TEXTS[1], collection="news")
+    c, _ = store.articles.add(TEXTS[2], collection="other")
+    store.spans.label_range(a, 0, 4, "OG", annotator="kim", note="회사")
+    store.spans.label_range(a, 6, 10, "OG", annotator="lee")
+    store.spans.add(a, [NewSpan(11, 14, "QT", "crf", origin="suggestion", state="suggested",
                                 model="crf-1", confidence=0.42)], actor="crf")
-    store.add_spans(b, [NewSpan(0, 3, "PS", "crf", origin="suggestion", state="suggested",
+    store.spans.add(b, [NewSpan(0, 3, "PS", "crf", origin="suggestion", state="suggested",
                                 model="crf-1", confidence=0.9),
                         NewSpan(0, 6, "EV", "kim")], actor="crf")
-    store.remove_span(store.spans(b, states=["suggested"])[0].id, actor="kim")  # rejected
-    store.set_status(a, "done", "kim")
-    store.set_status(c, "skipped", "kim")
-    store.set_cursor(b, 5)
+    store.spans.remove(store.spans.of(b, states=["suggested"])[0].id, actor="kim")  # rejected
+    store.articles.set_status(a, "done", "kim")
+    store.articles.set_status(c, "skipped", "kim")
+    store.articles.set_cursor(b, 5)
     out = tmp_path / "all.jsonl"
     report = export(store, ExportOptions("hanmark", out, status=None, annotator="kim"))
     assert (report.articles, report.spans) == (3, 5)
@@ -58,14 +58,14 @@ def test_native_round_trip_is_identical(store: Store, tmp_path: Path) -> None:
         again = import_sources(copy, [str(out)])
         assert again.duplicates == 3 and _tables(copy) == _tables(store)
         assert _log(copy) == _log(store)
-        assert copy.done_by_annotator() == store.done_by_annotator()
+        assert copy.stats.done_by_annotator() == store.stats.done_by_annotator()
         for db in (store, copy):  # undo works in the copy as in the original
-            assert db.undo(a, "lee")
+            assert db.journal.undo(a, "lee")
         assert _tables(copy) == _tables(store)
 
 
 def test_native_refuses_hand_edited_text(store: Store, tmp_path: Path) -> None:
-    store.add_article(TEXTS[0], status="done")
+    store.articles.add(TEXTS[0], status="done")
     out = tmp_path / "n.jsonl"
     export(store, ExportOptions("hanmark", out))
     lines = out.read_text(encoding="utf-8").splitlines()
@@ -74,4 +74,4 @@ def test_native_refuses_hand_edited_text(store: Store, tmp_path: Path) -> None:
     with Store(tmp_path / "b.db") as other:
         [error] = import_sources(other, [str(out)]).errors
         assert error.startswith(f"{out}:2: 'uid' does not match the text")
-        assert other.count_articles() == 0
+        assert other.articles.count() == 0

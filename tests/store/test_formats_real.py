@@ -34,12 +34,12 @@ def test_klue_sample_reexports_byte_for_byte(store: Store, tmp_path: Path) -> No
 def test_klue_quirks_come_from_the_character_lines(store: Store) -> None:
     _needs(KLUE_FILE)
     import_sources(store, [str(KLUE_FILE)])
-    texts = [a.text for a in store.iter_articles()]
+    texts = [a.text for a in store.articles.stream()]
     assert sum(("<" in t or ">" in t) for t in texts) >= 10  # markup would be ambiguous
     assert any("\u1100" <= c <= "\u11ff" for t in texts for c in t)  # conjoining jamo kept
-    first = next(store.iter_articles())
+    first = next(store.articles.stream())
     assert first.meta == {"id": "klue-ner-v1_dev_00000-wikitree", "unit": "sentence"}
-    assert [(s.start, s.end, s.label) for s in store.spans(first.uid)][:2] == [
+    assert [(s.start, s.end, s.label) for s in store.spans.of(first.uid)][:2] == [
         (0, 2, "OG"), (21, 22, "PS")]
 
 
@@ -47,7 +47,7 @@ def test_konne_sample_keeps_every_nested_span(store: Store, tmp_path: Path) -> N
     _needs(KONNE_FILE)
     rows = [json.loads(line) for line in KONNE_FILE.read_text(encoding="utf-8").splitlines()]
     for name in sorted({label for row in rows for _, _, label in row["label"]}):
-        store.add_label(Label(name))
+        store.labels.add(Label(name))
     report = import_sources(store, [str(KONNE_FILE)])
     assert report.errors == [] and report.spans == sum(len(r["label"]) for r in rows)
     out = tmp_path / "konne.jsonl"
@@ -63,8 +63,8 @@ def test_konne_sample_keeps_every_nested_span(store: Store, tmp_path: Path) -> N
 def test_konne_unknown_labels_are_refused_then_added(store: Store) -> None:
     _needs(KONNE_FILE)
     refused = import_sources(store, [str(KONNE_FILE)])
-    assert refused.imported == 0 and store.count_articles() == 0
+    assert refused.imported == 0 and store.articles.count() == 0
     assert refused.errors[0].startswith(f"{KONNE_FILE}:1: unknown label")
     added = import_sources(store, [str(KONNE_FILE)], add_labels=True)
     assert added.imported == 200 and added.errors == []
-    assert len(store.label_names()) > 6
+    assert len(store.labels.names()) > 6

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from seqeval.metrics import f1_score
 
 from hanmark.nlp.export_tokens import kiwi_segmenter
-from hanmark.store import NewSpan, Store
-from hanmark.store.formats.common import keep_longest_rows
+from hanmark.store import NewSpan, Span, Store
+from hanmark.store.formats.common import keep_longest_spans
 from hanmark.store.formats.export import ExportOptions, export
 from hanmark.store.formats.hf import labels_path
 from hanmark.store.formats.spacy import spacy_tokens
@@ -45,8 +45,8 @@ def article(draw) -> tuple[str, list[tuple[int, int, str]]]:
 
 
 def _fill(store: Store, text: str, spans) -> str:
-    uid, _ = store.add_article(text, status="done", meta={"id": "a1"})
-    store.add_spans(uid, [NewSpan(s, e, label, "kim") for s, e, label in spans], actor="kim")
+    uid, _ = store.articles.add(text, status="done", meta={"id": "a1"})
+    store.spans.add(uid, [NewSpan(s, e, label, "kim") for s, e, label in spans], actor="kim")
     return uid
 
 
@@ -66,12 +66,12 @@ def _round_trip(fmt: str, text: str, spans, **options) -> tuple[Path, Store]:
 
 
 def _triples(store: Store, uid: str) -> list[tuple[int, int, str]]:
-    return [(s.start, s.end, s.label) for s in store.spans(uid)]
+    return [(s.start, s.end, s.label) for s in store.spans.of(uid)]
 
 
 def _flat(spans) -> list[tuple[int, int, str]]:
-    kept, _ = keep_longest_rows([(0, "", s, e, label) for s, e, label in spans])
-    return [row[2:] for row in kept]
+    kept, _ = keep_longest_spans([Span(0, "", s, e, label, "") for s, e, label in spans])
+    return [(r.start, r.end, r.label) for r in kept]
 
 
 @pytest.mark.parametrize("fmt", ["doccano", "labelstudio", "brat", "spacy"])
@@ -81,7 +81,7 @@ def test_article_formats_keep_text_and_spans(fmt: str, case) -> None:
     text, spans = case
     _, target = _round_trip(fmt, text, spans)
     with target:
-        [imported] = list(target.iter_articles())
+        [imported] = list(target.articles.stream())
         assert imported.text == text
         expected = _flat(spans) if fmt == "spacy" else spans
         assert sorted(_triples(target, imported.uid)) == sorted(expected)
@@ -96,7 +96,7 @@ def test_klue_keeps_every_flat_span_per_sentence(case) -> None:
     text = text.replace("\n", " ")
     with target:
         cursor, got = 0, []
-        for sentence in target.iter_articles():
+        for sentence in target.articles.stream():
             offset = text.index(sentence.text, cursor)
             cursor = offset + len(sentence.text)
             got += [(s + offset, e + offset, label) for s, e, label in
@@ -113,12 +113,12 @@ def test_conll_keeps_every_flat_entity(tokens: str, case) -> None:
     text, spans = case
     out, target = _round_trip("conll", text, spans, tokens=tokens)
     with target:
-        [imported] = list(target.iter_articles())
+        [imported] = list(target.articles.stream())
         got = [(imported.text[s:e].replace(" ", ""), label)
                for s, e, label in _triples(target, imported.uid)]
         assert got == [(text[s:e].replace(" ", "").replace("\n", ""), label)
                        for s, e, label in _flat(spans)]
-        target.set_status(imported.uid, "done", "kim")
+        target.articles.set_status(imported.uid, "done", "kim")
         again = out.with_name("again.conll")
         # the imported text has a space between tokens, so words are the old tokens
         export(target, ExportOptions("conll", again, annotator="import",
@@ -132,12 +132,13 @@ def test_hanmark_jsonl_restores_everything(case) -> None:
     text, spans = case
     out, target = _round_trip("hanmark", text, spans, status=None)
     with target, Store(out.parent / "a.db") as source:
-        assert list(target.iter_articles()) == list(source.iter_articles())
+        assert list(target.articles.stream()) == list(source.articles.stream())
         strip = [(s.article, s.start, s.end, s.label, s.annotator, s.origin, s.state,
-                  s.created, s.updated) for s in source.spans(next(source.iter_articles()).uid)]
+                  s.created, s.updated)
+                 for s in source.spans.of(next(source.articles.stream()).uid)]
         assert [(s.article, s.start, s.end, s.label, s.annotator, s.origin, s.state,
                  s.created, s.updated)
-                for s in target.spans(next(target.iter_articles()).uid)] == strip
+                for s in target.spans.of(next(target.articles.stream()).uid)] == strip
 
 
 @SETTINGS

@@ -19,14 +19,14 @@ TEXT = "엔비디아와 삼성전자가 경주에서 만났다. 엔비디아는 
 
 def recount(store: Store) -> Counter:
     counts: Counter = Counter()
-    for article in store.iter_articles():
-        for span in store.spans(article.uid, states=("accepted",)):
+    for article in store.articles.stream():
+        for span in store.spans.of(article.uid, states=("accepted",)):
             counts[(article.text[span.start:span.end], span.label)] += 1
     return counts
 
 
 def counted(store: Store) -> Counter:
-    return Counter({(form, label): n for form, label, n in store.labeled_forms()})
+    return Counter({(form, label): n for form, label, n in store.spans.forms()})
 
 
 def test_forms_follow_every_path_that_changes_a_span(db_path: Path, tmp_path: Path) -> None:
@@ -34,24 +34,24 @@ def test_forms_follow_every_path_that_changes_a_span(db_path: Path, tmp_path: Pa
     conll.write_text("엔비디아 B-OG\n와 O\n삼성 B-OG\n전자 I-OG\n\n", encoding="utf-8")
     with Store(db_path) as store:
         import_sources(store, [str(conll)], annotator="kim")  # forms handed over
-        uid, _ = store.add_article(TEXT)
-        store.add_spans(uid, [NewSpan(0, 4, "OG", "kim", origin="import"),
+        uid, _ = store.articles.add(TEXT)
+        store.spans.add(uid, [NewSpan(0, 4, "OG", "kim", origin="import"),
                               NewSpan(6, 10, "OG", "kim", origin="import")], actor="kim")
         assert counted(store) == recount(store)
-        moved = store.update_span(store.spans(uid)[0].id, actor="kim", end=3)  # edge moved
+        moved = store.spans.update(store.spans.of(uid)[0].id, actor="kim", end=3)  # edge moved
         assert counted(store) == recount(store)
-        store.update_span(moved.id, actor="kim", label="PS")
-        store.label_range(uid, 14, 16, "LC", annotator="kim")  # no form handed over
+        store.spans.update(moved.id, actor="kim", label="PS")
+        store.spans.label_range(uid, 14, 16, "LC", annotator="kim")  # no form handed over
         assert counted(store) == recount(store)
-        store.remove_span(store.spans(uid)[1].id, actor="kim")
-        store.undo(uid, "kim")
+        store.spans.remove(store.spans.of(uid)[1].id, actor="kim")
+        store.journal.undo(uid, "kim")
         rename_label(store, "OG", "ORG", actor="kim")
         assert counted(store) == recount(store)
         assert counted(store)[("엔비디", "PS")] == 1 and counted(store)[("삼성 전자", "ORG")] == 1
     other = tmp_path / "other.db"
     with Store(other) as theirs:
-        uid, _ = theirs.add_article(TEXT)
-        theirs.label_range(uid, 0, 4, "OG", annotator="lee")
+        uid, _ = theirs.articles.add(TEXT)
+        theirs.spans.label_range(uid, 0, 4, "OG", annotator="lee")
     with Store(db_path) as store:
         merge_database(store, other, add_labels=True)
         assert counted(store) == recount(store)
@@ -59,13 +59,13 @@ def test_forms_follow_every_path_that_changes_a_span(db_path: Path, tmp_path: Pa
 
 def test_spans_stored_before_the_forms_column_still_count(db_path: Path) -> None:
     with Store(db_path) as store:
-        uid, _ = store.add_article(TEXT)
-        store.add_spans(uid, [NewSpan(0, 4, "OG", "kim", origin="import")], actor="kim")
+        uid, _ = store.articles.add(TEXT)
+        store.spans.add(uid, [NewSpan(0, 4, "OG", "kim", origin="import")], actor="kim")
     with sqlite3.connect(db_path) as conn:  # as spans written before the sixth migration
         conn.execute("UPDATE spans SET form = NULL")
     with Store(db_path) as store:
-        span = store.spans(uid)[0]
-        store.update_span(span.id, actor="kim", state="rejected")
+        span = store.spans.of(uid)[0]
+        store.spans.update(span.id, actor="kim", state="rejected")
         assert counted(store) == recount(store) == Counter()
-        store.update_span(span.id, actor="kim", state="accepted")
+        store.spans.update(span.id, actor="kim", state="accepted")
         assert counted(store) == recount(store) == Counter({("엔비디아", "OG"): 1})

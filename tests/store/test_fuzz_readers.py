@@ -33,8 +33,8 @@ def samples(tmp_path_factory) -> dict[str, bytes]:
     folder = tmp_path_factory.mktemp("samples")
     store = Store(folder / "s.db")
     for text, spans in zip(TEXTS, SPANS, strict=True):
-        uid, _ = store.add_article(text, title="제목")
-        store.add_spans(uid, [NewSpan(s, e, lab, "kim") for s, e, lab in spans], actor="kim")
+        uid, _ = store.articles.add(text, title="제목")
+        store.spans.add(uid, [NewSpan(s, e, lab, "kim") for s, e, lab in spans], actor="kim")
     out = {"jsonl": "\n".join(
         json.dumps({"text": t, "spans": sp}, ensure_ascii=False) for t, sp in zip(TEXTS, SPANS,
                                                                                strict=True)

@@ -37,8 +37,8 @@ def test_datasets_loads_the_export_with_its_label_names(store: Store, tmp_path: 
                                    split="train", cache_dir=str(tmp_path / "cache"))
     assert len(loaded) == ITEMS
     decode = loaded.features["ner_tags"].feature.int2str
-    expected = [sorted((article.text[s.start:s.end], s.label) for s in store.spans(article.uid))
-                for article in store.iter_articles()]
+    expected = [sorted((article.text[s.start:s.end], s.label) for s in store.spans.of(article.uid))
+                for article in store.articles.stream()]
     found = []
     for row in loaded:
         tags = [decode(t) for t in row["ner_tags"]]

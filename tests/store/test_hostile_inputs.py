@@ -38,7 +38,7 @@ def article_line(i: int) -> bytes:
 
 def count(db: Path) -> int:
     with Store(db) as store:
-        return store.count_articles()
+        return store.articles.count()
 
 
 def test_deeply_nested_json_is_one_sentence(tmp_path: Path, db_path: Path) -> None:
@@ -102,7 +102,7 @@ def test_an_html_page_over_the_cap_is_refused_in_one_sentence(tmp_path: Path,
 
 def test_a_limit_too_large_for_sqlite_is_one_sentence(db_path: Path) -> None:
     with Store(db_path) as store:
-        store.add_article("삼성전자가 발표했다.")
+        store.articles.add("삼성전자가 발표했다.")
     result = run("articles", "--limit", "99999999999999999999", "--db", str(db_path))
     assert result.exit_code == 2
     assert "Invalid value for '--limit': 99999999999999999999 is not in the range" \

@@ -32,7 +32,7 @@ def run(db_path: Path):
 
 def articles(db_path: Path) -> list:
     with Store(db_path) as store:
-        return list(store.iter_articles())
+        return list(store.articles.stream())
 
 
 def test_news_page_becomes_one_article_with_its_metadata(run, db_path: Path) -> None:

@@ -26,8 +26,8 @@ def _lines(path: Path, rows: list[dict]) -> Path:
 
 
 def _spans(store: Store) -> dict[str, set[tuple[int, int, str]]]:
-    return {a.text: {(s.start, s.end, s.label) for s in store.spans(a.uid)}
-            for a in store.iter_articles()}
+    return {a.text: {(s.start, s.end, s.label) for s in store.spans.of(a.uid)}
+            for a in store.articles.stream()}
 
 
 def _docs() -> list[Doc]:

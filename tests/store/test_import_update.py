@@ -28,9 +28,9 @@ def _import(db: Path, path: Path, *args: str) -> subprocess.CompletedProcess:
 
 def _layer(db: Path, text: str, annotator: str) -> list[tuple[int, int, str, str]]:
     with Store(db) as store:
-        uid = next(a.uid for a in store.iter_articles() if a.text == text)
+        uid = next(a.uid for a in store.articles.stream() if a.text == text)
         return [(s.start, s.end, s.label, s.origin)
-                for s in store.spans(uid, annotator=annotator)]
+                for s in store.spans.of(uid, annotator=annotator)]
 
 
 def test_update_replaces_the_annotators_import_labels_and_says_what_changed(tmp_path):
@@ -38,8 +38,8 @@ def test_update_replaces_the_annotators_import_labels_and_says_what_changed(tmp_
     wrong = _doccano(tmp_path / "a.jsonl", [[0, 3, "PS"], [5, 7, "OG"]], [[0, 4, "OG"]])
     assert _import(db, wrong, "--annotator", "kim").returncode == 0
     with Store(db) as store:  # kim also labels by hand: that layer is not an import's
-        uid = next(a.uid for a in store.iter_articles() if a.text == FIRST)
-        store.label_range(uid, 9, 11, "LC", annotator="kim")
+        uid = next(a.uid for a in store.articles.stream() if a.text == FIRST)
+        store.spans.label_range(uid, 9, 11, "LC", annotator="kim")
     fixed = _doccano(tmp_path / "b.jsonl", [[0, 3, "PS"], [5, 7, "LC"]], [[0, 4, "OG"]])
 
     plain = _import(db, fixed, "--annotator", "kim")  # without --update: skipped, as before
@@ -70,6 +70,6 @@ def test_update_leaves_other_annotators_alone_and_removes_labels_gone_from_the_f
     assert _layer(db, FIRST, "lee") == []
     assert _layer(db, FIRST, "import") == [(0, 3, "PS", "import")]
     with Store(db) as store:  # what was removed stays in the event log
-        uid = next(a.uid for a in store.iter_articles() if a.text == FIRST)
-        bulk = [e for e in store.events(uid) if e.action == "bulk" and e.annotator == "lee"]
+        uid = next(a.uid for a in store.articles.stream() if a.text == FIRST)
+        bulk = [e for e in store.journal.of(uid) if e.action == "bulk" and e.annotator == "lee"]
         assert bulk[-1].before["removed"][0]["label"] == "PS"

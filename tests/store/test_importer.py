@@ -17,8 +17,8 @@ KOREAN = "엔비디아와 삼성전자가 26만 장의 GPU를 확보했다.\n이
 
 
 def _only(store: Store):
-    [row] = store.article_rows()
-    return store.get_article(row.uid)
+    [row] = store.articles.page()
+    return store.articles.get(row.uid)
 
 
 def test_seed_article_date_prefix_is_metadata(store: Store) -> None:
@@ -37,7 +37,7 @@ def test_same_file_twice_is_counted_as_duplicate(store: Store) -> None:
     report = import_sources(store, [str(SEED_FILE)])
     assert (report.imported, report.duplicates) == (0, 1)
     assert "1 duplicates skipped" in report.summary()
-    assert store.count_articles() == 1
+    assert store.articles.count() == 1
 
 
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "cp949", "euc-kr"])
@@ -104,7 +104,7 @@ def test_undecodable_file_names_the_line(store: Store, tmp_path: Path) -> None:
     assert report.imported == 0
     [error] = report.errors
     assert error.startswith(f"{path}:2: not UTF-8, UTF-16 or CP949/EUC-KR text")
-    assert store.count_articles() == 0
+    assert store.articles.count() == 0
 
 
 def test_folder_is_recursive(store: Store, tmp_path: Path) -> None:
@@ -115,8 +115,8 @@ def test_folder_is_recursive(store: Store, tmp_path: Path) -> None:
     (tmp_path / "sub" / "skip.png").write_bytes(b"\x89PNG")
     report = import_sources(store, [str(tmp_path)], collection="folder")
     assert report.imported == 3 and report.errors == []
-    assert store.count_articles(collection="folder") == 3
-    assert "# 두 번째" in {r.title for r in store.article_rows()}
+    assert store.articles.count(collection="folder") == 3
+    assert "# 두 번째" in {r.title for r in store.articles.page()}
 
 
 def test_missing_path_and_empty_folder(store: Store, tmp_path: Path) -> None:
@@ -143,7 +143,7 @@ def test_jsonl_fields_and_spans(store: Store, tmp_path: Path) -> None:
     article = _only(store)
     assert (article.title, article.date, article.source, article.url, article.meta) == (
         "제목", "2025-11-01", "연합", "https://x", {"id": "a1"})
-    spans = store.spans(article.uid)
+    spans = store.spans.of(article.uid)
     assert [(article.text[s.start:s.end], s.label, s.origin, s.annotator, s.state)
             for s in spans] == [("이재명", "PS", "import", "kim", "accepted"),
                                 ("경주", "LC", "import", "kim", "accepted")]
@@ -156,7 +156,7 @@ def test_jsonl_span_offsets_follow_cleaning(store: Store, tmp_path: Path) -> Non
     path = _jsonl(tmp_path, [json.dumps({"text": nfd, "spans": [[start, len(nfd), "PS"]]})])
     import_sources(store, [str(path)])
     article = _only(store)
-    [span] = store.spans(article.uid)
+    [span] = store.spans.of(article.uid)
     assert article.text[span.start:span.end] == "대통령"
 
 
@@ -189,7 +189,7 @@ def test_a_lone_surrogate_escape_is_a_bad_line_not_a_crash(store: Store,
     ])
     report = import_sources(store, [str(path)])
     assert report.imported == 1
-    assert [row.title for row in store.article_rows()] == ["이모지 😀 좋아요."]
+    assert [row.title for row in store.articles.page()] == ["이모지 😀 좋아요."]
     assert [e.split(": ", 1) for e in report.errors] == [
         [f"{path}:2", "contains \\ud800, half of a UTF-16 surrogate pair without its other "
                       "half: not a character"],
@@ -203,7 +203,7 @@ def test_strict_writes_nothing_on_error(store: Store, tmp_path: Path) -> None:
     path = _jsonl(tmp_path, [json.dumps({"text": "좋은 줄."}, ensure_ascii=False), "{oops"])
     with pytest.raises(HanmarkError, match=r"articles.jsonl:2: not valid JSON.*nothing was"):
         import_sources(store, [str(good), str(path)], strict=True)
-    assert store.count_articles() == 0
+    assert store.articles.count() == 0
 
 
 def test_stdin(store: Store) -> None:

@@ -41,7 +41,7 @@ def test_klue_items_with_end_spaces_come_back_byte_for_byte(tmp_path, through):
     given = _klue(tmp_path / "given.tsv")
     with Store(tmp_path / "a.db") as store:
         assert import_sources(store, [str(given)]).errors == []
-        assert sorted(a.text for a in store.iter_articles()) == sorted(t for _, t, _ in ITEMS)
+        assert sorted(a.text for a in store.articles.stream()) == sorted(t for _, t, _ in ITEMS)
         source = given
         if through:
             source = _export(store, through, tmp_path / ("brat" if through == "brat"

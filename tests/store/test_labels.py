@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from hanmark.store import HanmarkError, Store
 from hanmark.store.colour import contrast, text_colour_for
-from hanmark.store.labels import nikl150, read_doccano_config, recent_labels
+from hanmark.store.labels import nikl150, read_doccano_config
 from hanmark.tui.cli import main
 from tests.conftest import SHARED_DATA
 
@@ -37,21 +37,21 @@ def run(db_path: Path, monkeypatch: pytest.MonkeyPatch):
 def labeled(db_path: Path) -> str:
     """An article with two OG spans (one by minji) and one LC span."""
     with Store(db_path) as store:
-        uid, _ = store.add_article(TEXT)
-        store.label_range(uid, 0, 4, "OG", annotator="minji")
-        store.label_range(uid, 6, 10, "OG", annotator="jun")
-        store.label_range(uid, 12, 14, "LC", annotator="minji")
+        uid, _ = store.articles.add(TEXT)
+        store.spans.label_range(uid, 0, 4, "OG", annotator="minji")
+        store.spans.label_range(uid, 6, 10, "OG", annotator="jun")
+        store.spans.label_range(uid, 12, 14, "LC", annotator="minji")
     return uid
 
 
 def names(db_path: Path) -> list[str]:
     with Store(db_path) as store:
-        return [lab.name for lab in store.labels()]
+        return [lab.name for lab in store.labels.all()]
 
 
 def span_labels(db_path: Path, uid: str) -> list[str]:
     with Store(db_path) as store:
-        return [s.label for s in store.spans(uid)]
+        return [s.label for s in store.spans.of(uid)]
 
 
 def test_add_edit_and_list(run, db_path: Path) -> None:
@@ -98,7 +98,7 @@ def test_rename_moves_every_span_and_undo_takes_it_back(run, db_path: Path,
     assert span_labels(db_path, labeled) == ["ORG", "ORG", "LC"]
     assert "ORG" in names(db_path) and "OG" not in names(db_path)
     with Store(db_path) as store:
-        renames = [e for e in store.events() if e.action == "label_rename"]
+        renames = [e for e in store.journal.of() if e.action == "label_rename"]
     assert len(renames) == 1  # one event for the whole rename
 
     assert run("labels", "undo").output == "Undid the rename: ORG is OG again (2 spans).\n"
@@ -113,14 +113,14 @@ def test_reader_undo_after_a_rename_brings_spans_back_under_the_new_name(
         run, db_path: Path, labeled: str) -> None:
     run("labels", "rename", "LC", "LOC")
     with Store(db_path) as store:
-        assert store.undo(labeled, "minji")  # takes back the LC label of 서울
-        assert [s.label for s in store.spans(labeled)] == ["OG", "OG"]
-        assert store.redo(labeled, "minji")
-        assert [s.label for s in store.spans(labeled)] == ["OG", "OG", "LOC"]
+        assert store.journal.undo(labeled, "minji")  # takes back the LC label of 서울
+        assert [s.label for s in store.spans.of(labeled)] == ["OG", "OG"]
+        assert store.journal.redo(labeled, "minji")
+        assert [s.label for s in store.spans.of(labeled)] == ["OG", "OG", "LOC"]
         # the article's own undo stack does not see label-set changes
-        assert store.undo(labeled, "minji") and store.undo(labeled, "minji")
-        assert not store.undo(labeled, "minji")
-        assert "LOC" in store.label_names()
+        assert store.journal.undo(labeled, "minji") and store.journal.undo(labeled, "minji")
+        assert not store.journal.undo(labeled, "minji")
+        assert "LOC" in store.labels.names()
 
 
 def test_rename_to_an_existing_name_is_refused(run, db_path: Path, labeled: str) -> None:
@@ -149,7 +149,7 @@ def test_nikl150_preset_groups_the_150_types(run, db_path: Path) -> None:
     result = run("labels", "preset", "nikl150")
     assert result.output == "Added 159 labels from nikl150 (6 already there).\n"
     with Store(db_path) as store:
-        labels = {lab.name: lab for lab in store.labels()}
+        labels = {lab.name: lab for lab in store.labels.all()}
     fine = [lab for lab in labels.values() if lab.parent]
     assert len(fine) == 150
     assert {lab.parent for lab in fine} == {lab.name for lab in labels.values()
@@ -172,7 +172,7 @@ def test_doccano_config_import_and_export_round_trip(run, db_path: Path,
     result = run("labels", "import", str(DOCCANO_CONFIG))
     assert result.output == f"Added 150 labels from {DOCCANO_CONFIG}.\n"
     with Store(db_path) as store:
-        colour = {lab.name: lab.colour for lab in store.labels()}
+        colour = {lab.name: lab.colour for lab in store.labels.all()}
     assert colour["PS_NAME"] == "#9f0500"
 
     out = tmp_path / "labels.json"
@@ -213,8 +213,8 @@ def test_bad_label_files_change_nothing(run, db_path: Path, tmp_path: Path, cont
 
 def test_recent_labels_are_the_annotators_latest(db_path: Path, labeled: str) -> None:
     with Store(db_path) as store:
-        assert recent_labels(store, "minji") == ["LC", "OG"]
-        assert recent_labels(store, "jun") == ["OG"]
+        assert store.journal.recent_labels("minji") == ["LC", "OG"]
+        assert store.journal.recent_labels("jun") == ["OG"]
 
 
 @given(st.integers(0, 0xFFFFFF))
@@ -239,23 +239,23 @@ def test_keys_move_between_labels_and_doccano_letter_keys_are_left_out(
                       ' {"text": "TECH", "prefixKey": "ctrl", "suffixKey": "7"}]', "utf-8")
     assert run("labels", "import", str(config)).exit_code == 0
     with Store(db_path) as store:
-        keys = {lab.name: lab.key for lab in store.labels()}
+        keys = {lab.name: lab.key for lab in store.labels.all()}
     assert (keys["PS"], keys["LC"], keys["PRODUCT"], keys["TECH"]) == (None, "1", None, None)
 
 
 def test_undo_never_brings_back_a_span_of_a_removed_label(run, db_path: Path,
                                                           labeled: str) -> None:
     with Store(db_path) as store:
-        store.undo(labeled, "minji")  # the LC span goes; redo would bring it back
+        store.journal.undo(labeled, "minji")  # the LC span goes; redo would bring it back
     assert run("labels", "remove", "LC").output == "Removed LC; it had no spans.\n"
     with Store(db_path) as store:
         with pytest.raises(HanmarkError, match="a label since removed; 'hanmark labels add LC'"):
-            store.redo(labeled, "minji")
-        assert [s.label for s in store.spans(labeled)] == ["OG", "OG"]
+            store.journal.redo(labeled, "minji")
+        assert [s.label for s in store.spans.of(labeled)] == ["OG", "OG"]
     run("labels", "add", "LC")
     with Store(db_path) as store:
-        assert store.redo(labeled, "minji")
-        assert [s.label for s in store.spans(labeled)] == ["OG", "OG", "LC"]
+        assert store.journal.redo(labeled, "minji")
+        assert [s.label for s in store.spans.of(labeled)] == ["OG", "OG", "LC"]
 
 
 def test_a_label_name_that_is_not_unicode_is_refused(tmp_path: Path) -> None:

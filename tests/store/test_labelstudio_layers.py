@@ -43,7 +43,7 @@ def _export(tmp_path: Path, tasks: list[dict]) -> Path:
 
 def _layers(store: Store) -> set[tuple]:
     return {(s.start, s.end, s.label, s.annotator, s.state, s.origin, s.model, s.confidence)
-            for a in store.iter_articles() for s in store.spans(a.uid)}
+            for a in store.articles.stream() for s in store.spans.of(a.uid)}
 
 
 def _two_annotators(tmp_path: Path) -> Path:
@@ -120,11 +120,11 @@ def test_classification_results_are_not_dropped_silently(db_path: Path,
     assert done.returncode == 1
     assert f"{path}: not one of the labels in 1 record (under 'annotations')" in done.stderr
     with Store(db_path) as store:
-        assert store.count_articles() == 0  # the file was refused whole
+        assert store.articles.count() == 0  # the file was refused whole
 
 
 def test_annotator_names_are_checked(store: Store, tmp_path: Path) -> None:
-    store.add_label(Label("X"))
+    store.labels.add(Label("X"))
     path = _export(tmp_path, [_task(1, [
         {"completed_by": {"id": 1, "email": "a b@example.com"}, "result": [_region(0, 3, "PS")]},
         {"completed_by": 2, "result": [_region(0, 3, "PS")]}])])
@@ -141,7 +141,7 @@ def test_konne_through_label_studio_and_json_min_is_byte_identical(store: Store,
     import_sources(store, [str(KONNE_FILE)], add_labels=True)
     full = tmp_path / "konne.json"
     export(store, ExportOptions("labelstudio", full, status=None, annotator="import"))
-    names = "".join(f'<Label value="{lab.name}"/>' for lab in store.labels())
+    names = "".join(f'<Label value="{lab.name}"/>' for lab in store.labels.all())
     Converter(CONFIG.replace('<Label value="PS"/><Label value="LC"/>', names),
               str(tmp_path)).convert_to_json_min(str(full), str(tmp_path / "min"), is_dir=False)
     for source in (full, tmp_path / "min" / "result.json"):

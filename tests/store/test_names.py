@@ -43,19 +43,19 @@ def _native(path: Path, labels: list[dict]) -> Path:
 ])
 def test_a_native_header_with_a_bad_label_imports_nothing(store: Store, tmp_path: Path,
                                                           label: dict, reason: str) -> None:
-    before = store.labels()
+    before = store.labels.all()
     report = import_sources(store, [str(_native(tmp_path / "backup.jsonl", [label]))])
-    assert store.labels() == before
+    assert store.labels.all() == before
     assert report.errors and f"backup.jsonl:1: {reason}" in report.errors[0]
 
 
 def test_a_stored_bad_colour_still_lists_and_exports(store: Store) -> None:
-    store.add_label(Label("HUE", colour="not-a-colour"))  # as an older hanmark could have
-    [config] = [c for c in label_set.doccano_config(store.labels()) if c["text"] == "HUE"]
+    store.labels.add(Label("HUE", colour="not-a-colour"))  # as an older hanmark could have
+    [config] = [c for c in label_set.doccano_config(store.labels.all()) if c["text"] == "HUE"]
     assert config["backgroundColor"] == "#888888"
 
 
 def test_descriptions_added_by_hand_are_cleaned(store: Store) -> None:
     label_set.add_labels(store, [Label("GOOD", "설명\x1b]2;PWNED\x07\n둘째 줄", examples="a\x85b")])
-    [good] = [lab for lab in store.labels() if lab.name == "GOOD"]
+    [good] = [lab for lab in store.labels.all() if lab.name == "GOOD"]
     assert (good.description, good.examples) == ("설명 둘째 줄", "ab")

@@ -92,8 +92,8 @@ def spans_and_check(db: Path) -> tuple[int, str]:
 def labeled(db: Path, articles: int) -> Path:
     with Store(db) as store, store.transaction():
         for i in range(articles):
-            uid, _ = store.add_article(f"{i}번 {TEXT}", status="done")
-            store.label_range(uid, 0, 4, "OG", annotator="kim")
+            uid, _ = store.articles.add(f"{i}번 {TEXT}", status="done")
+            store.spans.label_range(uid, 0, 4, "OG", annotator="kim")
     return db
 
 
@@ -291,7 +291,7 @@ def big_db(tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("big") / "big.db"
     with Store(db) as store, store.transaction():
         for i in range(10_000):
-            store.add_article(f"{i}번 {TEXT * 2}", status="done")
+            store.articles.add(f"{i}번 {TEXT * 2}", status="done")
     return db
 
 

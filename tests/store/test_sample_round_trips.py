@@ -41,8 +41,8 @@ def _contents(path: Path) -> dict[str, bytes]:
 
 
 def _spans(store: Store) -> list[tuple[str, int, int, str]]:
-    return sorted((a.text, s.start, s.end, s.label) for a in store.iter_articles()
-                  for s in store.spans(a.uid))
+    return sorted((a.text, s.start, s.end, s.label) for a in store.articles.stream()
+                  for s in store.spans.of(a.uid))
 
 
 def _export(store: Store, fmt: str, out: Path) -> dict[str, bytes]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from hanmark.store import Label, Store
+from hanmark.store import Event, Label, Store
 from hanmark.store.agreement import agreement, cohen_kappa
 from hanmark.store.merge import merge_database
 from hanmark.tui.cli import main
@@ -24,10 +24,10 @@ LEE = [(0, 3, "PS"), (5, 12, "OG")]
 def _session(path: Path, annotator: str, spans: list[tuple[int, int, str]]) -> str:
     """What one app session does: label the article and mark it done."""
     with Store(path) as store:
-        uid, _ = store.add_article(TEXT, title="만남")
+        uid, _ = store.articles.add(TEXT, title="만남")
         for start, end, label in spans:
-            store.label_range(uid, start, end, label, annotator=annotator)
-        store.set_status(uid, "done", annotator)
+            store.spans.label_range(uid, start, end, label, annotator=annotator)
+        store.articles.set_status(uid, "done", annotator)
         return uid
 
 
@@ -61,20 +61,20 @@ def _by_hand_kappa() -> float:
 
 def test_merge_keeps_annotators_and_events(merged) -> None:
     store, uid = merged
-    by_annotator = {(s.annotator, s.start, s.end, s.label) for s in store.spans(uid)}
+    by_annotator = {(s.annotator, s.start, s.end, s.label) for s in store.spans.of(uid)}
     assert by_annotator == {("kim", *s) for s in KIM} | {("lee", *s) for s in LEE}
-    events = store.events(uid)
+    events = store.journal.of(uid)
     assert [e.annotator for e in events].count("lee") == 3  # two labels and done
     # lee's undo history came along: lee can undo lee's last label in this database
-    assert store.done_by_annotator() == {"kim": {uid}, "lee": {uid}}
+    assert store.stats.done_by_annotator() == {"kim": {uid}, "lee": {uid}}
 
 
 def test_merging_twice_adds_nothing(merged, tmp_path: Path) -> None:
     store, uid = merged
-    before = (len(store.spans(uid)), len(store.events(uid)))
+    before = (len(store.spans.of(uid)), len(store.journal.of(uid)))
     report = merge_database(store, tmp_path / "lee.db")
     assert (report.articles, report.spans, report.events) == (0, 0, 0)
-    assert (len(store.spans(uid)), len(store.events(uid))) == before
+    assert (len(store.spans.of(uid)), len(store.journal.of(uid))) == before
 
 
 def test_agreement_matches_hand_computation(merged) -> None:
@@ -98,8 +98,8 @@ def test_kappa_worked_example() -> None:
 def test_only_articles_both_marked_done_count(tmp_path: Path) -> None:
     _session(tmp_path / "kim.db", "kim", KIM)
     with Store(tmp_path / "lee.db") as lee:
-        uid, _ = lee.add_article(TEXT)
-        lee.label_range(uid, 0, 3, "PS", annotator="lee")  # not marked done
+        uid, _ = lee.articles.add(TEXT)
+        lee.spans.label_range(uid, 0, 3, "PS", annotator="lee")  # not marked done
     with Store(tmp_path / "kim.db") as store:
         merge_database(store, tmp_path / "lee.db")
         assert agreement(store) == []  # lee has marked nothing done
@@ -110,17 +110,17 @@ def test_only_articles_both_marked_done_count(tmp_path: Path) -> None:
 def test_conflicting_label_sets_are_reported(tmp_path: Path) -> None:
     _session(tmp_path / "kim.db", "kim", KIM)
     with Store(tmp_path / "lee.db") as lee:
-        lee.add_label(Label("PRODUCT", "제품"))
-        uid, _ = lee.add_article(TEXT)
-        lee.label_range(uid, 8, 12, "PRODUCT", annotator="lee")
+        lee.labels.add(Label("PRODUCT", "제품"))
+        uid, _ = lee.articles.add(TEXT)
+        lee.spans.label_range(uid, 8, 12, "PRODUCT", annotator="lee")
     with Store(tmp_path / "kim.db") as store:
         report = merge_database(store, tmp_path / "lee.db")
         assert report.missing_labels == ["PRODUCT"] and report.skipped_spans == 1
         assert "Labels missing here: PRODUCT (1 spans left out" in report.summary(Path("x"))
-        assert "lee" not in store.stats()["spans"]["by_annotator"]
+        assert "lee" not in store.stats.summary()["spans"]["by_annotator"]
         report = merge_database(store, tmp_path / "lee.db", add_labels=True)
         assert report.spans == 1
-        assert "PRODUCT" in store.label_names()
+        assert "PRODUCT" in store.labels.names()
 
 
 def test_cli_merge_and_agreement_json(tmp_path: Path) -> None:
@@ -146,12 +146,12 @@ def test_cli_merge_missing_file(tmp_path: Path) -> None:
 
 
 def test_labels_per_hour_counts_active_time_only(store: Store) -> None:
-    uid, _ = store.add_article(TEXT)
+    uid, _ = store.articles.add(TEXT)
     span = {"state": "accepted"}
     for grp, moment in enumerate(["09:00:00", "09:01:00", "09:02:00", "11:02:00"], start=1):
-        store.append_event(f"2026-01-05T{moment}.000+00:00", "kim", uid, grp, "create",
-                           None, None, span, None)
-    activity = store.labeling_activity()["kim"]
+        store.journal.append(Event(0, f"2026-01-05T{moment}.000+00:00", "kim", uid, grp,
+                                   "create", None, None, span, None))
+    activity = store.stats.labeling_activity()["kim"]
     # 60 s + 60 s + a two-hour break counted as at most 300 s
     assert activity["active_seconds"] == 420
     assert activity["labels"] == 4
@@ -181,7 +181,7 @@ def test_export_gold_and_majority(tmp_path: Path) -> None:
     _session(db, "lee", LEE)
     _session(db, "park", [(0, 3, "PS"), (8, 12, "OG")])
     with Store(db) as store:
-        store.set_layer(uid, "gold", 0, len(TEXT), [(0, 3, "PS"), (5, 12, "OG")])
+        store.spans.set_layer(uid, "gold", 0, len(TEXT), [(0, 3, "PS"), (5, 12, "OG")])
     runner = CliRunner()
     for args, expected in ((["--merge", "majority"], [[0, 3, "PS"], [8, 12, "OG"]]),
                            (["--annotator", "gold"], [[0, 3, "PS"], [5, 12, "OG"]])):

@@ -21,9 +21,9 @@ STATS = "import sys; from hanmark.tui.cli import main; sys.argv[0] = 'hanmark'; 
 
 
 def labelled(store: Store) -> str:
-    uid, _ = store.add_article(TEXT)
-    store.label_range(uid, 0, 4, "OG", annotator="kim")
-    store.set_status(uid, "done", "kim")
+    uid, _ = store.articles.add(TEXT)
+    store.spans.label_range(uid, 0, 4, "OG", annotator="kim")
+    store.articles.set_status(uid, "done", "kim")
     return uid
 
 
@@ -73,7 +73,7 @@ def test_native_import_refuses_a_bad_cursor_or_time(exported, tmp_path: Path, sp
         report = import_sources(copy, [str(path)])
         assert report.errors == [f"{path}:2: {said} (nothing from this file was imported; "
                                  "--keep-good imports the rest)"]
-        assert copy.count_articles() == 0
+        assert copy.articles.count() == 0
 
 
 def spoil_rows(db_path: Path, uid: str) -> None:
@@ -90,12 +90,12 @@ def spoil_rows(db_path: Path, uid: str) -> None:
 def test_stored_bad_values_are_read_as_none(db_path: Path) -> None:
     with Store(db_path) as store:
         uid = labelled(store)
-        store.label_range(uid, 6, 10, "OG", annotator="kim")
+        store.spans.label_range(uid, 6, 10, "OG", annotator="kim")
     spoil_rows(db_path, uid)
     with Store(db_path) as store:
-        article = store.get_article(uid)
+        article = store.articles.get(uid)
         assert (article.cursor, article.meta) == (0, {})
-        assert store.labeling_activity()["kim"]["labels"] == 1  # the event with a time
+        assert store.stats.labeling_activity()["kim"]["labels"] == 1  # the event with a time
     done = subprocess.run([sys.executable, "-c", STATS, "stats", "--db", str(db_path)],
                           cwd=REPO, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr

@@ -14,7 +14,7 @@ ANNOTATOR = "tester"
 @pytest.fixture
 def seeded(store: Store, seed_text: str) -> str:
     """The seed article in the test database; returns its uid."""
-    uid, _ = store.add_article(seed_text, title="APEC seed", date="2025-11-01")
+    uid, _ = store.articles.add(seed_text, title="APEC seed", date="2025-11-01")
     return uid
 
 

@@ -8,9 +8,9 @@ from tests.tui.screen_text import screen_text
 
 
 async def test_r_orders_the_list_least_confident_first(store: Store, no_suggestions) -> None:
-    uids = [store.add_article(f"{name} 기사입니다.", title=name)[0]
+    uids = [store.articles.add(f"{name} 기사입니다.", title=name)[0]
             for name in ("확실한", "애매한", "중간인")]
-    store.set_uncertainty(zip(uids, [0.05, 0.9, 0.4], strict=True))
+    store.articles.set_uncertainty(zip(uids, [0.05, 0.9, 0.4], strict=True))
     async with reader(store).run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         articles = pilot.app.screen.article_list

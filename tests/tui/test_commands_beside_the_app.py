@@ -40,9 +40,9 @@ def commands(db: Path, tmp: Path) -> list[list[str]]:
                                    ensure_ascii=False) + "\n", encoding="utf-8")
     teammate = tmp / "lee.db"
     with Store(teammate) as other:
-        uid, _ = other.add_article(TEXTS[0])
-        other.label_range(uid, 0, 9, "OG", annotator="lee")
-        other.set_status(uid, "done", "lee")
+        uid, _ = other.articles.add(TEXTS[0])
+        other.spans.label_range(uid, 0, 9, "OG", annotator="lee")
+        other.articles.set_status(uid, "done", "lee")
     here = ["--db", str(db)]
     return [["stats", *here], ["import", str(incoming), *here],
             ["export", "--format", "doccano", "--status", "all", "--out", str(tmp / "out.jsonl"),
@@ -71,7 +71,7 @@ async def test_labels_survive_every_command_run_beside_the_app(tmp_path: Path) -
     db = tmp_path / "team.db"
     store = Store(db)
     for text in TEXTS:
-        store.add_article(text)
+        store.articles.add(text)
     app = HanmarkApp(store, annotator="kim")
     reported: set[tuple[str, int, int, str]] = set()
     async with app.run_test(size=(120, 40)) as pilot:

@@ -57,13 +57,13 @@ def test_environment_beats_file_and_option_beats_both(config: Path, tmp_path: Pa
         main, ["config", "show"]).output
     assert runner.invoke(main, ["import", str(text), "--db", str(option_db)]).exit_code == 0
     with Store(option_db) as store:
-        assert store.count_articles() == 1
+        assert store.articles.count() == 1
 
     # the annotator from the file is who renames labels (and can undo it)
     monkeypatch.delenv("HANMARK_ANNOTATOR")
     runner.invoke(main, ["labels", "rename", "PS", "PER", "--db", str(option_db)])
     with Store(option_db) as store:
-        assert [e.annotator for e in store.events() if e.action == "label_rename"] == ["minji"]
+        assert [e.annotator for e in store.journal.of() if e.action == "label_rename"] == ["minji"]
 
 
 @pytest.mark.parametrize(("text", "message"), [

@@ -46,7 +46,7 @@ APP = textwrap.dedent("""
 
 def test_a_full_disk_is_said_and_the_app_carries_on(db_path: Path) -> None:
     with Store(db_path) as store:
-        store.add_article("김민수 회장이 서울에서 연설했다.")
+        store.articles.add("김민수 회장이 서울에서 연설했다.")
     done = subprocess.run([sys.executable, "-c", APP, str(db_path)], cwd=REPO,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr

@@ -22,7 +22,7 @@ def _styles(view, start: int, end: int) -> list[Style]:
 
 
 async def test_the_key_range_is_drawn_whole(store: Store, no_suggestions: None) -> None:
-    store.add_article(TEXT)
+    store.articles.add(TEXT)
     async with reader(store).run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         view = pilot.app.screen.text_view
@@ -38,15 +38,15 @@ async def test_the_key_range_is_drawn_whole(store: Store, no_suggestions: None) 
 
 async def test_unsure_suggestions_are_thin_and_overlays_stay_readable(
         store: Store, no_suggestions: None) -> None:
-    uid, _ = store.add_article(TEXT)
+    uid, _ = store.articles.add(TEXT)
     seoul, samsung = TEXT.index("서울"), TEXT.index("삼성전자")
-    store.replace_suggestions(uid, [
+    store.spans.replace_suggestions(uid, [
         NewSpan(seoul, seoul + 2, "LC", "hanmark", origin="suggestion", state="suggested",
                 model="crf", confidence=0.3),
         NewSpan(samsung, samsung + 4, "OG", "hanmark", origin="suggestion", state="suggested",
                 model="crf", confidence=0.9)], model="crf")
-    store.label_range(uid, 0, 3, "PS", annotator="tester")
-    store.label_range(uid, 0, 3, "PS", annotator="lee")
+    store.spans.label_range(uid, 0, 3, "PS", annotator="tester")
+    store.spans.label_range(uid, 0, 3, "PS", annotator="lee")
     async with reader(store).run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         screen = pilot.app.screen

@@ -30,8 +30,8 @@ async def test_imported_hostile_file_is_cleaned_and_reported(store: Store,
     path = tmp_path / "hostile.txt"
     path.write_text(HOSTILE, encoding="utf-8")
     report = import_sources(store, [str(path)])
-    [row] = store.article_rows()
-    text = store.get_article(row.uid).text
+    [row] = store.articles.page()
+    text = store.articles.get(row.uid).text
     assert "\x1b" not in text and "\x07" not in text
     assert "terminal escape sequences removed" in report.summary()
     assert "\u202e" in text  # bidi marks are text: kept, and drawn visibly
@@ -44,7 +44,7 @@ async def test_imported_hostile_file_is_cleaned_and_reported(store: Store,
 
 
 async def test_raw_escapes_stored_through_the_api_never_reach_the_terminal(store: Store) -> None:
-    store.add_article(HOSTILE, title=f"제목{OSC_TITLE}")
+    store.articles.add(HOSTILE, title=f"제목{OSC_TITLE}")
     async with reader(store).run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         shown = screen_text(pilot.app)
@@ -58,8 +58,8 @@ async def test_offsets_hold_across_emoji_astral_nfd_and_jamo(store: Store, tmp_p
     path = tmp_path / "wide.txt"
     path.write_text(text, encoding="utf-8")
     import_sources(store, [str(path)])
-    [row] = store.article_rows()
-    stored = store.get_article(row.uid).text
+    [row] = store.articles.page()
+    stored = store.articles.get(row.uid).text
     assert stored == "🎉 𠀀 엔비디아와 \u1100\u119e 경주에서"  # NFC; old-Hangul jamo kept
     async with reader(store).run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -70,7 +70,7 @@ async def test_offsets_hold_across_emoji_astral_nfd_and_jamo(store: Store, tmp_p
         await pilot.press("2")
         await settle(pilot)
         shown = screen_text(pilot.app)
-    labeled = sorted((stored[s.start:s.end], s.label) for s in store.spans(row.uid)
+    labeled = sorted((stored[s.start:s.end], s.label) for s in store.spans.of(row.uid)
                      if s.state == "accepted")
     # after an emoji, an astral character and old-Hangul jamo, offsets still land on
     # the morphemes (Kiwi reads 엔비디아와 here as one proper noun)
@@ -87,8 +87,8 @@ async def test_one_megabyte_line_and_hundred_thousand_lines_open(store: Store) -
     many_lines = "\n".join(f"{i}번째 줄" for i in range(100_000))
     version = get_analyzer().version
     for text in (long_line, many_lines):
-        uid, _ = store.add_article(text)
-        store.put_analyses([(uid, version, Analysis(text, (), ((0, len(text)),)).to_json())])
+        uid, _ = store.articles.add(text)
+        store.analyses.put([(uid, version, Analysis(text, (), ((0, len(text)),)).to_json())])
     async with reader(store).run_test(size=(100, 30)) as pilot:
         for row, text in enumerate((long_line, many_lines)):
             pilot.app.screen.query_one("ArticleList").focus()

@@ -19,11 +19,11 @@ TEXT = "서울과 부산과 한국과 군위군은 모두 지명이다. 2025년 
 
 def _labelled(store: Store) -> str:
     for name in CITIES:
-        store.add_label(Label(name))
-    uid, _ = store.add_article(TEXT, title="지명 기사", date="2025-11-01")
+        store.labels.add(Label(name))
+    uid, _ = store.articles.add(TEXT, title="지명 기사", date="2025-11-01")
     for form, name in zip(["서울", "부산", "한국", "군위군"], CITIES, strict=True):
         start = TEXT.index(form)
-        store.label_range(uid, start, start + len(form), name, annotator="tester")
+        store.spans.label_range(uid, start, start + len(form), name, annotator="tester")
     return uid
 
 
@@ -67,7 +67,7 @@ async def test_columns_size_to_their_content(store: Store, no_suggestions: None)
 
 def test_cli_articles_keeps_every_column_at_80(store: Store) -> None:
     _labelled(store)
-    store.add_article("아주 긴 제목의 기사 " * 3, title="아주 긴 제목 " * 10, date="2025-11-02")
+    store.articles.add("아주 긴 제목의 기사 " * 3, title="아주 긴 제목 " * 10, date="2025-11-02")
     code = ("import sys; from hanmark.tui.cli import main; sys.argv[0] = 'hanmark'; main()")
     out = subprocess.run([sys.executable, "-c", code, "articles", "--db", str(store.path)],
                          cwd=REPO, capture_output=True, text=True, timeout=60,

@@ -13,7 +13,7 @@ from tests.tui.test_commands_beside_the_app import hanmark
 
 async def test_done_on_the_last_article_shows_in_the_list(store: Store, no_suggestions: None
                                                           ) -> None:
-    store.add_article("마지막 기사는 서울 이야기다.", title="last")
+    store.articles.add("마지막 기사는 서울 이야기다.", title="last")
     async with reader(store).run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         listed = pilot.app.screen.article_list
@@ -25,7 +25,7 @@ async def test_done_on_the_last_article_shows_in_the_list(store: Store, no_sugge
 async def test_articles_imported_beside_the_app_appear(store: Store, no_suggestions: None,
                                                       tmp_path: Path) -> None:
     for n in range(3):
-        store.add_article(f"{n}번째 기사: 부산에서 축제가 열렸다.", title=f"article {n}")
+        store.articles.add(f"{n}번째 기사: 부산에서 축제가 열렸다.", title=f"article {n}")
     incoming = tmp_path / "incoming.jsonl"
     incoming.write_text("".join(json.dumps({"title": f"new {n}", "text": f"새 기사 {n}: 대구."},
                                            ensure_ascii=False) + "\n" for n in range(2)),

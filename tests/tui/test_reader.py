@@ -16,7 +16,7 @@ from tests.tui.screen_text import screen_text
 
 
 def mine(store: Store, uid: str) -> list[tuple[int, int, str, str]]:
-    return [(s.start, s.end, s.label, s.state) for s in store.spans(uid, annotator=ANNOTATOR)]
+    return [(s.start, s.end, s.label, s.state) for s in store.spans.of(uid, annotator=ANNOTATOR)]
 
 
 async def test_selection_by_morpheme_leaves_the_particle_out(store, seeded, seed_text,
@@ -29,7 +29,7 @@ async def test_selection_by_morpheme_leaves_the_particle_out(store, seeded, seed
         await settle(pilot)
         assert "saved" in screen_text(pilot.app)
     assert (start, start + 4, "OG", "accepted") in mine(store, seeded)
-    assert all(s.end != start + 5 for s in store.spans(seeded, annotator=ANNOTATOR))
+    assert all(s.end != start + 5 for s in store.spans.of(seeded, annotator=ANNOTATOR))
 
 
 async def test_label_key_tags_the_morpheme_and_relabels_a_span(store, seeded, seed_text,
@@ -66,7 +66,7 @@ async def test_moves_go_by_morpheme_and_character_keys_fix_boundaries(store, see
 async def test_accept_reject_and_accept_all(store, seeded):
     async with reader(store).run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        suggested = store.spans(seeded, states=("suggested",))
+        suggested = store.spans.of(seeded, states=("suggested",))
         assert len(suggested) >= 3, "the suggester should have proposed entities"
         first, second = suggested[0], suggested[1]
         await goto(pilot, first.start)
@@ -74,14 +74,14 @@ async def test_accept_reject_and_accept_all(store, seeded):
         await goto(pilot, second.start)
         await pilot.press("x")
         await pilot.press("A")  # asks first, saying how many
-        pending = len(store.spans(seeded, states=("suggested",)))
+        pending = len(store.spans.of(seeded, states=("suggested",)))
         assert f"Accept {pending} suggestions?" in screen_text(pilot.app)
         await pilot.press("A")
         await settle(pilot)
-    assert store.get_span(first.id).state == "accepted"
-    assert store.get_span(first.id).annotator == ANNOTATOR
-    assert store.get_span(second.id).state == "rejected"  # accept-all leaves it rejected
-    states = {s.id: s.state for s in store.spans(seeded)}
+    assert store.spans.get(first.id).state == "accepted"
+    assert store.spans.get(first.id).annotator == ANNOTATOR
+    assert store.spans.get(second.id).state == "rejected"  # accept-all leaves it rejected
+    states = {s.id: s.state for s in store.spans.of(seeded)}
     assert "suggested" not in states.values()
 
 
@@ -110,8 +110,8 @@ async def test_undo_redo_survive_a_restart(db_path: Path, store, seeded, seed_te
 
 
 async def test_done_opens_the_next_article_and_skip_skips(store, seeded):
-    second, _ = store.add_article("삼성전자는 서울에 있다.", title="second")
-    third, _ = store.add_article("네이버는 성남에 있다.", title="third")
+    second, _ = store.articles.add("삼성전자는 서울에 있다.", title="second")
+    third, _ = store.articles.add("네이버는 성남에 있다.", title="third")
     async with reader(store).run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("d")
@@ -120,13 +120,13 @@ async def test_done_opens_the_next_article_and_skip_skips(store, seeded):
         await pilot.press("s")
         assert pilot.app.screen.article.uid == third
         await settle(pilot)
-    assert store.get_article(seeded).status == "done"
-    assert store.get_article(second).status == "skipped"
-    assert store.get_article(third).status == "new"
+    assert store.articles.get(seeded).status == "done"
+    assert store.articles.get(second).status == "skipped"
+    assert store.articles.get(third).status == "new"
 
 
 async def test_list_search_filter_and_enter(store, seeded):
-    other, _ = store.add_article("네이버는 성남에 있다.", title="naver")
+    other, _ = store.articles.add("네이버는 성남에 있다.", title="naver")
     async with reader(store).run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("shift+tab")  # text -> list
@@ -148,7 +148,7 @@ def add_numbered(store, n: int, text: str, title: str) -> None:
     """n articles in one transaction; ``{}`` in text and title is the number."""
     with store.transaction():
         for i in range(n):
-            store.add_article(text.format(i), title=title.format(i))
+            store.articles.add(text.format(i), title=title.format(i))
 
 
 async def test_a_search_with_many_matches_shows_at_once_and_counts_them_all(store, seeded):
@@ -169,7 +169,7 @@ async def test_a_search_with_many_matches_shows_at_once_and_counts_them_all(stor
 
 
 async def test_a_search_too_short_for_the_index_is_read_off_the_screen_thread(store, seeded):
-    other, _ = store.add_article("네이버는 성남에 있다.", title="naver")
+    other, _ = store.articles.add("네이버는 성남에 있다.", title="naver")
     async with reader(store).run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         listing = pilot.app.screen.article_list
@@ -200,7 +200,7 @@ async def test_table_and_cursor_follow_each_other(store, seeded, seed_text, no_s
         assert screen.text_view.cursor == screen.table.current_span().start == start
         await pilot.press("e", *"검토", "enter")
         await settle(pilot)
-    assert [s.note for s in store.spans(seeded, annotator=ANNOTATOR) if s.start == start] == [
+    assert [s.note for s in store.spans.of(seeded, annotator=ANNOTATOR) if s.start == start] == [
         "검토"]
 
 
@@ -225,7 +225,7 @@ async def test_copy_uses_pyperclip_or_says_it_fell_back(store, seeded, seed_text
 
 
 async def test_kiwi_works_in_a_child_process_and_learns_labeled_words(store, seeded):
-    uid, _ = store.add_article("퓨리오사AI가 투자를 받았다. 퓨리오사AI와 협력한다.", title="new")
+    uid, _ = store.articles.add("퓨리오사AI가 투자를 받았다. 퓨리오사AI와 협력한다.", title="new")
     async with reader(store).run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         analyzer = get_analyzer()
@@ -271,7 +271,7 @@ async def test_cursor_moves_by_character_until_the_analysis_arrives(store, seede
 
 async def test_markup_and_escapes_in_articles_show_literally(store):
     text = "[bold red]굵게[/bold red] [link=file:///etc/passwd]x[/link] \x1b[31m빨강\u202e끝"
-    store.add_article(text, title="[bold]제목[/bold]")
+    store.articles.add(text, title="[bold]제목[/bold]")
     async with reader(store).run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         shown = screen_text(pilot.app)
@@ -299,8 +299,8 @@ async def test_help_lists_every_key_and_the_palette_runs_actions(store, seeded):
         await pilot.press("ctrl+p", *"Accept all", "enter")
         await settle(pilot)
         await pilot.press("enter")  # accept-all asks once
-    assert not store.spans(seeded, states=("suggested",))
-    assert store.spans(seeded, annotator=ANNOTATOR)
+    assert not store.spans.of(seeded, states=("suggested",))
+    assert store.spans.of(seeded, annotator=ANNOTATOR)
 
 
 async def test_the_list_pages_through_thousands_of_articles(store, seeded):
@@ -335,4 +335,4 @@ async def test_a_read_only_database_says_so_instead_of_crashing(db_path, store, 
             await pilot.press("2", "u", "d")
             assert "read-only" in screen_text(pilot.app)
             assert pilot.app.is_running
-    assert store.spans(seeded, annotator=ANNOTATOR) == []
+    assert store.spans.of(seeded, annotator=ANNOTATOR) == []

@@ -36,7 +36,7 @@ def _merged(tmp_path: Path) -> tuple[Store, str]:
 
 
 def _gold(store: Store, uid: str) -> set[tuple[int, int, str]]:
-    return {(s.start, s.end, s.label) for s in store.spans(uid, annotator=GOLD)}
+    return {(s.start, s.end, s.label) for s in store.spans.of(uid, annotator=GOLD)}
 
 
 async def test_review_decisions_become_gold(tmp_path: Path) -> None:
@@ -52,7 +52,7 @@ async def test_review_decisions_become_gold(tmp_path: Path) -> None:
         await pilot.pause()
     assert _gold(store, uid) == {(0, 3, "PS"), (5, 12, "OG")}
     # one press of undo (as gold) takes back the last step only
-    assert store.undo(uid, GOLD)
+    assert store.journal.undo(uid, GOLD)
     assert _gold(store, uid) == {(5, 12, "OG")}
     store.close()
 

@@ -11,9 +11,9 @@ TEXT = "김민수 회장은 서울에서 삼성전자를 방문했다."
 
 
 def _session(store: Store) -> tuple[AnnotationSession, str]:
-    uid, _ = store.add_article(TEXT)
-    store.add_article("다음 기사: 부산에서 축제가 열렸다.")
-    store.replace_suggestions(uid, [NewSpan(8, 10, "LC", "crf", origin="suggestion",
+    uid, _ = store.articles.add(TEXT)
+    store.articles.add("다음 기사: 부산에서 축제가 열렸다.")
+    store.spans.replace_suggestions(uid, [NewSpan(8, 10, "LC", "crf", origin="suggestion",
                                             state="suggested", model="crf")], model="crf")
     session = AnnotationSession(store, "kim", lambda: None)
     session.open(uid)
@@ -38,7 +38,7 @@ def test_a_rejected_suggestion_leaves_the_layer_and_undo_brings_it_back(store: S
     outcome = asyncio.run(session.remove(suggestion))
     assert outcome.message == "rejected 서울 (LC)" and not outcome.relearn
     session.reload()
-    assert session.spans == [] and [s.state for s in store.spans(uid)] == ["rejected"]
+    assert session.spans == [] and [s.state for s in store.spans.of(uid)] == ["rejected"]
     assert asyncio.run(session.replay("undo")).message == "undone"
     session.reload()
     assert [s.state for s in session.spans] == ["suggested"]
@@ -55,7 +55,7 @@ def test_done_opens_the_next_article_until_none_is_left(store: Store) -> None:
     session, uid = _session(store)
     outcome, following = asyncio.run(session.finish("done"))
     assert following is not None and following != uid
-    assert store.get_article(uid).status == "done"
+    assert store.articles.get(uid).status == "done"
     session.open(following)
     outcome, following = asyncio.run(session.finish("skipped"))
     assert following is None and "no article left" in outcome.message

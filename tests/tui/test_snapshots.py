@@ -16,13 +16,13 @@ from tests.tui.conftest import reader, settle
 def fixed_app(store, seeded, seed_text, monkeypatch):
     monkeypatch.setattr("hanmark.nlp.suggest.suggest_article", lambda *a, **k: 0)
     at = seed_text.index
-    store.add_spans(seeded, [
+    store.spans.add(seeded, [
         NewSpan(at("이재명"), at("이재명") + 3, "PS", "tester"),
         NewSpan(at("경북"), at("경북") + 2, "LC", "tester"),
         NewSpan(at("APEC"), at("APEC") + 4, "OG", "rules", origin="suggestion",
                 state="suggested", model="rules"),
     ], actor="tester")
-    store.add_article("네이버는 성남에 있다.", title="second", date="2025-11-02")
+    store.articles.add("네이버는 성남에 있다.", title="second", date="2025-11-02")
     return reader(store)
 
 

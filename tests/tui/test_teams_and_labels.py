@@ -22,7 +22,7 @@ async def test_picker_labels_with_a_150_label_set(store: Store, seeded, seed_tex
         await goto(pilot, start)
         await pilot.press("l", "o", "g", "m", "enter")  # four presses after opening
         await settle(pilot)
-    labels = {(s.start, s.label) for s in store.spans(seeded, annotator=ANNOTATOR)}
+    labels = {(s.start, s.label) for s in store.spans.of(seeded, annotator=ANNOTATOR)}
     assert (start, "OGG_MEDIA") in labels
 
 
@@ -39,15 +39,15 @@ async def test_number_keys_follow_label_keys(store: Store, seeded, seed_text,
         await pilot.press("9")  # no label has key 9
         assert "No label on key 9" in screen_text(pilot.app)
     assert (start, start + 4, "PRODUCT") in {
-        (s.start, s.end, s.label) for s in store.spans(seeded, annotator=ANNOTATOR)}
+        (s.start, s.end, s.label) for s in store.spans.of(seeded, annotator=ANNOTATOR)}
 
 
 def _two_annotators(store: Store) -> str:
-    uid, _ = store.add_article(TEXT, title="만남")
+    uid, _ = store.articles.add(TEXT, title="만남")
     for who, spans in (("lee", [(0, 3, "PS"), (5, 12, "OG")]), (ANNOTATOR, [(0, 3, "PS")])):
         for start, end, label in spans:
-            store.label_range(uid, start, end, label, annotator=who)
-        store.set_status(uid, "done", who)
+            store.spans.label_range(uid, start, end, label, annotator=who)
+        store.articles.set_status(uid, "done", who)
     return uid
 
 
@@ -83,14 +83,14 @@ async def test_review_and_statistics_open_from_the_reader(store: Store, no_sugge
         await pilot.pause()
         assert isinstance(pilot.app.screen, StatsScreen)
         assert "Spans by label" in screen_text(pilot.app)
-    assert {(s.start, s.end, s.label) for s in store.spans(uid, annotator="gold")} == {
+    assert {(s.start, s.end, s.label) for s in store.spans.of(uid, annotator="gold")} == {
         (5, 12, "OG")}
 
 
 async def _app_session(path, annotator: str, keys_at: list[tuple[str, str]]) -> str:
     """One person's session in the reader on their own database file."""
     with Store(path) as own:
-        uid, _ = own.add_article(TEXT, title="만남")
+        uid, _ = own.articles.add(TEXT, title="만남")
         async with HanmarkApp(own, annotator=annotator).run_test(size=(120, 40)) as pilot:
             await settle(pilot)
             for word, key in keys_at:
@@ -120,5 +120,5 @@ async def test_two_app_sessions_merge_into_agreement_and_gold(tmp_path, no_sugge
             await pilot.pause()
             await pilot.press("b", "g", "escape")  # lee's OG for 서울, and the agreed PS
             await pilot.pause()
-        gold = {(TEXT[s.start:s.end], s.label) for s in store.spans(uid, annotator="gold")}
+        gold = {(TEXT[s.start:s.end], s.label) for s in store.spans.of(uid, annotator="gold")}
     assert gold == {("김철수", "PS"), ("서울", "OG")}

@@ -38,12 +38,12 @@ def _pairs(widget, lines: int) -> list[tuple[str, str, str]]:
 
 
 async def test_every_theme_reads_at_4_5_to_1(store: Store, no_suggestions: None) -> None:
-    uid, _ = store.add_article(TEXT)
-    store.label_range(uid, 0, 3, "PS", annotator="tester")
-    store.label_range(uid, 0, 3, "PS", annotator="lee")  # lee's overlay on the tester's label
+    uid, _ = store.articles.add(TEXT)
+    store.spans.label_range(uid, 0, 3, "PS", annotator="tester")
+    store.spans.label_range(uid, 0, 3, "PS", annotator="lee")  # lee's overlay on the tester's label
     at = TEXT.index
-    store.label_range(uid, at("부산"), at("부산") + 2, "LC", annotator="lee")  # on plain text
-    store.replace_suggestions(uid, [
+    store.spans.label_range(uid, at("부산"), at("부산") + 2, "LC", annotator="lee")  # on plain text
+    store.spans.replace_suggestions(uid, [
         NewSpan(at("서울"), at("서울") + 2, "LC", "hanmark", origin="suggestion",
                 state="suggested", model="crf", confidence=0.9),
         NewSpan(at("삼성전자"), at("삼성전자") + 4, "OG", "hanmark", origin="suggestion",

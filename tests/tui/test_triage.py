@@ -17,7 +17,7 @@ TEXT = "MBC는 오늘 서울에서 김민수 회장과 삼성전자 사장을 �
 
 
 def _suggest(store: Store, uid: str, *names: tuple[str, str, float]) -> None:
-    store.replace_suggestions(uid, [
+    store.spans.replace_suggestions(uid, [
         NewSpan(TEXT.index(form), TEXT.index(form) + len(form), label, "hanmark",
                 origin="suggestion", state="suggested", model="crf", confidence=confidence)
         for form, label, confidence in names], model="crf")
@@ -25,13 +25,13 @@ def _suggest(store: Store, uid: str, *names: tuple[str, str, float]) -> None:
 
 @pytest.fixture
 def article(store: Store, no_suggestions: None) -> str:
-    uid, _ = store.add_article(TEXT, title="triage")
+    uid, _ = store.articles.add(TEXT, title="triage")
     _suggest(store, uid, ("서울", "LC", 0.91), ("김민수", "PS", 0.42), ("삼성전자", "OG", 0.77))
     return uid
 
 
 def _states(store: Store, uid: str) -> dict[str, str]:
-    return {TEXT[s.start:s.end]: s.state for s in store.spans(uid)}
+    return {TEXT[s.start:s.end]: s.state for s in store.spans.of(uid)}
 
 
 async def test_next_pending_visits_only_undecided_suggestions(store: Store, article: str
@@ -78,7 +78,7 @@ async def test_the_picker_names_what_it_will_label(store: Store, article: str) -
         assert f"Relabel 김민수 (PS, {start}–{start + 3})" in screen_text(pilot.app)
         await pilot.press(*"LC", "enter")
         assert _states(store, article)["김민수"] == "accepted"
-        assert {TEXT[s.start:s.end]: s.label for s in store.spans(article)}["김민수"] == "LC"
+        assert {TEXT[s.start:s.end]: s.label for s in store.spans.of(article)}["김민수"] == "LC"
 
 
 async def test_spans_pane_and_text_cursor_point_at_one_span(store: Store, article: str
@@ -100,7 +100,7 @@ async def test_spans_pane_and_text_cursor_point_at_one_span(store: Store, articl
 
 
 async def test_done_leaves_no_row_of_the_last_article(store: Store, article: str) -> None:
-    store.add_article("다음 기사는 부산 이야기다.", title="next")
+    store.articles.add("다음 기사는 부산 이야기다.", title="next")
     async with reader(store).run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         screen = pilot.app.screen
@@ -114,7 +114,7 @@ async def test_done_leaves_no_row_of_the_last_article(store: Store, article: str
 
 async def test_a_label_key_before_the_morphemes_waits_for_them(
         store: Store, no_suggestions: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    uid, _ = store.add_article(TEXT)
+    uid, _ = store.articles.add(TEXT)
     gate, analyse = threading.Event(), analyzer.analysis_for
 
     def held(*args, **kwargs):
@@ -129,8 +129,8 @@ async def test_a_label_key_before_the_morphemes_waits_for_them(
         await goto(pilot, 0)
         await pilot.press("1")
         assert "waiting for the morphemes" in screen.status.message.plain
-        assert store.spans(uid) == []
+        assert store.spans.of(uid) == []
         gate.set()
         await settle(pilot)
-        [span] = store.spans(uid)
+        [span] = store.spans.of(uid)
         assert (TEXT[span.start:span.end], span.annotator) == ("MBC", ANNOTATOR)  # not MBC는

@@ -46,7 +46,7 @@ def damage_long_text(db_path: Path) -> None:
 async def test_an_article_that_cannot_be_read_is_said_and_the_app_stays(
         db_path: Path, no_suggestions) -> None:
     with Store(db_path) as store, store.transaction():
-        uids = [store.add_article(f"{i}번째 기사. " + "삼성전자와 엔비디아가 협력한다. "
+        uids = [store.articles.add(f"{i}번째 기사. " + "삼성전자와 엔비디아가 협력한다. "
                                   * (300 if i == 1 else 3), title=f"기사 {i}")[0]
                 for i in range(3)]
     damage_long_text(db_path)

@@ -150,7 +150,7 @@ class MainScreen(ReportsWorkerFailures, Screen):
         overrides = label_colours or {}
         self.labels: list[Label] = [  # a stored colour may not be one: drawn grey then
             replace(label, colour=usable_colour(overrides.get(label.name, label.colour)))
-            for label in store.labels()]
+            for label in store.labels.all()]
         self.colours = {label.name: label.colour for label in self.labels}
         self.keyed = keyed_labels(self.labels)
         self.session = AnnotationSession(store, annotator, lambda: self.status.say(
@@ -199,7 +199,7 @@ class MainScreen(ReportsWorkerFailures, Screen):
         self.query_one(Legend).labels = [self.keyed[k] for k in sorted(self.keyed)]
         self.article_list.reload()
         self.warn_about_keymap()
-        first = self.store.next_article(None) or self.article_list.row(0)
+        first = self.store.articles.next_after(None) or self.article_list.row(0)
         if first is None:
             self.status.say("No articles yet: import some with `hanmark import FILES`.")
             self.article_list.focus()
@@ -351,7 +351,7 @@ class MainScreen(ReportsWorkerFailures, Screen):
         """
         if not self.store.readonly and self.session.remember_cursor(self.text_view.cursor):
             if wait:
-                self.store.set_cursor(self.article.uid, self.article.cursor)
+                self.store.articles.set_cursor(self.article.uid, self.article.cursor)
             else:
                 self._unsaved_cursors[self.article.uid] = self.article.cursor
                 self.write_cursors()
@@ -362,7 +362,7 @@ class MainScreen(ReportsWorkerFailures, Screen):
         position never lands after a newer one."""
         with self._cursor_lock, own_store(self.store) as store:
             while self._unsaved_cursors:
-                store.set_cursor(*self._unsaved_cursors.popitem())
+                store.articles.set_cursor(*self._unsaved_cursors.popitem())
 
     # -- after every write ----------------------------------------------------
 
@@ -647,8 +647,6 @@ class MainScreen(ReportsWorkerFailures, Screen):
 
     def action_pick_label(self) -> None:
         """Choose any label by typing part of its name, description or an example."""
-        from hanmark.store.labels import recent_labels
-
         from .label_picker import LabelPicker
 
         span, where = target = self.key_target()
@@ -658,7 +656,7 @@ class MainScreen(ReportsWorkerFailures, Screen):
         start, end = (span.start, span.end) if span is not None else where
         about = (f"Relabel {self.article.text[start:end]} ({span.label}, {start}–{end})"
                  if span is not None else f"Label {self.article.text[start:end]} ({start}–{end})")
-        recent = recent_labels(self.store, self.annotator)
+        recent = self.store.journal.recent_labels(self.annotator)
         self.app.push_screen(LabelPicker(self.labels, recent, self.colours, target=about),
                              partial(self._picked, target))
 

@@ -23,7 +23,7 @@ DECISION_TEXT = {"": "", "a": "took {a}", "b": "took {b}", "both": "took both",
 def annotators_of(store: Store, uid: str) -> list[str]:
     """Annotators with accepted labels on the article, most labels first (gold excluded)."""
     counts: dict[str, int] = {}
-    for span in store.spans(uid, states=("accepted",)):
+    for span in store.spans.of(uid, states=("accepted",)):
         if span.annotator != GOLD:
             counts[span.annotator] = counts.get(span.annotator, 0) + 1
     return sorted(counts, key=lambda who: (-counts[who], who))
@@ -56,7 +56,7 @@ class ReviewScreen(Screen[None]):
         self.session, self.store = session, session.store
         self.uid, self.a, self.b = uid, a, b
         self.colours = colours
-        self.text = self.store.get_article(uid).text
+        self.text = self.store.articles.get(uid).text
         self.clusters: list[Cluster] = []
 
     def compose(self) -> ComposeResult:
@@ -83,7 +83,7 @@ class ReviewScreen(Screen[None]):
             table.add_row(*self._cells(i, cluster), key=str(i))
         if self.clusters:
             table.move_cursor(row=min(max(row, 0), len(self.clusters) - 1))
-        title = self.store.get_article(self.uid).title
+        title = self.store.articles.get(self.uid).title
         disagreements = sum(not c.agrees for c in self.clusters)
         self.query_one("#review-title", Static).update(Text(
             f"Review · {safe(title)} · {safe(self.a)} vs {safe(self.b)} · "
@@ -129,7 +129,8 @@ class ReviewScreen(Screen[None]):
             lines.append(f"{safe(who):>10} ", style="bold")
             lines.append(self._highlight(cluster, spans))
             lines.append("\n")
-        gold = tuple((s.start, s.end, s.label) for s in self.store.spans(self.uid, annotator=GOLD)
+        gold = tuple((s.start, s.end, s.label)
+                     for s in self.store.spans.of(self.uid, annotator=GOLD)
                      if s.start < cluster.end and s.end > cluster.start)
         lines.append(f"{GOLD:>10} ", style="bold green")
         lines.append(self._highlight(cluster, gold))

@@ -40,8 +40,8 @@ class StatsScreen(Screen[None]):
         self.action_refresh_stats()
 
     def action_refresh_stats(self) -> None:
-        colours = {label.name: label.colour for label in self.store.labels()}
-        charts = stats_charts(self.store.stats(), self.store.labeling_activity(),
+        colours = {label.name: label.colour for label in self.store.labels.all()}
+        charts = stats_charts(self.store.stats.summary(), self.store.stats.labeling_activity(),
                               agreement(self.store), colours)
         model = Text(safe(active_summary()), style="bold")  # plain text: paths are data
         self.query_one("#stats-charts", Static).update(Group(model, Text(), *charts))

@@ -14,8 +14,8 @@ from rich.text import Text
 from textual.binding import Binding
 
 from hanmark.store import Store
+from hanmark.store.articles import search_scans
 from hanmark.store.models import STATUSES, ArticleRow
-from hanmark.store.store import search_scans
 
 from ..connections import own_store
 from ..messages import ArticleChosen, ReportsWorkerFailures
@@ -84,7 +84,7 @@ class ArticleList(ReportsWorkerFailures, VirtualTable):
             self._show_title("searching")
             self._read_first_page_apart(filters)
         else:
-            self._show_first_page(filters, *self.store.first_page(
+            self._show_first_page(filters, *self.store.articles.first_page(
                 limit=PAGE, at_most=QUICK_COUNT + 1, order=self.order, **filters))
 
     def refresh_rows(self) -> None:
@@ -102,7 +102,7 @@ class ArticleList(ReportsWorkerFailures, VirtualTable):
     def _read_first_page_apart(self, filters: dict[str, str | None]) -> None:
         order = self.order
         self._apart("first-page", "search articles",
-                    lambda store: store.first_page(limit=PAGE, at_most=QUICK_COUNT + 1,
+                    lambda store: store.articles.first_page(limit=PAGE, at_most=QUICK_COUNT + 1,
                                                    order=order, **filters),
                     lambda page: self._first_page_read(filters, order, *page))
 
@@ -118,7 +118,7 @@ class ArticleList(ReportsWorkerFailures, VirtualTable):
         exact = count <= QUICK_COUNT
         if not exact:
             self._apart("count", "count articles",
-                        lambda store: store.count_articles(**filters),
+                        lambda store: store.articles.count(**filters),
                         lambda total: self._counted(filters, total))
         self._show_title(f"{count:,}" if exact else f"{QUICK_COUNT:,}+, counting")
 
@@ -173,7 +173,7 @@ class ArticleList(ReportsWorkerFailures, VirtualTable):
     def _page(self, page: int) -> list[ArticleRow]:
         if page not in self._pages:
             previous = self._pages.get(page - 1)  # scrolling on: continue from its last row
-            self._pages[page] = self.store.article_rows(
+            self._pages[page] = self.store.articles.page(
                 **self._filters(), order=self.order, offset=page * PAGE, limit=PAGE,
                 after=previous[-1].rowid if previous and len(previous) == PAGE else None)
         return self._pages[page]
@@ -217,6 +217,6 @@ class ArticleList(ReportsWorkerFailures, VirtualTable):
         self.set_filter(order="uncertainty" if self.order == "import" else "import")
 
     def action_cycle_collection(self) -> None:
-        options = [None, *self.store.collections()]
+        options = [None, *self.store.articles.collections()]
         current = options.index(self.collection) if self.collection in options else 0
         self.set_filter(collection=options[(current + 1) % len(options)])
