@@ -8,16 +8,12 @@ what was saved and the status line says "saved".
 
 from __future__ import annotations
 
-import gc
-import json
 import threading
-from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from functools import partial, wraps
-from typing import Any
+from functools import partial
 
 from rich.text import Text
-from textual import events, on, work
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -28,7 +24,6 @@ from hanmark.store import HanmarkError, Store
 from hanmark.store.colour import usable_colour
 from hanmark.store.models import Article, Label, Span
 
-from ..connections import own_store
 from ..messages import (
     ArticleAnalysed,
     ArticleChosen,
@@ -44,9 +39,9 @@ from ..widgets.span_table import SpanTable
 from ..widgets.status_line import StatusLine
 from ..widgets.text_view import Selection, TextView
 from ..widgets.virtual_table import VirtualTable
-from .note import NoteScreen
+from .reader_tools import ReaderTools, reports_errors
+from .reader_workers import ReaderWorkers, kiwi_in_child_process
 
-NARROW = 100  # columns: below this the list starts narrow
 CURSOR_SAVE_INTERVAL = 1.0  # seconds; the cursor is also saved on leaving and on quit
 BOUNDARY_KEYS = [  # key, side, unit, delta, description
     ("left_square_bracket", "start", "char", -1, "Start ← char"),
@@ -65,44 +60,6 @@ ARTICLE_ACTIONS = {"label", "accept", "accept_all", "remove", "next_span", "next
                    "overlay", "review"}
 
 
-def reports_errors(action: Callable[..., Awaitable]) -> Callable[..., Awaitable]:
-    """A write the store refuses (read-only file, a locked database, a removed label)
-    is said on the status line; the app carries on."""
-
-    @wraps(action)
-    async def wrapper(self: MainScreen, *args: Any) -> Any:
-        try:
-            return await action(self, *args)
-        except HanmarkError as exc:
-            self.status.say(str(exc), warn=True)
-            return None
-
-    return wrapper
-
-
-def kiwi_in_child_process() -> None:
-    """The app's Kiwi runs in a child process: loading it and teaching it words
-    would otherwise hold the GIL, and so the screen, for seconds."""
-    from hanmark.nlp.analyzer import use_child_process
-
-    use_child_process()
-
-
-def copy_to_clipboard(app, text: str) -> str:
-    """Copy with pyperclip; without a clipboard program, fall back to OSC 52.
-
-    Returns how it was copied, for the status line.
-    """
-    import pyperclip
-
-    try:
-        pyperclip.copy(text)
-        return "the system clipboard"
-    except pyperclip.PyperclipException:
-        app.copy_to_clipboard(text)
-        return "OSC 52 (no clipboard program found; the terminal must allow it)"
-
-
 def keyed_labels(labels: list[Label]) -> dict[int, Label]:
     """The labels the number keys reach: by each label's key, else the first nine."""
     by_key = {int(label.key): label for label in labels
@@ -110,7 +67,7 @@ def keyed_labels(labels: list[Label]) -> dict[int, Label]:
     return by_key or dict(enumerate(labels[:9], start=1))
 
 
-class MainScreen(ReportsWorkerFailures, Screen):
+class MainScreen(ReaderWorkers, ReaderTools, ReportsWorkerFailures, Screen):
     BINDINGS = [
         Binding("tab", "app.focus_next", "Next pane", show=False, id="focus-next"),
         Binding("shift+tab", "app.focus_previous", "Previous pane", show=False,
@@ -244,40 +201,6 @@ class MainScreen(ReportsWorkerFailures, Screen):
         self.status.set_info(f"analysing morphemes (moving by character) · {self.annotator}")
         self.call_after_refresh(self.analyse, uid)  # paint first: parsing holds the GIL
 
-    @work(thread=True, exit_on_error=False, description="load Kiwi and the model")
-    def prepare(self) -> None:
-        """Off the UI thread, once: Kiwi learns the forms people labeled before (it
-        forgets them between runs, and they stop particles gluing to names), and the
-        suggestion model loads before the first article needs it."""
-        from hanmark.nlp.crf import default_model
-        from hanmark.nlp.suggest import teach_analyzer
-
-        # What exists now (Textual, then the model and its word clusters) lives as
-        # long as the app: keep the collector from walking it, 40-60 ms a pass,
-        # mid key press. Frozen before loading too: loading allocates enough to
-        # start a full pass, which would walk the whole app once more.
-        gc.freeze()
-        with own_store(self.store) as store:
-            teach_analyzer(store)
-        default_model()
-        gc.freeze()
-
-    # Workers get a fixed description: the default one is the repr of the
-    # arguments, and the repr of an analysis of a long article takes 0.1 s.
-    @work(thread=True, exclusive=True, group="analysis", exit_on_error=False,
-          description="analyse article")
-    def analyse(self, uid: str) -> None:
-        """Load Kiwi (first time only) and analyse the article off the UI thread."""
-        from hanmark.nlp.analyzer import analysis_for  # Kiwi's module: not at start-up
-
-        try:
-            with own_store(self.store) as store:
-                analysis = analysis_for(store, uid)
-        except HanmarkError as exc:
-            self.post_message(ArticleAnalysed(uid, None, str(exc)))
-            return
-        self.post_message(ArticleAnalysed(uid, analysis))
-
     async def on_article_analysed(self, message: ArticleAnalysed) -> None:
         if self.article is None or message.uid != self.article.uid:
             return
@@ -296,23 +219,6 @@ class MainScreen(ReportsWorkerFailures, Screen):
         self.status.set_info(f"morphemes ready · {self.annotator}")
         await self.release_held_label()
         self.suggest(message.uid, message.analysis)
-
-    @work(thread=True, exclusive=True, group="suggest", exit_on_error=False,
-          description="suggest entities")
-    def suggest(self, uid: str, analysis) -> None:
-        from hanmark.nlp.suggest import suggest_article  # loads rules and the CRF: not at start-up
-
-        with own_store(self.store) as store:
-            suggest_article(store, uid, analysis=analysis)
-        self.post_message(SuggestionsMade([uid]))
-
-    @work(thread=True, group="propagate", exit_on_error=False, description="propagate label")
-    def propagate(self, span: Span, analysis) -> None:
-        from hanmark.nlp.suggest import propagate_label
-
-        with own_store(self.store) as store:
-            uids = propagate_label(store, span, analysis=analysis)
-        self.post_message(SuggestionsMade(uids))
 
     def on_suggestions_made(self, message: SuggestionsMade) -> None:
         if self.article is not None and self.article.uid in message.uids:
@@ -341,28 +247,6 @@ class MainScreen(ReportsWorkerFailures, Screen):
         span = self.table.current_span()
         if span is not None and self.table.has_focus:
             self.text_view.move_to(span.start, quiet=True)
-
-    def save_cursor(self, *, wait: bool = False) -> None:
-        """Remember the cursor so reopening the article (even after a restart) returns there.
-
-        Written from a worker: an import in another process may hold the write
-        lock for a batch, and the screen must not wait for it. ``wait`` (on
-        quit) writes here and now, since no worker outlives the app.
-        """
-        if not self.store.readonly and self.session.remember_cursor(self.text_view.cursor):
-            if wait:
-                self.store.articles.set_cursor(self.article.uid, self.article.cursor)
-            else:
-                self._unsaved_cursors[self.article.uid] = self.article.cursor
-                self.write_cursors()
-
-    @work(thread=True, group="cursor", exit_on_error=False, description="save the cursor")
-    def write_cursors(self) -> None:
-        """Write the latest cursor of each article; one worker at a time, so an older
-        position never lands after a newer one."""
-        with self._cursor_lock, own_store(self.store) as store:
-            while self._unsaved_cursors:
-                store.articles.set_cursor(*self._unsaved_cursors.popitem())
 
     # -- after every write ----------------------------------------------------
 
@@ -403,17 +287,6 @@ class MainScreen(ReportsWorkerFailures, Screen):
             self.call_after_refresh(self.propagate, outcome.taught, self.text_view.analysis)
         elif outcome.relearn:
             self.call_after_refresh(self.relearn)
-
-    @work(thread=True, exclusive=True, group="teach", exit_on_error=False,
-          description="teach Kiwi the labeled forms")
-    def relearn(self) -> None:
-        """A label removed, moved, undone or redone changes which forms Kiwi should
-        know as words (``teach_analyzer``; a new label is taught by ``propagate``);
-        its calls stay off the UI thread."""
-        from hanmark.nlp.suggest import teach_analyzer
-
-        with own_store(self.store) as store:
-            teach_analyzer(store)
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action in ARTICLE_ACTIONS:
@@ -574,44 +447,6 @@ class MainScreen(ReportsWorkerFailures, Screen):
     async def action_skip(self) -> None:
         await self._finish("skipped")
 
-    def action_copy(self) -> None:
-        view = self.text_view
-        span = self.target_span()
-        if view.selection is not None:
-            rng = (view.selection.start, view.selection.end)
-        elif span is not None:
-            rng = (span.start, span.end)
-        else:
-            rng = view.unit_at(view.cursor)
-        if rng is None:
-            self.status.say("Nothing to copy here.", warn=True)
-            return
-        text = self.article.text[rng[0]:rng[1]]
-        how = copy_to_clipboard(self.app, text)
-        self.status.say(f"copied {len(text)} characters via {how}")
-
-    def action_copy_article(self) -> None:
-        record = {
-            "id": self.article.uid, "title": self.article.title, "text": self.article.text,
-            "spans": [{"start": s.start, "end": s.end, "label": s.label, "state": s.state,
-                       "annotator": s.annotator} for s in self.text_view.spans],
-        }
-        how = copy_to_clipboard(self.app, json.dumps(record, ensure_ascii=False))
-        self.status.say(f"copied the article as JSON via {how}")
-
-    def action_note(self) -> None:
-        span = self.target_span()
-        if span is None:
-            self.status.say("No span under the cursor to write a note on.", warn=True)
-            return
-        about = f"Note on {self.article.text[span.start:span.end]} ({span.label})"
-        self.app.push_screen(NoteScreen(about, span.note), partial(self._save_note, span))
-
-    @reports_errors
-    async def _save_note(self, span: Span, note: str | None) -> None:
-        if note is not None and note != span.note:
-            self.show(await self.session.note(span, note))
-
     @reports_errors
     async def action_boundary(self, side: str, unit: str, delta: int) -> None:
         view = self.text_view
@@ -630,18 +465,6 @@ class MainScreen(ReportsWorkerFailures, Screen):
         if (start, end) == (span.start, span.end):
             return
         self.show(await self.session.move_edges(span, start, end))
-
-    def on_resize(self, event: events.Resize) -> None:
-        self.set_class(event.size.width < NARROW, "-narrow")
-
-    def action_zoom(self) -> None:
-        """The article alone, or the three panes again."""
-        zoomed = not self.has_class("-zoomed")
-        self.set_class(zoomed, "-zoomed")
-        if zoomed:
-            self.text_view.focus()
-        self.status.say("Zoom: the article alone (z: the panes again)." if zoomed
-                        else "The panes are back.")
 
     # -- label picker, other annotators, review, statistics -----------------------
 
@@ -664,53 +487,4 @@ class MainScreen(ReportsWorkerFailures, Screen):
         if name is not None:
             await self.apply_label(name, target)
 
-    def action_overlay(self) -> None:
-        """Show the next other annotator's labels over the text (then none again)."""
-        names = sorted({s.annotator for s in self.session.others})
-        if not names:
-            self.overlaid = None
-            self.status.say("No other annotator has labeled this article.")
-            return
-        at = names.index(self.overlaid) + 1 if self.overlaid in names else 0
-        self.overlaid = names[at] if at < len(names) else None
-        shown = [s for s in self.session.others if s.annotator == self.overlaid]
-        self.text_view.set_overlay(shown)
-        self.status.say(f"Overlay: {self.overlaid}'s {len(shown)} labels (italic, double underline)"
-                        if self.overlaid else "Overlay off.")
-
-    def action_review(self) -> None:
-        """Adjudicate between you and the other annotator with the most labels here (or
-        the two with the most, when you have none)."""
-        from .review import ReviewScreen, annotators_of
-
-        names = annotators_of(self.store, self.article.uid)
-        if len(names) < 2:
-            self.status.say("Review needs labels from two annotators on this article "
-                            "(merge their databases with `hanmark merge`).", warn=True)
-            return
-        if self.annotator in names:  # you on the left, the busiest other annotator right
-            names.remove(self.annotator)
-            names.insert(0, self.annotator)
-        self.app.push_screen(ReviewScreen(self.session, self.article.uid, names[0], names[1],
-                                          self.colours), lambda _: self.refresh_spans())
-
-    def action_statistics(self) -> None:
-        from .stats import StatsScreen
-
-        self.app.push_screen(StatsScreen(self.store))
-
     # -- the command palette and the help screen --------------------------------
-
-    def binding_sections(self) -> list[tuple[str, object, list[Binding]]]:
-        """Each pane's name, the node its actions run on, and its bindings."""
-        named = {f"label-{n}": safe(f"Label {label.name} {label.description}".strip())
-                 for n, label in self.keyed.items()}
-        mine = [replace(b, description=named[b.id]) if b.id in named else b
-                for b in self.BINDINGS]
-        return [
-            ("app", self.app, self.app.BINDINGS),
-            ("reader", self, mine),
-            ("text", self.text_view, TextView.BINDINGS),
-            ("list", self.article_list, ArticleList.BINDINGS),
-            ("tables", self.table, VirtualTable.BINDINGS),
-        ]
