@@ -39,8 +39,21 @@ class Stats(Table):
                 "by_state": grouped("SELECT state, count(*) FROM spans GROUP BY state"),
                 "by_annotator": grouped(
                     "SELECT annotator, count(*) FROM spans GROUP BY annotator"),
+                "by_state_and_label": self._by_state_and_label(),
+                "accepted_by_annotator": grouped(
+                    "SELECT annotator, count(*) FROM spans WHERE state = 'accepted'"
+                    " GROUP BY annotator"),
             },
         }
+
+    def _by_state_and_label(self) -> dict[str, dict[str, int]]:
+        """Span counts per state, then per label: a label's human labels apart from
+        the suggestions still pending and the ones rejected."""
+        table: dict[str, dict[str, int]] = {}
+        for state, label, n in self._rows(
+                "SELECT state, label, count(*) FROM spans GROUP BY state, label"):
+            table.setdefault(state, {})[label] = n
+        return table
 
     def annotators(self) -> list[str]:
         """Every annotator name in spans and events."""

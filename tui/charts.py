@@ -24,7 +24,7 @@ def bar(value: float, maximum: float, width: int = BAR_WIDTH) -> str:
     return "█" * full + (BLOCKS[rest] if rest else "")
 
 
-def bar_chart(title: str, values: Mapping[str, float], *, colour: str = "cyan",
+def bar_chart(title: str | Text, values: Mapping[str, float], *, colour: str = "cyan",
               colours: Mapping[str, str] | None = None, fmt: str = "{:g}") -> Table:
     """One bar per key, largest first; keys are data (drawn as ``safe`` shows
     them, never as markup), and ``colours`` must be colours, not style strings."""
@@ -43,6 +43,29 @@ def bar_chart(title: str, values: Mapping[str, float], *, colour: str = "cyan",
     return table
 
 
+STATE_TITLES = {"accepted": "Accepted spans by label", "suggested": "Pending suggestions by label",
+                "rejected": "Rejected suggestions by label"}
+
+
+def label_charts(spans: dict, colours: Mapping[str, str]) -> list[Table]:
+    """Spans by label, one chart per state (people's labels first), never mixed;
+    the accepted chart says whose they are."""
+    charts = []
+    for state, title in STATE_TITLES.items():
+        counts = spans["by_state_and_label"].get(state, {})
+        total = sum(counts.values())
+        if state == "accepted":
+            whose = ", ".join(f"{safe(who)} {n}" for who, n in sorted(
+                spans["accepted_by_annotator"].items(), key=lambda kv: (-kv[1], kv[0])))
+            title += f" ({total}: {whose})" if whose else f" ({total})"
+        elif not counts:
+            continue
+        else:
+            title += f" ({total})"
+        charts.append(bar_chart(Text(title), counts, colours=colours))  # names are data
+    return charts
+
+
 def stats_charts(stats: dict, activity: dict, pairs: list, label_colours: Mapping[str, str]
                  ) -> list[Table]:
     """Every chart of the statistics view, in reading order."""
@@ -51,8 +74,7 @@ def stats_charts(stats: dict, activity: dict, pairs: list, label_colours: Mappin
         bar_chart(f"Articles by status ({articles['total']})", articles["by_status"],
                   colours={"done": "green", "skipped": "yellow", "in_progress": "cyan"}),
         bar_chart("Articles by collection", articles["by_collection"]),
-        bar_chart(f"Spans by label ({spans['total']})", spans["by_label"],
-                  colours={name: usable_colour(c) for name, c in label_colours.items()}),
+        *label_charts(spans, {name: usable_colour(c) for name, c in label_colours.items()}),
         bar_chart("Spans by state", spans["by_state"],
                   colours={"accepted": "green", "suggested": "cyan", "rejected": "red"}),
         bar_chart("Labels per hour, by annotator",

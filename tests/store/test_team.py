@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from hanmark.store import Event, Label, Store
+from hanmark.store import Event, Label, NewSpan, Store
 from hanmark.store.agreement import agreement, cohen_kappa
 from hanmark.store.merge import merge_database
 from hanmark.tui.cli import main
@@ -162,7 +162,7 @@ def test_stats_text_shows_charts(merged) -> None:
     store, _ = merged
     result = CliRunner().invoke(main, ["stats", "--db", str(store.path)])
     assert result.exit_code == 0
-    assert "Spans by label (5)" in result.output
+    assert "Accepted spans by label (5: " in result.output
     assert "Agreement (character kappa), by pair" in result.output
     assert "kim / lee" in result.output and "█" in result.output
 
@@ -191,3 +191,21 @@ def test_export_gold_and_majority(tmp_path: Path) -> None:
         assert result.exit_code == 0, result.output
         [line] = out.read_text(encoding="utf-8").splitlines()
         assert json.loads(line)["label"] == expected
+
+
+def test_stats_split_spans_by_state_and_say_whose(tmp_path: Path) -> None:
+    """People's labels, pending suggestions and rejected ones are counted apart."""
+    with Store(tmp_path / "states.db") as store:
+        uid, _ = store.articles.add("김민수 회장은 서울에서 삼성전자를 방문했다.")
+        store.spans.label_range(uid, 0, 3, "PS", annotator="kim")
+        store.spans.replace_suggestions(uid, [
+            NewSpan(8, 10, "LC", "hanmark", origin="suggestion", state="suggested", model="crf"),
+            NewSpan(13, 17, "OG", "hanmark", origin="suggestion", state="suggested",
+                    model="crf")], model="crf")
+        og = next(s for s in store.spans.of(uid) if s.label == "OG")
+        store.spans.remove(og.id, actor="kim")
+        path = store.path
+    output = CliRunner().invoke(main, ["stats", "--db", str(path)]).output
+    assert "Accepted spans by label (1: kim 1)" in output
+    assert "Pending suggestions by label (1)" in output
+    assert "Rejected suggestions by label (1)" in output

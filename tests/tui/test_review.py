@@ -85,7 +85,7 @@ async def test_stats_screen_draws_charts(tmp_path: Path) -> None:
     async with StatsApp(store).run_test(size=(100, 60)) as pilot:
         await pilot.pause()
         screen = screen_text(pilot.app)
-    assert "Spans by label (5)" in screen
+    assert "Accepted spans by label (5: " in screen
     assert "Agreement (character kappa), by pair" in screen
     assert "kim / lee" in screen
     store.close()

@@ -82,7 +82,7 @@ async def test_review_and_statistics_open_from_the_reader(store: Store, no_sugge
         await pilot.press("S")
         await pilot.pause()
         assert isinstance(pilot.app.screen, StatsScreen)
-        assert "Spans by label" in screen_text(pilot.app)
+        assert "Accepted spans by label" in screen_text(pilot.app)
     assert {(s.start, s.end, s.label) for s in store.spans.of(uid, annotator="gold")} == {
         (5, 12, "OG")}
 
