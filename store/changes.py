@@ -122,6 +122,14 @@ def _apply_note(store: Store, change: Change) -> Change:
                   change.after)
 
 
+@KINDS.applier("rejected_form", verbs=("reject_form",))
+def _apply_rejected_form(store: Store, change: Change) -> Change:
+    """A form rejected with a label everywhere (the negative gazetteer), or taken back."""
+    key = change.after or change.before
+    before = store.rejected.put(change.after, key["form"], key["label"])
+    return Change("rejected_form", None, before, change.after)
+
+
 def encode(change: Change, verb: str | None = None) -> tuple[str, int | None, Any, Any]:
     """The change as an events row's ``(action, span_id, before, after)``."""
     kind = KINDS.by_name[change.kind]

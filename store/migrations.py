@@ -214,9 +214,21 @@ M6_LINEAR_BULK = f"""
         CREATE INDEX labels_order ON labels(sort_order);
         """
 
+# The negative gazetteer: a form rejected with a label everywhere (the reader's X)
+# is never suggested with that label again, until removed (hanmark labels unreject).
+M7_REJECTED_FORMS = """
+        CREATE TABLE rejected_forms (
+            form TEXT NOT NULL,
+            label TEXT NOT NULL,
+            annotator TEXT NOT NULL,
+            created TEXT NOT NULL,
+            PRIMARY KEY (form, label)
+        );
+        """
+
 # Each entry is one SQL script; append, never edit one that has shipped.
 MIGRATIONS = [M1_INITIAL, M2_LABEL_EXAMPLES, M3_FORMS, M4_LABEL_COUNTS, M5_FTS_MERGE,
-              M6_LINEAR_BULK]
+              M6_LINEAR_BULK, M7_REJECTED_FORMS]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -272,6 +272,24 @@ class Spans(Table):
             self.store.journal.log([self._delete(span_id)], actor, span.article)
         return None
 
+    def reject_everywhere(self, span_id: int, *, actor: str) -> int:
+        """What ``X`` does: every pending suggestion with this span's text and label,
+        in every article, becomes rejected, and the form is never suggested with
+        that label again (``store.rejected``); one undoable step. Returns how many
+        suggestions were rejected."""
+        with self.store.transaction():
+            span = self.get(span_id)
+            form = self.store.articles.get(span.article).text[span.start:span.end]
+            pending = [row[0] for row in self._rows(
+                "SELECT s.id FROM spans s JOIN articles a ON a.uid = s.article"
+                " JOIN articles_fts f ON f.rowid = a.rowid"
+                " WHERE s.state = 'suggested' AND s.label = ?"
+                " AND substr(f.text, s.start + 1, s.end - s.start) = ?", (span.label, form))]
+            changes = [self._change(pid, {"state": "rejected"}) for pid in pending]
+            changes.append(self.store.rejected.add(form, span.label, actor))
+            self.store.journal.log(changes, actor, span.article)
+        return len(pending)
+
     def label_range(self, article: str, start: int, end: int, label: str, *,
                     annotator: str, note: str = "") -> Span:
         """Label ``start:end`` for ``annotator``, replacing the spans it overlaps.
@@ -364,9 +382,11 @@ class Spans(Table):
                     [(article, new.end, new.start) for new in spans])
             taken = {(s, e) for s, e in self._rows(
                 "SELECT start, end FROM spans WHERE article = ?", (article,))}
+            never = self.store.rejected.pairs()  # the negative gazetteer
             added = 0
             for new in spans:
-                if (new.start, new.end) in taken or new.label not in labels:
+                if (new.start, new.end) in taken or new.label not in labels \
+                        or (art.text[new.start:new.end], new.label) in never:
                     continue
                 self._check(len(art.text), new.start, new.end, new.label, labels)
                 self._insert(article, new, stamp)

@@ -24,6 +24,7 @@ from .db import BUSY_TIMEOUT_MS, open_database
 from .errors import DatabaseBusy, HanmarkError
 from .journal import Journal
 from .label_table import Labels
+from .rejected_forms import RejectedForms
 from .spans import Spans
 from .stats import Stats
 
@@ -48,6 +49,7 @@ class Store:
         self.journal = Journal(self)
         self.analyses = Analyses(self)
         self.stats = Stats(self)
+        self.rejected = RejectedForms(self)
 
     @cached_property
     def db(self):

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import click
 
-from hanmark.store import Label
+from hanmark.store import HanmarkError, Label
 from hanmark.store import labels as label_set
 from hanmark.store.formats.output import atomic_file
+from hanmark.store.models import Change
 
 from .cli_common import chosen_db, db_option, friendly, json_text, open_store, say
 from .settings import resolve_annotator
@@ -135,6 +136,43 @@ def undo_command(ctx: click.Context, db: str | None, redo: bool) -> None:
     """Undo your last label rename (or redo it)."""
     done = label_set.undo_label_change(open_store(chosen_db(ctx, db)), actor=_actor(ctx), redo=redo)
     say(done or f"Nothing to {'redo' if redo else 'undo'}.")
+
+
+@labels_group.command("rejected")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@click.pass_context
+@friendly
+def rejected_command(ctx: click.Context, db: str | None, as_json: bool) -> None:
+    """List the forms rejected with a label everywhere (X in the reader): never suggested."""
+    entries = open_store(chosen_db(ctx, db), create=False).rejected.all()
+    for entry in entries:
+        click.echo(json_text(entry) if as_json else say_entry(entry))
+    if not entries and not as_json:
+        say("No form is rejected everywhere (X on a suggestion in the reader does that).")
+
+
+def say_entry(entry: dict) -> str:
+    """Form, label, who and when, tab-separated; each field as ``safe`` draws it."""
+    return "\t".join(safe(entry[key]) for key in ("form", "label", "annotator", "created"))
+
+
+@labels_group.command("unreject")
+@click.argument("form")
+@click.argument("label")
+@db_option
+@click.pass_context
+@friendly
+def unreject_command(ctx: click.Context, form: str, label: str, db: str | None) -> None:
+    """Let FORM be suggested as LABEL again (undo with `hanmark labels undo`)."""
+    store = open_store(chosen_db(ctx, db))
+    with store.transaction():
+        before = store.rejected.put(None, form, label)
+        if before is None:
+            raise HanmarkError(f"{form} is not rejected as {label}; "
+                               "`hanmark labels rejected` lists what is.")
+        store.journal.log([Change("rejected_form", None, before, None)], _actor(ctx), None)
+    say(f"{form} may be suggested as {label} again.")
 
 
 @labels_group.command("remove")

@@ -159,6 +159,16 @@ class AnnotationSession:
         return self._changed(f"{verb} {self.surface(span.start, span.end)} ({span.label})",
                              (span.start, span.end), relearn=rejected is None)
 
+    async def reject_everywhere(self, span: Span) -> Outcome:
+        """Reject this suggestion's form with its label in every article, and never
+        suggest it again (the negative gazetteer); one undoable step."""
+        rejected = await self.save(
+            lambda store: store.spans.reject_everywhere(span.id, actor=self.annotator))
+        form = self.surface(span.start, span.end)
+        return self._changed(f"rejected {form} as {span.label} everywhere ({rejected} "
+                             "suggestion" + "s" * (rejected != 1) + "); it will not be "
+                             "suggested again (hanmark labels rejected)")
+
     async def move_edges(self, span: Span, start: int, end: int) -> Outcome:
         await self.save(self._edit(span, {"start": start, "end": end}))
         return self._changed(f"{span.label} is now {self.surface(start, end)}",

@@ -64,8 +64,8 @@ def test_upgrading_counts_the_labels_already_given(db_path: Path) -> None:
         DROP TRIGGER accepted_update; ALTER TABLE articles DROP COLUMN n_accepted;
         DROP TRIGGER forms_insert; DROP TRIGGER forms_delete; DROP TRIGGER forms_update_old;
         DROP TRIGGER forms_update_new; DROP TRIGGER forms_stale; DROP INDEX labels_order;
-        ALTER TABLE spans DROP COLUMN form;
-        PRAGMA user_version = 3;""")  # M4, M5 and M6 run again
+        ALTER TABLE spans DROP COLUMN form; DROP TABLE rejected_forms;
+        PRAGMA user_version = 3;""")  # M4 to M7 run again
     conn.close()
     with Store(db_path) as store:
         assert [row.n_labels for row in store.articles.page()] == [2]

@@ -161,7 +161,9 @@ def test_stats_shape(store: Store, uid: str) -> None:
         "articles": {"total": 1, "by_status": {"in_progress": 1},
                      "by_collection": {"news": 1}},
         "spans": {"total": 1, "by_label": {"OG": 1}, "by_state": {"accepted": 1},
-                  "by_annotator": {"kim": 1}},
+                  "by_annotator": {"kim": 1},
+                  "by_state_and_label": {"accepted": {"OG": 1}},
+                  "accepted_by_annotator": {"kim": 1}},
     }
 
 

@@ -54,7 +54,8 @@ BOUNDARY_KEYS = [  # key, side, unit, delta, description
     ("greater_than_sign", "end", "morpheme", 1, "End → morpheme"),
 ]
 # Actions on the open article: off while the article list or an input has the focus.
-ARTICLE_ACTIONS = {"label", "accept", "accept_all", "remove", "next_span", "next_pending",
+ARTICLE_ACTIONS = {"label", "accept", "accept_all", "remove", "reject_everywhere",
+                   "next_span", "next_pending",
                    "undo", "redo",
                    "done", "skip", "copy", "copy_article", "note", "boundary", "pick_label",
                    "overlay", "review"}
@@ -79,6 +80,8 @@ class MainScreen(ReaderWorkers, ReaderTools, ReportsWorkerFailures, Screen):
         Binding("enter,space", "accept", "Accept", id="accept"),
         Binding("A", "accept_all", "Accept all", id="accept-all"),
         Binding("x,delete", "remove", "Remove", id="remove"),
+        Binding("X", "reject_everywhere", "Reject form everywhere", show=False,
+                id="reject-everywhere"),
         Binding("n", "next_span(1)", "Next span", id="next-span"),
         Binding("p", "next_span(-1)", "Prev span", show=False, id="previous-span"),
         Binding("N", "next_pending(1)", "Next pending", id="next-pending"),
@@ -399,6 +402,16 @@ class MainScreen(ReaderWorkers, ReaderTools, ReportsWorkerFailures, Screen):
         confidence = "" if span.confidence is None else f", confidence {span.confidence:.2f}"
         self.status.say(f"suggested {span.label} for {self.surface(span.start, span.end)}"
                         f"{confidence} ({self.session.pending} pending)")
+
+    @reports_errors
+    async def action_reject_everywhere(self) -> None:
+        span = self.target_span()
+        if span is None or span.state != "suggested":
+            self.status.say("X rejects a suggestion's form everywhere: move onto a suggestion.",
+                            warn=True)
+            return
+        self.show(await self.session.reject_everywhere(span))
+        self.article_list.refresh_rows()  # other articles lost suggestions too
 
     @reports_errors
     async def action_remove(self) -> None:

@@ -1,0 +1,48 @@
+"""``store.rejected``: the negative gazetteer, forms rejected with a label everywhere.
+
+A row means "never suggest FORM as LABEL". The reader's ``X`` adds one (with
+the pending suggestions it rejects, one undoable step); ``hanmark labels
+rejected`` lists them and ``hanmark labels unreject`` takes one back.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .models import Change
+from .table import Table, now
+
+Entry = dict[str, Any]  # form, label, annotator, created
+
+
+class RejectedForms(Table):
+    """``store.rejected``."""
+
+    def all(self) -> list[Entry]:
+        return [dict(zip(("form", "label", "annotator", "created"), row, strict=True))
+                for row in self._rows("SELECT form, label, annotator, created"
+                                      " FROM rejected_forms ORDER BY label, form")]
+
+    def pairs(self) -> set[tuple[str, str]]:
+        """Every rejected ``(form, label)``: what suggestions must leave out."""
+        return {(form, label) for form, label in self._rows(
+            "SELECT form, label FROM rejected_forms")}
+
+    def add(self, form: str, label: str, annotator: str) -> Change:
+        """Record ``form`` as never ``label`` (inside the caller's transaction);
+        the change for the journal."""
+        entry = {"form": form, "label": label, "annotator": annotator, "created": now()}
+        return Change("rejected_form", None, self.put(entry, form, label), entry)
+
+    def put(self, entry: Entry | None, form: str, label: str) -> Entry | None:
+        """Make the row of ``(form, label)`` exactly ``entry`` (None: no row), for
+        the journal's undo and redo; return what it was."""
+        before = next((e for e in self.all() if (e["form"], e["label"]) == (form, label)),
+                      None)
+        self.conn.execute("DELETE FROM rejected_forms WHERE form = ? AND label = ?",
+                          (form, label))
+        if entry is not None:
+            self.conn.execute("INSERT INTO rejected_forms(form, label, annotator, created)"
+                              " VALUES (?, ?, ?, ?)", (entry["form"], entry["label"],
+                                                       entry["annotator"], entry["created"]))
+        return before
