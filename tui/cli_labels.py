@@ -28,7 +28,8 @@ def _plural(n: int, word: str = "span") -> str:
 
 @click.group("labels")
 def labels_group() -> None:
-    """The label set: list, add, edit, rename, remove, presets, doccano import/export."""
+    """The label set: list, add, edit, rename, remove, presets, doccano import/export,
+    and the forms rejected everywhere (rejected, unreject)."""
 
 
 @labels_group.command("list")
