@@ -29,7 +29,8 @@ def test_import_then_stats_json(run) -> None:
     stats = json.loads(run("stats", "--json").output)
     assert stats["articles"] == {"total": 1, "by_status": {"new": 1},
                                  "by_collection": {"news": 1}}
-    assert stats["spans"] == {"total": 0, "by_label": {}, "by_state": {}, "by_annotator": {}}
+    assert stats["spans"] == {"total": 0, "by_label": {}, "by_state": {}, "by_annotator": {},
+                              "by_state_and_label": {}, "accepted_by_annotator": {}}
 
 
 def test_articles_search_json(run, tmp_path: Path) -> None:
