@@ -297,9 +297,14 @@ class Articles(Table):
             self.conn.executemany("UPDATE articles SET uncertainty = ? WHERE uid = ?",
                                   [(score, uid) for uid, score in scores])
 
-    def next_after(self, uid: str | None, *, skip_done: bool = True) -> str | None:
-        """The article after ``uid`` in list order (wrapping), not done or skipped."""
+    def next_after(self, uid: str | None, *, skip_done: bool = True,
+                   pending: bool = False) -> str | None:
+        """The article after ``uid`` in list order (wrapping), not done or skipped;
+        with ``pending``, the next one holding a suggestion still to decide."""
         cond = " AND status IN ('new', 'in_progress')" if skip_done else ""
+        if pending:
+            cond += (" AND EXISTS (SELECT 1 FROM spans s WHERE s.article = articles.uid"
+                     " AND s.state = 'suggested')")
         rowid = 0
         if uid is not None:
             row = self._one("SELECT rowid FROM articles WHERE uid = ?", (uid,))

@@ -134,3 +134,19 @@ async def test_a_label_key_before_the_morphemes_waits_for_them(
         await settle(pilot)
         [span] = store.spans.of(uid)
         assert (TEXT[span.start:span.end], span.annotator) == ("MBC", ANNOTATOR)  # not MBC는
+
+
+async def test_next_pending_goes_on_to_the_next_article_that_has_one(
+        store: Store, article: str) -> None:
+    store.articles.add("결정할 것이 없는 기사.", title="nothing pending")
+    later, _ = store.articles.add("부산에서 열린 행사.", title="later")
+    store.spans.replace_suggestions(later, [NewSpan(0, 2, "LC", "hanmark", origin="suggestion",
+                                                    state="suggested", model="crf")],
+                                    model="crf")
+    async with reader(store).run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = pilot.app.screen
+        await goto(pilot, TEXT.index("삼성전자"))
+        await pilot.press("N")  # nothing after 삼성전자 here: on to "later", past the other
+        assert screen.article.uid == later and screen.text_view.cursor == 0
+        assert screen.status.message.plain.startswith("next article, later: suggested LC")

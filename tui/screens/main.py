@@ -394,14 +394,22 @@ class MainScreen(ReaderWorkers, ReaderTools, ReportsWorkerFailures, Screen):
     def action_next_pending(self, direction: int) -> None:
         """Move to the next (or previous) suggestion still waiting for a decision."""
         span = self.session.pending_from(self.text_view.cursor, direction)
+        wrapped = ""
+        if span is None and direction > 0:  # on to the next article that has one
+            following = self.store.articles.next_after(self.article.uid, skip_done=False,
+                                                       pending=True)
+            if following is not None and following != self.article.uid:
+                self.open_article(following)
+                span = self.session.pending_from(-1, 1)
+                wrapped = f"next article, {self.article.title or '(untitled)'}: "
         if span is None:
-            self.status.say("No pending suggestion that way" + (
-                "; d marks this article done and opens the next." if direction > 0 else "."))
+            self.status.say("No pending suggestion that way.")
             return
         self.text_view.move_to(span.start)
         confidence = "" if span.confidence is None else f", confidence {span.confidence:.2f}"
-        self.status.say(f"suggested {span.label} for {self.surface(span.start, span.end)}"
-                        f"{confidence} ({self.session.pending} pending)")
+        self.status.say(f"{wrapped}suggested {span.label} for "
+                        f"{self.surface(span.start, span.end)}{confidence} "
+                        f"({self.session.pending} pending)")
 
     @reports_errors
     async def action_reject_everywhere(self) -> None:
