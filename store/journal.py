@@ -114,6 +114,12 @@ class Journal(Table):
         return [_event(row) for row in self._rows(EVENT_SELECT + " WHERE grp = ? ORDER BY id",
                                                   (grp,))]
 
+    def articles_of(self, annotator: str) -> set[str]:
+        """Uids of the articles ``annotator`` changed anything in (gold: reviewed)."""
+        return {row[0] for row in self._rows(
+            "SELECT DISTINCT article FROM events WHERE annotator = ? AND article IS NOT NULL",
+            (annotator,))}
+
     def own_status(self, uid: str, annotator: str) -> str | None:
         """The status this annotator last gave the article (teams share one status)."""
         row = self._one("SELECT json_extract(after, '$.status') FROM events WHERE article = ?"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..errors import HanmarkError
 from ..models import Article
-from ..review import majority_spans
+from ..review import GOLD, majority_spans
 from ..store import Store
 from .common import ExportDoc, Range, Writer, keep_longest_spans, trim_spans
 from .output import AtomicOutputs
@@ -50,6 +50,7 @@ class ExportReport:
     parts: Counter = field(default_factory=Counter)
     dropped: Counter = field(default_factory=Counter)
     files: list[Path] = field(default_factory=list)
+    unreviewed: int = 0  # gold exports: articles left out because nobody reviewed them
 
     def summary(self) -> str:
         line = (f"Exported {self.articles} article{'s' * (self.articles != 1)} with "
@@ -61,6 +62,10 @@ class ExportReport:
                      " whitespace in a token format): "
                      + ", ".join(f"{label} {n}" for label, n in sorted(self.dropped.items()))
                      + ".")
+        if self.unreviewed:
+            line += (f" {self.unreviewed} article{'s' * (self.unreviewed != 1)} nobody reviewed"
+                     f" left out (a {GOLD} export holds reviewed articles; --status all"
+                     " exports them all).")
         return line
 
 
@@ -169,10 +174,15 @@ def _docs(store: Store, options: ExportOptions, writer: type[Writer], segmenter:
     native = options.fmt == "hanmark"
     batch: list[ExportDoc] = []
     merged = options.merge == "majority"
+    reviewed = (store.journal.articles_of(GOLD)
+                if options.annotator == GOLD and options.status is not None else None)
     for item in store.articles.annotated(
             status=options.status, collection=options.collection,
             annotator=None if native or merged else options.annotator or "",
             suggestions=options.include_suggestions, events=native):
+        if reviewed is not None and item.article.uid not in reviewed:
+            report.unreviewed += 1  # a gold layer nobody wrote would export as "no entities"
+            continue
         spans = majority_spans(item.spans) if merged else item.spans
         if writer.tokens:
             spans, dropped = trim_spans(item.article.text, spans)

@@ -209,3 +209,25 @@ def test_stats_split_spans_by_state_and_say_whose(tmp_path: Path) -> None:
     assert "Accepted spans by label (1: kim 1)" in output
     assert "Pending suggestions by label (1)" in output
     assert "Rejected suggestions by label (1)" in output
+
+
+def test_gold_exports_hold_reviewed_articles_and_say_how_many_were_left_out(
+        tmp_path: Path) -> None:
+    with Store(tmp_path / "gold.db") as store:
+        uids = [store.articles.add(f"{n}번 기사: 김민수 회장이 말했다.")[0] for n in range(3)]
+        for uid in uids:
+            store.spans.label_range(uid, 7, 10, "PS", annotator="kim")
+            store.articles.set_status(uid, "done", "kim")
+        store.spans.set_layer(uids[0], "gold", 0, 20, [(7, 10, "PS")])  # one reviewed
+        path = store.path
+    out = tmp_path / "gold.jsonl"
+    result = CliRunner().invoke(main, ["export", "--db", str(path), "--format", "doccano",
+                                       "--annotator", "gold", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Exported 1 article" in result.output
+    assert "2 articles nobody reviewed left out" in result.output
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 1
+    everything = CliRunner().invoke(main, ["export", "--db", str(path), "--format", "doccano",
+                                           "--annotator", "gold", "--status", "all",
+                                           "--out", str(out), "--force"])
+    assert "Exported 3 articles" in everything.output and "left out" not in everything.output
