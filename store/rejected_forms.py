@@ -13,15 +13,16 @@ from .models import Change
 from .table import Table, now
 
 Entry = dict[str, Any]  # form, label, annotator, created
+COLUMNS = ("form", "label", "annotator", "created")
+SELECT = "SELECT form, label, annotator, created FROM rejected_forms"
 
 
 class RejectedForms(Table):
     """``store.rejected``."""
 
     def all(self) -> list[Entry]:
-        return [dict(zip(("form", "label", "annotator", "created"), row, strict=True))
-                for row in self._rows("SELECT form, label, annotator, created"
-                                      " FROM rejected_forms ORDER BY label, form")]
+        return [dict(zip(COLUMNS, row, strict=True))
+                for row in self._rows(SELECT + " ORDER BY label, form")]
 
     def pairs(self) -> set[tuple[str, str]]:
         """Every rejected ``(form, label)``: what suggestions must leave out."""
@@ -34,11 +35,21 @@ class RejectedForms(Table):
         entry = {"form": form, "label": label, "annotator": annotator, "created": now()}
         return Change("rejected_form", None, self.put(entry, form, label), entry)
 
+    def take_back(self, form: str, label: str, annotator: str) -> bool:
+        """Let ``form`` be suggested as ``label`` again (one journal step); False if
+        it was not rejected."""
+        with self.store.transaction():
+            before = self.put(None, form, label)
+            if before is not None:
+                self.store.journal.log([Change("rejected_form", None, before, None)],
+                                       annotator, None)
+        return before is not None
+
     def put(self, entry: Entry | None, form: str, label: str) -> Entry | None:
         """Make the row of ``(form, label)`` exactly ``entry`` (None: no row), for
         the journal's undo and redo; return what it was."""
-        before = next((e for e in self.all() if (e["form"], e["label"]) == (form, label)),
-                      None)
+        row = self._one(SELECT + " WHERE form = ? AND label = ?", (form, label))
+        before = dict(zip(COLUMNS, row, strict=True)) if row else None
         self.conn.execute("DELETE FROM rejected_forms WHERE form = ? AND label = ?",
                           (form, label))
         if entry is not None:

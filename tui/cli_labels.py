@@ -11,7 +11,6 @@ import click
 from hanmark.store import HanmarkError, Label
 from hanmark.store import labels as label_set
 from hanmark.store.formats.output import atomic_file
-from hanmark.store.models import Change
 
 from .cli_common import chosen_db, db_option, friendly, json_text, open_store, say
 from .settings import resolve_annotator
@@ -166,13 +165,9 @@ def say_entry(entry: dict) -> str:
 @friendly
 def unreject_command(ctx: click.Context, form: str, label: str, db: str | None) -> None:
     """Let FORM be suggested as LABEL again (undo with `hanmark labels undo`)."""
-    store = open_store(chosen_db(ctx, db))
-    with store.transaction():
-        before = store.rejected.put(None, form, label)
-        if before is None:
-            raise HanmarkError(f"{form} is not rejected as {label}; "
-                               "`hanmark labels rejected` lists what is.")
-        store.journal.log([Change("rejected_form", None, before, None)], _actor(ctx), None)
+    if not open_store(chosen_db(ctx, db)).rejected.take_back(form, label, _actor(ctx)):
+        raise HanmarkError(f"{form} is not rejected as {label}; "
+                           "`hanmark labels rejected` lists what is.")
     say(f"{form} may be suggested as {label} again.")
 
 
