@@ -121,11 +121,10 @@ class Journal(Table):
             (annotator,))}
 
     def own_status(self, uid: str, annotator: str) -> str | None:
-        """The status this annotator last gave the article (teams share one status)."""
-        row = self._one("SELECT json_extract(after, '$.status') FROM events WHERE article = ?"
-                        " AND annotator = ? AND span_id IS NULL"
-                        " AND json_extract(after, '$.status') IS NOT NULL"
-                        " ORDER BY id DESC LIMIT 1", (uid, annotator))
+        """The status this annotator last gave the article (teams share one status;
+        the annotator_status table, kept by a trigger on this one)."""
+        row = self._one("SELECT status FROM annotator_status WHERE article = ?"
+                        " AND annotator = ?", (uid, annotator))
         return row[0] if row else None
 
     def recent_labels(self, annotator: str, limit: int = 9) -> list[str]:

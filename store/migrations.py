@@ -226,9 +226,41 @@ M7_REJECTED_FORMS = """
         );
         """
 
+# Each annotator's own status of each article (teams share the article's status,
+# but agreement counts an annotator's labels once they said done): the latest
+# status event of that annotator, kept by a trigger on the journal, so every way
+# events arrive (the reader, undo and redo, merge, native import) keeps it. It
+# was read from the events' JSON on every question before. (Beside max(id), SQLite
+# takes a bare column from the row holding the maximum: the latest status.)
+_STATUS_EVENT = ("{e}span_id IS NULL AND {e}article IS NOT NULL"
+                 " AND json_extract({e}after, '$.status') IS NOT NULL")
+M8_ANNOTATOR_STATUS = f"""
+        CREATE TABLE annotator_status (
+            article TEXT NOT NULL REFERENCES articles(uid),
+            annotator TEXT NOT NULL,
+            status TEXT NOT NULL,
+            event INTEGER NOT NULL,
+            PRIMARY KEY (article, annotator)
+        ) WITHOUT ROWID;
+        INSERT INTO annotator_status(article, annotator, status, event)
+            SELECT article, annotator, json_extract(after, '$.status'), max(id) FROM events
+            WHERE {_STATUS_EVENT.format(e="")}
+            GROUP BY article, annotator;
+        CREATE TRIGGER annotator_status_event AFTER INSERT ON events
+            WHEN {_STATUS_EVENT.format(e="NEW.")}
+            BEGIN
+                INSERT INTO annotator_status(article, annotator, status, event)
+                    VALUES (NEW.article, NEW.annotator, json_extract(NEW.after, '$.status'),
+                            NEW.id)
+                    ON CONFLICT(article, annotator) DO UPDATE SET
+                        status = excluded.status, event = excluded.event
+                    WHERE excluded.event > annotator_status.event;
+            END;
+        """
+
 # Each entry is one SQL script; append, never edit one that has shipped.
 MIGRATIONS = [M1_INITIAL, M2_LABEL_EXAMPLES, M3_FORMS, M4_LABEL_COUNTS, M5_FTS_MERGE,
-              M6_LINEAR_BULK, M7_REJECTED_FORMS]
+              M6_LINEAR_BULK, M7_REJECTED_FORMS, M8_ANNOTATOR_STATUS]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

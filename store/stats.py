@@ -69,11 +69,7 @@ class Stats(Table):
         done: dict[str, set[str]] = {}
         decided: set[tuple[str, str]] = set()
         for article, annotator, status in self._rows(
-            "SELECT article, annotator, status FROM (SELECT article, annotator,"
-            " json_extract(after, '$.status') AS status, row_number() OVER"
-            " (PARTITION BY article, annotator ORDER BY id DESC) AS rn FROM events"
-            " WHERE span_id IS NULL AND json_extract(after, '$.status') IS NOT NULL)"
-            " WHERE rn = 1"):
+                "SELECT article, annotator, status FROM annotator_status"):
             decided.add((article, annotator))
             if status == "done":
                 done.setdefault(annotator, set()).add(article)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from hanmark.store import HanmarkError, Store
-from hanmark.store.migrations import SCHEMA_VERSION
+from hanmark.store.migrations import M8_ANNOTATOR_STATUS, MIGRATIONS, SCHEMA_VERSION
 
 
 def _bytes(path: Path) -> bytes:
@@ -65,10 +65,34 @@ def test_upgrading_counts_the_labels_already_given(db_path: Path) -> None:
         DROP TRIGGER forms_insert; DROP TRIGGER forms_delete; DROP TRIGGER forms_update_old;
         DROP TRIGGER forms_update_new; DROP TRIGGER forms_stale; DROP INDEX labels_order;
         ALTER TABLE spans DROP COLUMN form; DROP TABLE rejected_forms;
-        PRAGMA user_version = 3;""")  # M4 to M7 run again
+        DROP TRIGGER annotator_status_event; DROP TABLE annotator_status;
+        PRAGMA user_version = 3;""")  # M4 and later run again
     conn.close()
     with Store(db_path) as store:
         assert [row.n_labels for row in store.articles.page()] == [2]
+
+
+def test_upgrading_keeps_each_annotators_own_status(db_path: Path) -> None:
+    """Before M8 each annotator's status was read from the journal; the upgrade
+    fills the table from it, and agreement still counts kim's article as done."""
+    with Store(db_path) as store:
+        uid, _ = store.articles.add("엔비디아와 삼성전자가 만났다.")
+        store.articles.set_status(uid, "done", "kim")
+        store.articles.set_status(uid, "in_progress", "lee")
+        store.articles.set_status(uid, "done", "lee")
+        store.articles.set_status(uid, "skipped", "lee")
+    conn = sqlite3.connect(db_path)  # as a database from before M8 was
+    conn.executescript(f"""
+        DROP TRIGGER annotator_status_event; DROP TABLE annotator_status;
+        PRAGMA user_version = {MIGRATIONS.index(M8_ANNOTATOR_STATUS)};""")
+    conn.close()
+    with Store(db_path) as store:
+        assert store.journal.own_status(uid, "kim") == "done"
+        assert store.journal.own_status(uid, "lee") == "skipped"
+        assert store.stats.done_by_annotator() == {"kim": {uid}}
+        store.journal.undo(uid, "lee")  # the trigger keeps it from here on
+        assert store.journal.own_status(uid, "lee") == "done"
+        assert store.stats.done_by_annotator() == {"kim": {uid}, "lee": {uid}}
 
 
 def test_corrupt_database(db_path: Path) -> None:
