@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import threading
 from dataclasses import replace
-from functools import partial
 
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Input
 
@@ -103,6 +103,11 @@ class MainScreen(ReaderWorkers, ReaderTools, ReportsWorkerFailures, Screen):
           for key, side, unit, delta, text in BOUNDARY_KEYS),
     ]
 
+    # State the screen holds and its children show (bound in compose, as toolong's
+    # LogView does): the open article, and the labels on the number keys.
+    open_uid: reactive[str | None] = reactive(None, init=False, always_update=True)
+    key_labels: reactive[list[Label]] = reactive(list, init=False)
+
     def __init__(self, store: Store, annotator: str,
                  label_colours: dict[str, str] | None = None):
         super().__init__()
@@ -113,6 +118,7 @@ class MainScreen(ReaderWorkers, ReaderTools, ReportsWorkerFailures, Screen):
             for label in store.labels.all()]
         self.colours = {label.name: label.colour for label in self.labels}
         self.keyed = keyed_labels(self.labels)
+        self.set_reactive(MainScreen.key_labels, [self.keyed[k] for k in sorted(self.keyed)])
         self.session = AnnotationSession(store, annotator, lambda: self.status.say(
             "Waiting for another hanmark process to finish writing…"))
         self._unsaved_cursors: dict[str, int] = {}  # article -> cursor, for write_cursors
@@ -125,10 +131,10 @@ class MainScreen(ReaderWorkers, ReaderTools, ReportsWorkerFailures, Screen):
         with Horizontal(id="panes"):
             with Vertical(id="list-pane"):
                 yield Input(placeholder="search titles and text", id="search")
-                yield ArticleList(self.store, id="articles")
+                yield ArticleList(self.store, id="articles").data_bind(MainScreen.open_uid)
             yield TextView(id="text")
             yield SpanTable(id="spans")
-        yield Legend(id="legend")
+        yield Legend(id="legend").data_bind(labels=MainScreen.key_labels)
         yield StatusLine(id="status")
         yield Footer()
 
@@ -156,7 +162,6 @@ class MainScreen(ReaderWorkers, ReaderTools, ReportsWorkerFailures, Screen):
         self.call_after_refresh(kiwi_in_child_process)  # before any worker asks for Kiwi
         self.set_interval(CURSOR_SAVE_INTERVAL, self.save_cursor)
         self.set_timer(0.25, self.prepare)
-        self.query_one(Legend).labels = [self.keyed[k] for k in sorted(self.keyed)]
         self.article_list.reload()
         self.warn_about_keymap()
         first = self.store.articles.next_after(None) or self.article_list.row(0)
@@ -168,18 +173,6 @@ class MainScreen(ReaderWorkers, ReaderTools, ReportsWorkerFailures, Screen):
         # reaches a usable screen sooner, and nothing waits on the text's layout).
         self.call_after_refresh(self.open_article,
                                 first if isinstance(first, str) else first.uid)
-
-    def warn_about_keymap(self) -> None:
-        """The settings' [keymap] ids that bind nothing, or keys it takes from another
-        binding, said at start (all of them: ``hanmark config show``)."""
-        from ..keymap import keymap_problems
-
-        problems = keymap_problems(dict(self.app._keymap),  # as set_keymap got it
-                                   self.app.binding_chains())
-        if problems:
-            more = len(problems) - 1
-            self.status.say(problems[0] + (f" (and {more} more: hanmark config show)"
-                                           if more else ""), warn=True)
 
     # -- opening articles -----------------------------------------------------
 
@@ -199,7 +192,7 @@ class MainScreen(ReaderWorkers, ReaderTools, ReportsWorkerFailures, Screen):
         view.load(article.text, self.session.spans, self.labels, cursor=article.cursor)
         view.border_title = Text(safe(article.title or "(untitled)"))  # data, not markup
         self.table.set_spans(self.session.spans, article.text, self.colours)
-        self.article_list.show_open(uid)
+        self.open_uid = uid
         view.focus()
         self.status.set_info(f"analysing morphemes (moving by character) · {self.annotator}")
         self.call_after_refresh(self.analyse, uid)  # paint first: parsing holds the GIL
@@ -486,26 +479,5 @@ class MainScreen(ReaderWorkers, ReaderTools, ReportsWorkerFailures, Screen):
         if (start, end) == (span.start, span.end):
             return
         self.show(await self.session.move_edges(span, start, end))
-
-    # -- label picker, other annotators, review, statistics -----------------------
-
-    def action_pick_label(self) -> None:
-        """Choose any label by typing part of its name, description or an example."""
-        from .label_picker import LabelPicker
-
-        span, where = target = self.key_target()
-        if span is None and where is None:
-            self.status.say("Nothing to label here: move onto a word.", warn=True)
-            return
-        start, end = (span.start, span.end) if span is not None else where
-        about = (f"Relabel {self.article.text[start:end]} ({span.label}, {start}–{end})"
-                 if span is not None else f"Label {self.article.text[start:end]} ({start}–{end})")
-        recent = self.store.journal.recent_labels(self.annotator)
-        self.app.push_screen(LabelPicker(self.labels, recent, self.colours, target=about),
-                             partial(self._picked, target))
-
-    async def _picked(self, target: tuple, name: str | None) -> None:
-        if name is not None:
-            await self.apply_label(name, target)
 
     # -- the command palette and the help screen --------------------------------

@@ -1,5 +1,6 @@
 """The reader's tools around annotating: copying, notes, zoom, another
-annotator's overlay, review, statistics and the key sections of the help."""
+annotator's overlay, review, statistics, the label picker, warnings about the
+keymap and the key sections of the help."""
 
 from __future__ import annotations
 
@@ -56,6 +57,37 @@ def copy_to_clipboard(app, text: str) -> str:
 
 class ReaderTools:
     """Mixed into ``MainScreen``: its actions besides labeling (``self`` is the screen)."""
+
+    def warn_about_keymap(self) -> None:
+        """The settings' [keymap] ids that bind nothing, or keys it takes from another
+        binding, said at start (all of them: ``hanmark config show``)."""
+        from ..keymap import keymap_problems
+
+        problems = keymap_problems(dict(self.app._keymap),  # as set_keymap got it
+                                   self.app.binding_chains())
+        if problems:
+            more = len(problems) - 1
+            self.status.say(problems[0] + (f" (and {more} more: hanmark config show)"
+                                           if more else ""), warn=True)
+
+    def action_pick_label(self) -> None:
+        """Choose any label by typing part of its name, description or an example."""
+        from .label_picker import LabelPicker
+
+        span, where = target = self.key_target()
+        if span is None and where is None:
+            self.status.say("Nothing to label here: move onto a word.", warn=True)
+            return
+        start, end = (span.start, span.end) if span is not None else where
+        about = (f"Relabel {self.article.text[start:end]} ({span.label}, {start}–{end})"
+                 if span is not None else f"Label {self.article.text[start:end]} ({start}–{end})")
+        recent = self.store.journal.recent_labels(self.annotator)
+        self.app.push_screen(LabelPicker(self.labels, recent, self.colours, target=about),
+                             partial(self._picked, target))
+
+    async def _picked(self, target: tuple, name: str | None) -> None:
+        if name is not None:
+            await self.apply_label(name, target)
 
     def action_copy(self) -> None:
         view = self.text_view

@@ -12,6 +12,7 @@ from typing import TypeVar
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
+from textual.reactive import reactive
 
 from hanmark.store import Store
 from hanmark.store.articles import search_scans
@@ -41,6 +42,7 @@ class ArticleList(ReportsWorkerFailures, VirtualTable):
     COLUMNS = (Column("st", 4), Column("#", 3, drop=2), Column("title", 0),
                Column("date", 10, drop=3), Column("collection", 12, drop=4))
     MIN_FLEX = 12
+    open_uid: reactive[str | None] = reactive(None, init=False, always_update=True)
 
     def __init__(self, store: Store, **kwargs):
         super().__init__(**kwargs)
@@ -49,7 +51,6 @@ class ArticleList(ReportsWorkerFailures, VirtualTable):
         self.status: str | None = None
         self.collection: str | None = None
         self.order = "import"  # or "uncertainty": active learning, least confident first
-        self.open_uid: str | None = None
         self._pages: dict[int, list[ArticleRow]] = {}
         self._count = 0
         self._seen_version: int | None = None  # the store's data_version last shown
@@ -192,9 +193,9 @@ class ArticleList(ReportsWorkerFailures, VirtualTable):
             return Style(bold=True, underline=True)  # to fail on a light theme
         return Style(dim=True) if row is not None and row.status == "done" else Style()
 
-    def show_open(self, uid: str) -> None:
-        """Mark the open article, and put the cursor on it when its row is loaded."""
-        self.open_uid = uid
+    def watch_open_uid(self, uid: str | None) -> None:
+        """Mark the open article (bound to the reader's), and put the cursor on it
+        when its row is loaded."""
         for page, rows in self._pages.items():
             for i, row in enumerate(rows):
                 if row.uid == uid:
