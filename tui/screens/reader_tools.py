@@ -160,9 +160,12 @@ class ReaderTools:
         if following is None:
             self.status.say("No article needs review: every disagreement has a decision.")
             return
+        from_list = self.article_list.has_focus
         self.open_article(following)
         if self.article is None or self.article.uid != following:
             return  # it could not be opened; the status line says why
+        if from_list:  # back from the review, R on the list goes on to the next
+            self.article_list.focus()
         a, b = annotators_of(self.store, following)[:2]
         self.status.say(f"review of {self.article.title or '(untitled)'}, one of {len(due)} "
                         f"article{'s' * (len(due) != 1)} that needed it")

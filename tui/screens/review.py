@@ -60,6 +60,7 @@ class ReviewScreen(Screen[None]):
         self.text = self.store.articles.get(uid).text
         self.clusters: list[Cluster] = []
         self.rulings: list[str | None] = []  # each row's decision (store.review.decision)
+        self.still_open = 0  # disagreements without a decision
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -89,13 +90,14 @@ class ReviewScreen(Screen[None]):
         if self.clusters:
             table.move_cursor(row=min(max(row, 0), len(self.clusters) - 1))
         title = self.store.articles.get(self.uid).title
-        disagreements = [i for i, c in enumerate(self.clusters) if not c.agrees]
-        resolved = sum(self.rulings[i] is not None for i in disagreements)
+        disagreements = sum(not c.agrees for c in self.clusters)
+        self.still_open = sum(not c.agrees and made is None
+                              for c, made in zip(self.clusters, self.rulings, strict=True))
         self.query_one("#review-title", Static).update(Text(
             f"Review · {safe(title)} · {safe(self.a)} vs {safe(self.b)} · "
-            f"{len(disagreements)} disagreement{'s' * (len(disagreements) != 1)} of "
-            f"{len(self.clusters)}: {resolved} resolved, {len(disagreements) - resolved} open"
-            f" · decisions are saved as '{GOLD}'"))
+            f"{disagreements} disagreement{'s' * (disagreements != 1)} of "
+            f"{len(self.clusters)}: {disagreements - self.still_open} resolved, "
+            f"{self.still_open} open · decisions are saved as '{GOLD}'"))
         self._show_detail()
 
     def _layer_text(self, spans: tuple) -> Text:
@@ -159,8 +161,11 @@ class ReviewScreen(Screen[None]):
     async def action_take(self, take: str) -> None:
         cluster = self._current()
         if cluster is not None and await self._take([cluster], take):
-            self.notify(f"Saved: {take} for #{self.clusters.index(cluster) + 1}.", timeout=2)
             self.reload()
+            self.notify(f"Saved: {take} for #{self.clusters.index(cluster) + 1}."
+                        + ("" if self.still_open else " Every disagreement here is decided;"
+                           " R on the article list opens the next article that needs review."),
+                        timeout=2 if self.still_open else 5)
             self.action_jump(1)
 
     async def action_take_agreements(self) -> None:
