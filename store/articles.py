@@ -25,6 +25,7 @@ ARTICLE_COLUMNS = (
 _ARTICLE_FIELDS = ", ".join("f.text" if c == "text" else f'a."{c}"' for c in ARTICLE_COLUMNS)
 _ARTICLE_FROM = " FROM articles a CROSS JOIN articles_fts f ON f.rowid = a.rowid"
 ARTICLE_SELECT = "SELECT " + _ARTICLE_FIELDS + _ARTICLE_FROM
+ONLY = "uid IN (SELECT value FROM json_each(?))"  # a list of uids as one parameter
 
 
 def article_uid(text: str) -> str:
@@ -136,9 +137,10 @@ class Articles(Table):
             raise HanmarkError(f"No article with id {uid}.")
         return _article(row)
 
-    def _filter(self, search: str | None, status: str | None,
-                collection: str | None) -> tuple[str, list[Any]]:
-        """``FROM ... WHERE ...`` for the list's filters, and its parameters.
+    def _filter(self, search: str | None, status: str | None, collection: str | None,
+                only: Sequence[str] | None = None) -> tuple[str, list[Any]]:
+        """``FROM ... WHERE ...`` for the list's filters, and its parameters
+        (``only``: these uids alone, such as the articles that need review).
 
         A search drives the query from the text table, whose rows come in
         rowid order, so the first page of a search that matches most of the
@@ -160,20 +162,24 @@ class Articles(Table):
         if collection:
             where.append("a.collection = ?")
             params.append(collection)
+        if only is not None:
+            where.append("a." + ONLY)
+            params.append(json.dumps(list(only)))
         return source + ((" WHERE " + " AND ".join(where)) if where else ""), params
 
     def count(self, *, search: str | None = None, status: str | None = None,
-              collection: str | None = None, at_most: int | None = None) -> int:
+              collection: str | None = None, only: Sequence[str] | None = None,
+              at_most: int | None = None) -> int:
         """How many articles pass the filters, or ``at_most`` if at least that many:
         a capped count stops early, so it costs the same at any corpus size."""
-        clause, params = self._filter(search, status, collection)
+        clause, params = self._filter(search, status, collection, only)
         if at_most is None:
             return self._one(f"SELECT count(*){clause}", params)[0]
         return self._one(f"SELECT count(*) FROM (SELECT 1{clause} LIMIT ?)",
                          [*params, at_most])[0]
 
     def first_page(self, *, limit: int, at_most: int, order: str = "import",
-                   **filters: str | None) -> tuple[list[ArticleRow], int]:
+                   **filters: Any) -> tuple[list[ArticleRow], int]:
         """The list's first page and how many rows pass the filters, counted up to
         ``at_most`` (not at all when the page holds them all), so that a search
         shows at once at any corpus size."""
@@ -183,8 +189,9 @@ class Articles(Table):
         return rows, self.count(at_most=at_most, **filters)
 
     def page(self, *, search: str | None = None, status: str | None = None,
-             collection: str | None = None, order: str = "import",
-             offset: int = 0, limit: int = 100, after: int | None = None) -> list[ArticleRow]:
+             collection: str | None = None, only: Sequence[str] | None = None,
+             order: str = "import", offset: int = 0, limit: int = 100,
+             after: int | None = None) -> list[ArticleRow]:
         """One page of the article list, for the list pane and ``hanmark articles``.
 
         ``order`` is ``import`` (as imported) or ``uncertainty`` (least
@@ -193,7 +200,7 @@ class Articles(Table):
         the previous page, import order only) reads the next page from the index
         instead of skipping ``offset`` rows, so paging costs the same anywhere.
         """
-        clause, params = self._filter(search, status, collection)
+        clause, params = self._filter(search, status, collection, only)
         key = "f.rowid" if clause.startswith(" FROM articles_fts") else "a.rowid"
         if after is not None and order == "import":
             clause += (" AND " if " WHERE " in clause else " WHERE ") + f"{key} > ?"
@@ -297,22 +304,27 @@ class Articles(Table):
             self.conn.executemany("UPDATE articles SET uncertainty = ? WHERE uid = ?",
                                   [(score, uid) for uid, score in scores])
 
-    def next_after(self, uid: str | None, *, skip_done: bool = True,
-                   pending: bool = False) -> str | None:
+    def next_after(self, uid: str | None, *, skip_done: bool = True, pending: bool = False,
+                   only: Sequence[str] | None = None) -> str | None:
         """The article after ``uid`` in list order (wrapping), not done or skipped;
-        with ``pending``, the next one holding a suggestion still to decide."""
+        with ``pending``, the next one holding a suggestion still to decide; with
+        ``only``, the next of these uids."""
         cond = " AND status IN ('new', 'in_progress')" if skip_done else ""
         if pending:
             cond += (" AND EXISTS (SELECT 1 FROM spans s WHERE s.article = articles.uid"
                      " AND s.state = 'suggested')")
+        extra: list[Any] = []
+        if only is not None:
+            cond += " AND " + ONLY
+            extra.append(json.dumps(list(only)))
         rowid = 0
         if uid is not None:
             row = self._one("SELECT rowid FROM articles WHERE uid = ?", (uid,))
             rowid = row[0] if row else 0
         row = self._one(f"SELECT uid FROM articles WHERE rowid > ?{cond} ORDER BY rowid LIMIT 1",
-                        (rowid,))
+                        (rowid, *extra))
         if row is None:
             row = self._one(
-                f"SELECT uid FROM articles WHERE rowid < ?{cond} ORDER BY rowid LIMIT 1", (rowid,)
-            )
+                f"SELECT uid FROM articles WHERE rowid < ?{cond} ORDER BY rowid LIMIT 1",
+                (rowid, *extra))
         return row[0] if row else None

@@ -130,6 +130,14 @@ def _apply_rejected_form(store: Store, change: Change) -> Change:
     return Change("rejected_form", None, before, change.after)
 
 
+@KINDS.applier("gold_decision", target="article")
+def _apply_gold_decision(store: Store, change: Change) -> Change:
+    """A review decision on one disagreement row (``{"start", "end", "took"}``: the
+    annotators whose spans gold took, none for neither). The event is the record
+    (``store.review.decisions`` reads the log), so applying it writes no table."""
+    return change
+
+
 def encode(change: Change, verb: str | None = None) -> tuple[str, int | None, Any, Any]:
     """The change as an events row's ``(action, span_id, before, after)``."""
     kind = KINDS.by_name[change.kind]

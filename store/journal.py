@@ -11,7 +11,7 @@ restarts, and apply each change of the group through its kind's applier.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from .changes import KINDS, decode, encode
@@ -119,6 +119,22 @@ class Journal(Table):
         return {row[0] for row in self._rows(
             "SELECT DISTINCT article FROM events WHERE annotator = ? AND article IS NOT NULL",
             (annotator,))}
+
+    def states_holding(self, field: str, annotator: str, article: str | None = None
+                       ) -> Iterator[tuple[str, Any, Any]]:
+        """``(article, before, after)`` of the annotator's events (on ``article``, or
+        all) whose before or after state holds ``field``, in order, undo and redo
+        included: the history of a kind whose changes live only in the log."""
+        path = f"$.{field}"
+        held = ("(CASE WHEN json_valid({0}) THEN json_type({0}, ?) END) IS NOT NULL")
+        sql = (f"SELECT article, before, after FROM events WHERE annotator = ?"
+               f" AND ({held.format('before')} OR {held.format('after')})")
+        params: list[Any] = [annotator, path, path]
+        if article is not None:
+            sql += " AND article = ?"
+            params.append(article)
+        for uid, before, after in self._rows(sql + " ORDER BY id", params):
+            yield uid, json.loads(before) if before else None, json.loads(after) if after else None
 
     def own_status(self, uid: str, annotator: str) -> str | None:
         """The status this annotator last gave the article (teams share one status;

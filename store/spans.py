@@ -318,11 +318,12 @@ class Spans(Table):
         return Span(**created)
 
     def set_layer(self, article: str, annotator: str, start: int, end: int,
-                  spans: Sequence[tuple[int, int, str]]) -> None:
+                  spans: Sequence[tuple[int, int, str]], *, log: bool = True) -> list[Change]:
         """Make ``annotator``'s spans overlapping ``start:end`` exactly ``spans``.
 
         Unlike ``label_range`` this keeps overlapping spans side by side (an
-        adjudicator may keep both of two nested spans); one undoable step.
+        adjudicator may keep both of two nested spans); one undoable step, or,
+        with ``log`` False, the changes made, for the caller to log in its own step.
         """
         text_len = len(self.store.articles.get(article).text)
         labels = self.store.labels.names()
@@ -338,8 +339,9 @@ class Spans(Table):
             for s, e, label in spans:
                 created = self._insert(article, NewSpan(s, e, label, annotator), stamp)
                 changes.append(Change("span", created["id"], None, created))
-            if changes:
+            if changes and log:
                 self.store.journal.log(changes, annotator, article)
+        return changes
 
     def accept(self, span_ids: Iterable[int], *, annotator: str) -> list[Span]:
         """Accept suggestions: they become ``annotator``'s labels, one undoable step."""

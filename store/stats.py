@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
+import operator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 from .table import Table
+
+Labelled = tuple[str, int, int, str]  # annotator, start, end, label
 
 
 def _moment(stamp: Any) -> datetime | None:
@@ -59,6 +64,19 @@ class Stats(Table):
         """Every annotator name in spans and events."""
         return [r[0] for r in self._rows(
             "SELECT annotator FROM spans UNION SELECT annotator FROM events")]
+
+    def shared_labels(self, besides: str) -> Iterator[tuple[str, list[Labelled]]]:
+        """Each article that two or more annotators (``besides`` not counted) gave
+        labels, in import order, with all its accepted spans as ``(annotator,
+        start, end, label)``: what a review compares, in one lean query."""
+        rows = self._rows(
+            "WITH shared AS (SELECT article FROM spans WHERE state = 'accepted'"
+            " AND annotator != ? GROUP BY article HAVING count(DISTINCT annotator) >= 2)"
+            " SELECT s.article, s.annotator, s.start, s.end, s.label FROM shared"
+            " JOIN articles a ON a.uid = shared.article JOIN spans s ON s.article = a.uid"
+            " WHERE s.state = 'accepted' ORDER BY a.rowid", (besides,))
+        for uid, labels in itertools.groupby(rows, key=operator.itemgetter(0)):
+            yield uid, [row[1:] for row in labels]
 
     def done_by_annotator(self) -> dict[str, set[str]]:
         """For each annotator, the articles they marked done (their latest status says so).

@@ -6,6 +6,7 @@ import click
 
 from hanmark.store.agreement import agreement
 from hanmark.store.merge import merge_database
+from hanmark.store.review import needing_review
 
 from .cli_common import chosen_db, db_option, friendly, json_text, open_store, say
 from .textcells import safe
@@ -33,15 +34,25 @@ def merge_command(ctx: click.Context, other: str, db: str | None, add_labels: bo
 @friendly
 def agreement_command(ctx: click.Context, db: str | None, annotators: str | None,
                       as_json: bool) -> None:
-    """Entity F1 and character kappa for each pair of annotators, on articles both did."""
+    """Entity F1 and character kappa for each pair of annotators, on articles both did,
+    and how many articles still need review."""
     names = [n.strip() for n in annotators.split(",")] if annotators else None
-    pairs = agreement(open_store(chosen_db(ctx, db), readonly=True, create=False), names)
+    store = open_store(chosen_db(ctx, db), readonly=True, create=False)
+    pairs = agreement(store, names)
+    due = len(needing_review(store))
     if as_json:
-        click.echo(json_text({"pairs": [p.as_dict() for p in pairs]}))
+        click.echo(json_text({"pairs": [p.as_dict() for p in pairs], "needs_review": due}))
         return
     if not pairs:
         click.echo("No pair of annotators has marked the same article done.")
-        return
+    else:
+        _print_pairs(pairs)
+    hint = (" (a disagreement between two annotators without a gold decision; in the app:"
+            " the list's status filter f, then R)") if due else ""
+    click.echo(f"{due} article{'s' * (due != 1)} still need{'s' * (due == 1)} review{hint}.")
+
+
+def _print_pairs(pairs: list) -> None:
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text

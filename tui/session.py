@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from hanmark.store import Article, Span, Store
-from hanmark.store.review import Cluster, decide
+from hanmark.store.review import GOLD, Cluster, decide
 
 from .connections import commit
 
@@ -201,11 +201,15 @@ class AnnotationSession:
 
     # -- review -----------------------------------------------------------------
 
-    async def take(self, uid: str, clusters: list[Cluster], take: str) -> None:
-        """Write gold for each cluster of a review (one transaction)."""
-        def write(store: Store) -> None:
-            with store.transaction():
-                for cluster in clusters:
-                    decide(store, uid, cluster, take)
+    async def take(self, uid: str, rows: list[Cluster], take: str, pair: tuple[str, str]
+                   ) -> None:
+        """Write gold for each row of a review: one transaction, one undo step."""
+        await self.save(lambda store: decide(store, uid, rows, take, pair))
 
-        await self.save(write)
+    async def replay_gold(self, uid: str, direction: str) -> bool:
+        """Undo or redo the last review step on the article (gold's, whoever
+        reviews); False if there was none."""
+        redo = direction == "redo"
+        replayed = await self.save(lambda store: (
+            store.journal.redo if redo else store.journal.undo)(uid, GOLD))
+        return replayed is not None

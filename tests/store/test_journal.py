@@ -12,6 +12,7 @@ import pytest
 
 from hanmark.store import HanmarkError, Label, Store
 from hanmark.store.labels import rename_label, undo_label_change
+from hanmark.store.review import GOLD, article_clusters, decide, decisions
 
 TEXT = "엔비디아와 삼성전자가 GPU 26만 장을 확보했다. 이재명 대통령이 경주에서 말했다."
 
@@ -52,6 +53,24 @@ def test_a_note_is_its_own_kind_and_undoes_alone(store: Store, uid: str) -> None
     assert store.spans.get(span.id) == span  # the note and its time, as before
     store.journal.redo(uid, "kim")
     assert store.spans.get(span.id) == noted
+
+
+def test_a_gold_decision_undoes_with_the_gold_spans_it_wrote(store: Store, uid: str) -> None:
+    store.spans.label_range(uid, 0, 4, "OG", annotator="kim")
+    store.spans.label_range(uid, 6, 10, "OG", annotator="lee")
+    rows = article_clusters(store, uid, "kim", "lee")
+    decide(store, uid, rows[:1], "a", ("kim", "lee"))  # kim's 엔비디아
+    decide(store, uid, rows[1:], "neither", ("kim", "lee"))  # not lee's 삼성전자
+    assert decisions(store, uid) == {uid: {(0, 4): ["kim"], (6, 10): []}}
+    undone = store.journal.undo(uid, GOLD)
+    assert undone.kinds == {"gold_decision"} and undone.where is None  # no gold span moved
+    assert decisions(store, uid) == {uid: {(0, 4): ["kim"]}}
+    undone = store.journal.undo(uid, GOLD)
+    assert undone.kinds == {"span", "gold_decision"} and undone.where == (0, 4)
+    assert decisions(store, uid) == {uid: {}} and store.spans.of(uid, annotator=GOLD) == []
+    store.journal.redo(uid, GOLD)
+    assert decisions(store, uid) == {uid: {(0, 4): ["kim"]}}
+    assert [(s.start, s.end) for s in store.spans.of(uid, annotator=GOLD)] == [(0, 4)]
 
 
 def test_label_renames_undo_through_the_journal(store: Store, uid: str) -> None:

@@ -9,8 +9,8 @@ from textual.widgets import DataTable
 
 from hanmark.store import Store
 from hanmark.store.merge import merge_database
-from hanmark.store.review import GOLD
-from hanmark.tui.screens.review import ReviewScreen, annotators_of
+from hanmark.store.review import GOLD, annotators_of
+from hanmark.tui.screens.review import ReviewScreen
 from hanmark.tui.session import AnnotationSession
 from tests.store.test_team import KIM, LEE, _session
 from tests.tui.screen_text import screen_text

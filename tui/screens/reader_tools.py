@@ -4,6 +4,7 @@ keymap and the key sections of the help."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
@@ -13,9 +14,10 @@ from typing import Any
 from textual import events
 from textual.binding import Binding
 
-from hanmark.store import HanmarkError
+from hanmark.store import HanmarkError, Store
 from hanmark.store.models import Span
 
+from ..connections import own_store
 from ..textcells import safe
 from ..widgets.article_list import ArticleList
 from ..widgets.text_view import TextView
@@ -53,6 +55,14 @@ def copy_to_clipboard(app, text: str) -> str:
     except pyperclip.PyperclipException:
         app.copy_to_clipboard(text)
         return "OSC 52 (no clipboard program found; the terminal must allow it)"
+
+
+def review_queue(store: Store) -> list[str]:
+    """The articles that need review, read on a connection of the caller's thread."""
+    from hanmark.store.review import needing_review
+
+    with own_store(store) as own:
+        return needing_review(own)
 
 
 class ReaderTools:
@@ -156,7 +166,7 @@ class ReaderTools:
     def action_review(self) -> None:
         """Adjudicate between you and the other annotator with the most labels here (or
         the two with the most, when you have none)."""
-        from .review import ReviewScreen, annotators_of
+        from hanmark.store.review import annotators_of
 
         names = annotators_of(self.store, self.article.uid)
         if len(names) < 2:
@@ -166,8 +176,43 @@ class ReaderTools:
         if self.annotator in names:  # you on the left, the busiest other annotator right
             names.remove(self.annotator)
             names.insert(0, self.annotator)
-        self.app.push_screen(ReviewScreen(self.session, self.article.uid, names[0], names[1],
-                                          self.colours), lambda _: self.refresh_spans())
+        self._review(names[0], names[1])
+
+    async def action_next_review(self) -> None:
+        """Open the next article that needs review (the open one while it does, else
+        the next in list order) in the review screen, between its two busiest
+        annotators (you on the left). The queue is found on a thread (it reads
+        every article two annotators labeled), so the screen keeps drawing."""
+        from hanmark.store.review import annotators_of
+
+        due = await asyncio.to_thread(review_queue, self.store)
+        here = self.article.uid if self.article is not None else None
+        following = here if here in due else self.store.articles.next_after(
+            here, skip_done=False, only=due)
+        if following is None:
+            self.status.say("No article needs review: every disagreement has a decision.")
+            return
+        from_list = self.article_list.has_focus
+        self.open_article(following)
+        if self.article is None or self.article.uid != following:
+            return  # it could not be opened; the status line says why
+        if from_list:  # back from the review, R on the list goes on to the next
+            self.article_list.focus()
+        a, b = annotators_of(self.store, following)[:2]
+        self.status.say(f"review of {self.article.title or '(untitled)'}, one of {len(due)} "
+                        f"article{'s' * (len(due) != 1)} that needed it")
+        self._review(*((b, a) if b == self.annotator else (a, b)))
+
+    def _review(self, a: str, b: str) -> None:
+        from .review import ReviewScreen
+
+        self.app.push_screen(ReviewScreen(self.session, self.article.uid, a, b, self.colours),
+                             self._reviewed)
+
+    def _reviewed(self, _result: None = None) -> None:
+        """Back from a review: gold may have changed, and with it the review queue."""
+        self.refresh_spans()
+        self.article_list.reload()
 
     def action_statistics(self) -> None:
         from .stats import StatsScreen

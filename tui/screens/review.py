@@ -9,24 +9,23 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from hanmark.store import HanmarkError, Store
-from hanmark.store.review import GOLD, Cluster, article_clusters, decision
+from hanmark.store import HanmarkError
+from hanmark.store.review import (
+    GOLD,
+    Cluster,
+    article_clusters,
+    decision,
+    decisions,
+    labels_of,
+    layer,
+)
 
 from ..session import AnnotationSession
 from ..textcells import safe
 
 CONTEXT = 24
-DECISION_TEXT = {"": "", "a": "took {a}", "b": "took {b}", "both": "took both",
-                 "other": "edited", "neither": "neither"}
-
-
-def annotators_of(store: Store, uid: str) -> list[str]:
-    """Annotators with accepted labels on the article, most labels first (gold excluded)."""
-    counts: dict[str, int] = {}
-    for span in store.spans.of(uid, states=("accepted",)):
-        if span.annotator != GOLD:
-            counts[span.annotator] = counts.get(span.annotator, 0) + 1
-    return sorted(counts, key=lambda who: (-counts[who], who))
+DECISION_TEXT = {None: "", "agreed": "agreed", "a": "took {a}", "b": "took {b}",
+                 "both": "took both", "edited": "edited", "none": "none"}
 
 
 class ReviewScreen(Screen[None]):
@@ -45,6 +44,8 @@ class ReviewScreen(Screen[None]):
         Binding("t", "take('both')", "Take both", id="review.take_both"),
         Binding("x", "take('neither')", "Neither", id="review.take_neither"),
         Binding("g", "take_agreements", "Take all agreed", id="review.take_agreed"),
+        Binding("ctrl+z,u", "replay('undo')", "Undo", id="review.undo"),
+        Binding("ctrl+y,U", "replay('redo')", "Redo", show=False, id="review.redo"),
         Binding("n", "jump(1)", "Next disagreement", id="review.next"),
         Binding("p", "jump(-1)", "Previous disagreement", id="review.previous"),
         Binding("escape,q", "close", "Back", id="review.close"),
@@ -58,6 +59,8 @@ class ReviewScreen(Screen[None]):
         self.colours = colours
         self.text = self.store.articles.get(uid).text
         self.clusters: list[Cluster] = []
+        self.rulings: list[str | None] = []  # each row's decision (store.review.decision)
+        self.still_open = 0  # disagreements without a decision
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -74,8 +77,11 @@ class ReviewScreen(Screen[None]):
         table.focus()
 
     def reload(self) -> None:
-        """Re-read spans and gold from the store and redraw every row."""
+        """Re-read spans, gold and decisions from the store and redraw every row."""
         self.clusters = article_clusters(self.store, self.uid, self.a, self.b)
+        made = decisions(self.store, self.uid).get(self.uid, {})
+        gold = layer(labels_of(self.store, self.uid), GOLD)
+        self.rulings = [decision(cluster, made, gold) for cluster in self.clusters]
         table = self.query_one(DataTable)
         row = table.cursor_row
         table.clear()
@@ -85,10 +91,13 @@ class ReviewScreen(Screen[None]):
             table.move_cursor(row=min(max(row, 0), len(self.clusters) - 1))
         title = self.store.articles.get(self.uid).title
         disagreements = sum(not c.agrees for c in self.clusters)
+        self.still_open = sum(not c.agrees and made is None
+                              for c, made in zip(self.clusters, self.rulings, strict=True))
         self.query_one("#review-title", Static).update(Text(
             f"Review · {safe(title)} · {safe(self.a)} vs {safe(self.b)} · "
             f"{disagreements} disagreement{'s' * (disagreements != 1)} of "
-            f"{len(self.clusters)} · decisions are saved as '{GOLD}'"))
+            f"{len(self.clusters)}: {disagreements - self.still_open} resolved, "
+            f"{self.still_open} open · decisions are saved as '{GOLD}'"))
         self._show_detail()
 
     def _layer_text(self, spans: tuple) -> Text:
@@ -100,8 +109,8 @@ class ReviewScreen(Screen[None]):
         mark = Text(f"{i + 1}", style="bold" if cluster.agrees else "bold red")
         if not cluster.agrees:
             mark.append(" ≠", style="bold red")
-        made = decision(self.store, self.uid, cluster)
-        gold = Text(DECISION_TEXT[made].format(a=safe(self.a), b=safe(self.b)), style="green")
+        made = DECISION_TEXT[self.rulings[i]].format(a=safe(self.a), b=safe(self.b))
+        gold = Text(made, style="dim" if self.rulings[i] == "none" else "green")
         return [mark, Text(safe(self.text[cluster.start:cluster.end])),
                 self._layer_text(cluster.a), self._layer_text(cluster.b), gold]
 
@@ -143,7 +152,7 @@ class ReviewScreen(Screen[None]):
         """Write gold through the session (never waiting on a lock on the UI
         thread); a refused write is said and nothing is shown as saved."""
         try:
-            await self.session.take(self.uid, clusters, take)
+            await self.session.take(self.uid, clusters, take, (self.a, self.b))
             return True
         except HanmarkError as exc:
             self.notify(safe(str(exc)), severity="error", markup=False)
@@ -152,15 +161,30 @@ class ReviewScreen(Screen[None]):
     async def action_take(self, take: str) -> None:
         cluster = self._current()
         if cluster is not None and await self._take([cluster], take):
-            self.notify(f"Saved: {take} for #{self.clusters.index(cluster) + 1}.", timeout=2)
             self.reload()
+            self.notify(f"Saved: {take} for #{self.clusters.index(cluster) + 1}."
+                        + ("" if self.still_open else " Every disagreement here is decided;"
+                           " R on the article list opens the next article that needs review."),
+                        timeout=2 if self.still_open else 5)
             self.action_jump(1)
 
     async def action_take_agreements(self) -> None:
-        agreed = [c for c in self.clusters if c.agrees and not decision(self.store, self.uid, c)]
-        if await self._take(agreed, "a"):
+        agreed = [c for c, made in zip(self.clusters, self.rulings, strict=True)
+                  if c.agrees and made is None]
+        if await self._take(agreed, "both"):
             self.notify(f"Saved: {len(agreed)} agreed spans taken into {GOLD}.", timeout=2)
             self.reload()
+
+    async def action_replay(self, direction: str) -> None:
+        """Undo (or redo) the last review step on this article."""
+        try:
+            done = await self.session.replay_gold(self.uid, direction)
+        except HanmarkError as exc:
+            self.notify(safe(str(exc)), severity="error", markup=False)
+            return
+        self.notify(f"{direction.capitalize()} done." if done else f"Nothing to {direction}.",
+                    timeout=2)
+        self.reload()
 
     def action_jump(self, step: int) -> None:
         """Move to the next (or previous) disagreement, wrapping around."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from rich.style import Style
 from rich.text import Text
@@ -17,6 +17,7 @@ from textual.reactive import reactive
 from hanmark.store import Store
 from hanmark.store.articles import search_scans
 from hanmark.store.models import STATUSES, ArticleRow
+from hanmark.store.review import needing_review
 
 from ..connections import own_store
 from ..messages import ArticleChosen, ReportsWorkerFailures
@@ -27,17 +28,20 @@ T = TypeVar("T")
 PAGE = 200
 QUICK_COUNT = 1000  # rows counted before the list shows; an exact total follows
 STATUS_SHOWN = {"new": "new", "in_progress": "wip", "done": "done", "skipped": "skip"}
+NEEDS_REVIEW = "review"  # the status filter's last choice: not a status, the review queue
 CHANGES_INTERVAL = 1.0  # seconds between looks at the file's data_version
 
 
 class ArticleList(ReportsWorkerFailures, VirtualTable):
-    """Filtered by status, collection and a search in the store's trigram index."""
+    """Filtered by status (or the articles that need review), collection and a search
+    in the store's trigram index."""
 
     BINDINGS = [
         Binding("enter", "choose", "Open", id="list.open"),
         Binding("f", "cycle_status", "Status filter", id="list.status-filter"),
         Binding("g", "cycle_collection", "Collection filter", id="list.collection-filter"),
         Binding("r", "toggle_order", "Least confident first", id="list.order"),
+        Binding("R", "screen.next_review", "Next to review", id="list.next-review"),
     ]
     COLUMNS = (Column("st", 4), Column("#", 3, drop=2), Column("title", 0),
                Column("date", 10, drop=3), Column("collection", 12, drop=4))
@@ -48,7 +52,8 @@ class ArticleList(ReportsWorkerFailures, VirtualTable):
         super().__init__(**kwargs)
         self.store = store
         self.search: str | None = None
-        self.status: str | None = None
+        self.status: str | None = None  # or NEEDS_REVIEW
+        self._due: list[str] = []  # the articles that need review, when that is the filter
         self.collection: str | None = None
         self.order = "import"  # or "uncertainty": active learning, least confident first
         self._pages: dict[int, list[ArticleRow]] = {}
@@ -75,10 +80,14 @@ class ArticleList(ReportsWorkerFailures, VirtualTable):
         match, the exact total (which costs more as the corpus grows) follows
         from a worker. A search too short for the trigram index reads the texts
         (0.7 s at 100,000 articles for a rare one), so its first page comes from
-        a worker too, and the screen never waits for it.
+        a worker too, and the screen never waits for it. So is the review queue
+        (it reads every article two annotators labeled); its rows stay meanwhile.
         """
-        self._pages.clear()
         self._seen_version = self.store.data_version()  # what this reload shows
+        if self.status == NEEDS_REVIEW:
+            self._find_due()
+            return
+        self._pages.clear()
         filters = self._filters()
         if search_scans(self.search):
             self._count = 0
@@ -97,23 +106,44 @@ class ArticleList(ReportsWorkerFailures, VirtualTable):
         self._pages.clear()
         self.refresh()
 
-    def _filters(self) -> dict[str, str | None]:
-        return {"search": self.search, "status": self.status, "collection": self.collection}
+    def _find_due(self) -> None:
+        """The articles that need review and their first page, read apart."""
+        wanted = {"search": self.search, "collection": self.collection}
+        order = self.order
 
-    def _read_first_page_apart(self, filters: dict[str, str | None]) -> None:
+        def read(store: Store) -> tuple[list[str], tuple[list[ArticleRow], int]]:
+            due = needing_review(store)
+            return due, store.articles.first_page(limit=PAGE, at_most=QUICK_COUNT + 1,
+                                                  order=order, only=due, **wanted)
+
+        def found(result: tuple[list[str], tuple[list[ArticleRow], int]]) -> None:
+            due, (rows, count) = result
+            if (self.status == NEEDS_REVIEW and order == self.order
+                    and wanted == {"search": self.search, "collection": self.collection}):
+                self._due, self._pages = due, {}
+                self._show_first_page(self._filters(), rows, count)
+
+        self._apart("first-page", "find the articles that need review", read, found)
+
+    def _filters(self) -> dict[str, Any]:
+        review = self.status == NEEDS_REVIEW
+        return {"search": self.search, "status": None if review else self.status,
+                "collection": self.collection, "only": self._due if review else None}
+
+    def _read_first_page_apart(self, filters: dict[str, Any]) -> None:
         order = self.order
         self._apart("first-page", "search articles",
                     lambda store: store.articles.first_page(limit=PAGE, at_most=QUICK_COUNT + 1,
                                                    order=order, **filters),
                     lambda page: self._first_page_read(filters, order, *page))
 
-    def _first_page_read(self, filters: dict[str, str | None], order: str,
+    def _first_page_read(self, filters: dict[str, Any], order: str,
                          rows: list[ArticleRow], count: int) -> None:
         if filters == self._filters() and order == self.order:  # not since changed
             self._pages = {}
             self._show_first_page(filters, rows, count)
 
-    def _show_first_page(self, filters: dict[str, str | None], rows: list[ArticleRow],
+    def _show_first_page(self, filters: dict[str, Any], rows: list[ArticleRow],
                          count: int) -> None:
         self._pages[0], self._count = rows, count
         exact = count <= QUICK_COUNT
@@ -123,7 +153,7 @@ class ArticleList(ReportsWorkerFailures, VirtualTable):
                         lambda total: self._counted(filters, total))
         self._show_title(f"{count:,}" if exact else f"{QUICK_COUNT:,}+, counting")
 
-    def _counted(self, filters: dict[str, str | None], total: int) -> None:
+    def _counted(self, filters: dict[str, Any], total: int) -> None:
         if filters == self._filters():  # not a count for filters since changed
             self._count = total
             self._show_title(f"{total:,}")
@@ -142,7 +172,8 @@ class ArticleList(ReportsWorkerFailures, VirtualTable):
 
     def _show_title(self, count: str) -> None:
         title = Text(f"Articles ({count})")  # then the filters: /search status @collection
-        status = STATUS_SHOWN.get(self.status, self.status)  # the column's name for it
+        status = ("needs review" if self.status == NEEDS_REVIEW  # else the column's name
+                  else STATUS_SHOWN.get(self.status, self.status))
         for prefix, value in (("/", self.search), ("", status), ("@", self.collection)):
             if value:
                 title.append(f" {prefix}{safe(value)}", style="bold")  # a collection is data
@@ -163,6 +194,9 @@ class ArticleList(ReportsWorkerFailures, VirtualTable):
         for name, value in changes.items():
             setattr(self, name, value or None)
         self.set_cursor(0, quiet=True)
+        if self.status == NEEDS_REVIEW:  # no rows until the queue is found
+            self._pages, self._count = {}, 0
+            self._show_title("finding")
         self.reload()
 
     def row(self, index: int) -> ArticleRow | None:
@@ -209,7 +243,7 @@ class ArticleList(ReportsWorkerFailures, VirtualTable):
             self.post_message(ArticleChosen(row.uid))
 
     def action_cycle_status(self) -> None:
-        options = [None, *STATUSES]
+        options = [None, *STATUSES, NEEDS_REVIEW]
         self.set_filter(status=options[(options.index(self.status) + 1) % len(options)])
 
     def action_toggle_order(self) -> None:
