@@ -38,7 +38,8 @@ class StatusLine(Static):
         line.truncate(room, overflow="ellipsis", pad=True)
         line.append(" ")
         line.append_text(self.info)
-        self.update(line)
+        self.update(line, layout=False)  # one line, always: a relayout of the screen
+        # on every message was the costliest part of a label key's repaint
 
     def on_resize(self) -> None:
         self._show()

@@ -86,17 +86,24 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def set_cursor(self, index: int, *, quiet: bool = False) -> None:
         """Move the cursor; ``quiet`` skips the RowHighlighted message (for syncing)."""
-        index = max(0, min(index, self.row_count - 1))
-        self.set_reactive(VirtualTable.cursor_row, index)
+        self._move_cursor_row(max(0, min(index, self.row_count - 1)))
         self._scroll_to_cursor()
-        self.refresh()
         if not quiet and self.row_count:
-            self.post_message(self.RowHighlighted(self, index))
+            self.post_message(self.RowHighlighted(self, self.cursor_row))
 
     def clear_cursor(self) -> None:
         """No row is current (row -1): the text cursor is on no span."""
-        self.set_reactive(VirtualTable.cursor_row, -1)
-        self.refresh()
+        self._move_cursor_row(-1)
+
+    def _move_cursor_row(self, index: int) -> None:
+        """Redraw only the rows the cursor left and entered: the text cursor moves
+        the spans pane's on every key, and a whole pane each time was most of a
+        key press's drawing."""
+        left = self.cursor_row
+        self.set_reactive(VirtualTable.cursor_row, index)
+        for row in {left, index}:
+            if 0 <= row < self.row_count:
+                self.refresh_row(row)
 
     def _scroll_to_cursor(self) -> None:
         rows = max(self.size.height - 1, 1)
