@@ -18,8 +18,11 @@ if TYPE_CHECKING:
 PARTICLE_TAGS = ("J", "E")
 # Morphemes a name never starts with: particles, endings, predicates, suffixes.
 NO_START_TAGS = (*PARTICLE_TAGS, "VV", "VA", "VX", "VCP", "VCN", "XS")
+# Punctuation and symbols (SL letters, SN numbers and SH hanja are words): a morpheme
+# move never takes them onto a span's edge.
+PUNCTUATION_TAGS = ("SF", "SP", "SS", "SE", "SO", "SW")
 # What follows the stem of an eojeol: particles, endings, punctuation, copula, suffixes.
-TRAILING_TAGS = (*PARTICLE_TAGS, "SF", "SP", "SS", "SE", "SO", "SW", "VCP", "XS")
+TRAILING_TAGS = (*PARTICLE_TAGS, *PUNCTUATION_TAGS, "VCP", "XS")
 # Particles Kiwi may leave glued to an unknown name; a longer one before those it ends in.
 GLUED_PARTICLES = ("에서", "에게", "으로", "까지", "부터", "처럼", "보다", "와", "과", "가",
                    "이", "은", "는", "을", "를", "의", "에", "도", "로", "만")
