@@ -48,6 +48,13 @@ def unglued(form: str, known: Container[str]) -> str:
     return next((form[:n] for n in stem_ends(form) if form[:n] in known), form)
 
 
+def word_edges(tokens: Sequence[Token]) -> tuple[list[int], list[int]]:
+    """Where a morpheme edge move may put a span's start and end: the starts and the
+    ends of the morphemes that are not punctuation, sorted."""
+    words = [t for t in tokens if not t.tag.startswith(PUNCTUATION_TAGS)]
+    return sorted({t.start for t in words}), sorted({t.end for t in words})
+
+
 def noun_forms(analysis: Analysis) -> set[str]:
     """The forms of the text's nouns (NNG, NNP, NNB): stems a glued particle
     may come off (``name_end``)."""

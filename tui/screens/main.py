@@ -287,8 +287,8 @@ class MainScreen(ReaderWorkers, ReaderTools, ReportsWorkerFailures, Screen):
         self.draw_spans(outcome.where)
         self.article_list.set_label_count(self.article.uid, self.session.accepted)
         self.status.say(outcome.message, saved=True)
-        if outcome.taught is not None:
-            self.call_after_refresh(self.propagate, outcome.taught, self.text_view.analysis)
+        if outcome.edits:
+            self.call_after_refresh(self.propagate, outcome.edits, self.text_view.analysis)
         elif outcome.relearn:
             self.call_after_refresh(self.relearn)
 

@@ -21,7 +21,7 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from hanmark.nlp.korean import PUNCTUATION_TAGS, name_end, noun_forms
+from hanmark.nlp.korean import name_end, noun_forms, word_edges
 from hanmark.store import HanmarkError
 from hanmark.store.colour import parse_colour
 from hanmark.store.models import Label, Span
@@ -173,8 +173,7 @@ class TextView(ScrollView, can_focus=True):
     def set_analysis(self, analysis: Analysis) -> None:
         self.analysis = analysis
         self._tok_starts = [t.start for t in analysis.tokens]
-        words = [t for t in analysis.tokens if not t.tag.startswith(PUNCTUATION_TAGS)]
-        self._word_edges = (sorted({t.start for t in words}), sorted({t.end for t in words}))
+        self._word_edges = word_edges(analysis.tokens)
         self._nouns = noun_forms(analysis)
 
     def _rewrap(self) -> None:
