@@ -52,6 +52,11 @@ class Gazetteer:
         share = n / sum(counts.values())
         return (label, share) if share >= self.min_share else None
 
+    def suggested(self, form: str) -> tuple[str, float] | None:
+        """The label and confidence a match of ``form`` is suggested with, if any."""
+        found = self.label(form)
+        return None if found is None else (found[0], round(min(0.99, found[1]), 3))
+
     def _by_prefix(self) -> dict[str, list[str]]:
         if self._index is None:
             index: dict[str, list[str]] = defaultdict(list)
@@ -74,8 +79,7 @@ class Gazetteer:
             for form in index.get(text[pos:pos + 2], ()):
                 end = pos + len(form)
                 if end in ends and text.startswith(form, pos):
-                    label, share = self.label(form)
-                    found.append(Candidate(pos, end, label, round(min(0.99, share), 3)))
+                    found.append(Candidate(pos, end, *self.suggested(form)))
                     reach = end
                     break
         return found

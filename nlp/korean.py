@@ -18,8 +18,11 @@ if TYPE_CHECKING:
 PARTICLE_TAGS = ("J", "E")
 # Morphemes a name never starts with: particles, endings, predicates, suffixes.
 NO_START_TAGS = (*PARTICLE_TAGS, "VV", "VA", "VX", "VCP", "VCN", "XS")
+# Punctuation and symbols (SL letters, SN numbers and SH hanja are words): a morpheme
+# move never takes them onto a span's edge.
+PUNCTUATION_TAGS = ("SF", "SP", "SS", "SE", "SO", "SW")
 # What follows the stem of an eojeol: particles, endings, punctuation, copula, suffixes.
-TRAILING_TAGS = (*PARTICLE_TAGS, "SF", "SP", "SS", "SE", "SO", "SW", "VCP", "XS")
+TRAILING_TAGS = (*PARTICLE_TAGS, *PUNCTUATION_TAGS, "VCP", "XS")
 # Particles Kiwi may leave glued to an unknown name; a longer one before those it ends in.
 GLUED_PARTICLES = ("에서", "에게", "으로", "까지", "부터", "처럼", "보다", "와", "과", "가",
                    "이", "은", "는", "을", "를", "의", "에", "도", "로", "만")
@@ -43,6 +46,13 @@ def unglued(form: str, known: Container[str]) -> str:
     """``form`` without a glued particle when what is left is ``known`` (엔비디아와
     -> 엔비디아 where 엔비디아 occurs on its own), else ``form`` as it is."""
     return next((form[:n] for n in stem_ends(form) if form[:n] in known), form)
+
+
+def word_edges(tokens: Sequence[Token]) -> tuple[list[int], list[int]]:
+    """Where a morpheme edge move may put a span's start and end: the starts and the
+    ends of the morphemes that are not punctuation, sorted."""
+    words = [t for t in tokens if not t.tag.startswith(PUNCTUATION_TAGS)]
+    return sorted({t.start for t in words}), sorted({t.end for t in words})
 
 
 def noun_forms(analysis: Analysis) -> set[str]:

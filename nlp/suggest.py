@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from hanmark.store import NewSpan, Span, Store
+from hanmark.store.models import Edit
+from hanmark.store.span_utils import trim
+from hanmark.store.spans import Revision
 
 from .analyzer import Analysis, analysis_for, cached_analysis, get_analyzer
 from .crf import CrfModel, default_model
@@ -212,6 +215,58 @@ def propagate_label(store: Store, span: Span, *, analysis: Analysis | None = Non
         if _write_gazetteer(store, row.uid, found):
             changed.append(row.uid)
     return changed
+
+
+def follow_edits(store: Store, edits: Sequence[Edit], *,
+                 analysis: Analysis | None = None) -> list[str]:
+    """After labels changed: the gazetteer suggestions of each old form follow it
+    (``follow_label``), then each new or changed label is suggested wherever else
+    it occurs (``propagate_label``, which also teaches Kiwi). Returns the uids
+    whose suggestions changed."""
+    changed = [uid for was, now in edits if was is not None
+               for uid in follow_label(store, was, now)]
+    changed += [uid for _, now in edits if now is not None
+                for uid in propagate_label(store, now, analysis=analysis)]
+    if edits and all(now is None for _, now in edits):
+        teach_analyzer(store)  # labels only went: Kiwi forgets their forms
+    return sorted(set(changed))
+
+
+def follow_label(store: Store, was: Span, now: Span | None) -> list[str]:
+    """A label widened, narrowed, relabeled or removed (``was`` is now ``now``, or
+    gone): the pending gazetteer suggestions of its old form, in every article,
+    follow it. A gazetteer suggestion comes from the labels of its own text (its
+    provenance is its form and its model), so where another label still makes
+    the gazetteer suggest the old form, the suggestion stays (with the label the
+    form now gets most often); elsewhere it becomes the new form where that
+    occurs at its mention (its edges moved as the label's did: 라인 -> 라인야후),
+    or is withdrawn. Decided suggestions are never touched. Returns the uids
+    changed."""
+    text = store.articles.get(was.article).text
+    start, end = trim(text, was.start, was.end)
+    gazetteer = live_gazetteer(store)
+    kept = gazetteer.suggested(text[start:end])
+    shift, new, found = (0, 0), "", None
+    if now is not None:
+        new_start, new_end = trim(text, now.start, now.end)
+        shift, new = (new_start - start, new_end - end), text[new_start:new_end]
+        found = gazetteer.suggested(new)
+    revisions: dict[int, Revision | None] = {}
+    texts: dict[str, str] = {}
+    for span in store.spans.pending_with_form(text[start:end], model="gazetteer"):
+        if kept is not None:
+            if (span.label, span.confidence) != kept:
+                revisions[span.id] = (span.start, span.end, *kept)
+            continue
+        revisions[span.id] = None
+        if found is not None:
+            if span.article not in texts:
+                texts[span.article] = store.articles.get(span.article).text
+            where = texts[span.article]
+            moved = span.start + shift[0], span.end + shift[1]
+            if 0 <= moved[0] < moved[1] <= len(where) and where[slice(*moved)] == new:
+                revisions[span.id] = (*moved, *found)
+    return sorted(store.spans.revise_suggestions(revisions))
 
 
 _teaching = threading.Lock()  # the app teaches from several workers

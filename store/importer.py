@@ -303,6 +303,19 @@ def _declare_labels(store: Store, declared: list[Label], labels: set[str]) -> No
             keys.add(label.key)
 
 
+def _add_rejected_forms(store: Store, entries: list[dict[str, str]], labels: set[str],
+                        changes: Changes) -> None:
+    """A backup's forms never to suggest, of labels the store has, with their
+    annotators checked by the one rule for names (the header is line 1)."""
+    try:
+        for entry in entries:
+            check_annotator(entry["annotator"])
+    except HanmarkError as exc:
+        raise RecordError(1, str(exc)) from None
+    store.rejected.add_copies([{**entry, "form": clean_value(entry["form"], changes)}
+                               for entry in entries if entry["label"] in labels])
+
+
 def _as_given(meta: dict[str, Any]) -> bool:
     """Sentence items (KLUE, CoNLL) keep their text exactly, spaces at the ends
     too: their character lines are the truth and re-export byte for byte."""
@@ -452,6 +465,7 @@ def _write_record(record: Any, *, store: Store, source: Source, atomic: bool, ru
             raise record
         if isinstance(record, LabelSet):
             _declare_labels(store, record.labels, labels)
+            _add_rejected_forms(store, record.rejected, labels, report.changes)
             return
         store_record(store, record, collection=run.collection, annotator=run.annotator,
                      report=report, labels=labels, label_map=run.label_map,

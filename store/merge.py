@@ -4,7 +4,8 @@ Articles match by content hash. Spans and events keep their annotator and
 times; a span is the same span when its article, offsets, label, annotator
 and creation time agree, and an event when its time, annotator, article,
 action and content agree, so merging the same file twice adds nothing.
-Pending model suggestions are not merged: models make them again. Labels
+Pending model suggestions are not merged: models make them again; the forms
+rejected everywhere (the negative gazetteer) are, so models do not. Labels
 the other database uses but this one lacks are reported, and the spans
 carrying them are left out unless ``add_labels`` is given.
 """
@@ -29,6 +30,7 @@ class MergeReport:
     articles: int = 0
     spans: int = 0
     events: int = 0
+    rejected_forms: int = 0  # the negative gazetteer's entries (X) brought in
     skipped_spans: int = 0
     missing_labels: list[str] = field(default_factory=list)
     differing_labels: list[str] = field(default_factory=list)
@@ -38,6 +40,9 @@ class MergeReport:
     def summary(self, other: Path) -> str:
         line = (f"Merged {other}: {self.articles} new articles, {self.spans} spans, "
                 f"{self.events} events")
+        if self.rejected_forms:
+            line += (f", {self.rejected_forms} form{'s' * (self.rejected_forms != 1)}"
+                     " never to suggest")
         if self.annotators:
             line += f" from {', '.join(sorted(self.annotators))}"
         line += "."
@@ -109,6 +114,7 @@ def merge_database(store: Store, other_path: str | Path, *, add_labels: bool = F
             _merge_events(store, other, article.uid, id_map, report)
 
         store.write_in_batches(other.articles.stream(), merge_article)
+        report.rejected_forms = store.rejected.add_copies(_rejected_forms(other, known, report))
     finally:
         other.close()
     return report
@@ -119,6 +125,17 @@ def _check_annotators(other: Store) -> None:
     before anything is written: it may come from an older or hostile hanmark."""
     for name in other.stats.annotators():
         check_annotator(name, f" (in {other.path})")
+
+
+def _rejected_forms(other: Store, known: set[str], report: MergeReport) -> list[dict]:
+    """The other database's negative gazetteer, of the labels this one has, cleaned
+    as its other fields are."""
+    entries = []
+    for entry in other.rejected.all():
+        check_annotator(entry["annotator"], f" (in {other.path})")
+        if entry["label"] in known:
+            entries.append({**entry, **clean_value({"form": entry["form"]}, report.changes)})
+    return entries
 
 
 def _fields(article: Article, changes: Changes) -> dict:

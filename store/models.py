@@ -67,6 +67,10 @@ class Span:
     updated: str = ""
 
 
+# A label before and after one change (None: no label then); what suggestions follow.
+Edit = tuple[Span | None, Span | None]
+
+
 @dataclass(frozen=True)
 class NewSpan:
     """A span to be written; the store gives it an id and times."""

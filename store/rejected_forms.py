@@ -45,6 +45,20 @@ class RejectedForms(Table):
                                        annotator, None)
         return before is not None
 
+    def add_copies(self, entries: list[Entry]) -> int:
+        """Entries from another database or a backup, as they were (who, when): those
+        missing here (by form and label) are added; returns how many. Not a step of
+        the journal: merging and importing are not undone."""
+        have = self.pairs()
+        added = 0
+        with self.store.transaction():
+            for entry in entries:
+                if (entry["form"], entry["label"]) not in have:
+                    self.put(entry, entry["form"], entry["label"])
+                    have.add((entry["form"], entry["label"]))
+                    added += 1
+        return added
+
     def put(self, entry: Entry | None, form: str, label: str) -> Entry | None:
         """Make the row of ``(form, label)`` exactly ``entry`` (None: no row), for
         the journal's undo and redo; return what it was."""

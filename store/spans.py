@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import operator
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from .errors import HanmarkError
@@ -22,6 +22,7 @@ SPAN_COLUMNS = (
 )
 _NAMES = ", ".join(f'"{c}"' for c in SPAN_COLUMNS)
 SPAN_SELECT = f"SELECT {_NAMES} FROM spans"
+Revision = tuple[int, int, str, float | None]  # a suggestion's new start, end, label, confidence
 _INSERT = f"INSERT INTO spans({_NAMES}, form) VALUES ({', '.join('?' * (len(SPAN_COLUMNS) + 1))})"
 
 
@@ -94,6 +95,23 @@ class Spans(Table):
                 f" AND state = 'accepted' AND annotator IN ({marks})", (uid, *annotators)):
                 layers.setdefault(who, []).append((start, end, label))
             yield uid, text, layers
+
+    def pending_with_form(self, form: str, *, label: str | None = None,
+                          model: str | None = None) -> list[Span]:
+        """Every article's pending suggestions whose text is ``form`` (of one label,
+        or of one model), by article and start: what ``X`` rejects, and the
+        gazetteer suggestions that follow a changed label."""
+        sql = ("SELECT s.id FROM spans s JOIN articles a ON a.uid = s.article"
+               " JOIN articles_fts f ON f.rowid = a.rowid WHERE s.state = 'suggested'"
+               " AND s.end - s.start = ? AND substr(f.text, s.start + 1, s.end - s.start) = ?")
+        params: list[Any] = [len(form), form]
+        for column, value in (("label", label), ("model", model)):
+            if value is not None:
+                sql += f" AND s.{column} = ?"
+                params.append(value)
+        rows = self._rows(SPAN_SELECT + f" WHERE id IN ({sql}) ORDER BY article, start, id",
+                          params)
+        return [_span(r) for r in rows]
 
     def count(self, *, label: str) -> int:
         return self._one("SELECT count(*) FROM spans WHERE label = ?", (label,))[0]
@@ -280,12 +298,8 @@ class Spans(Table):
         with self.store.transaction():
             span = self.get(span_id)
             form = self.store.articles.get(span.article).text[span.start:span.end]
-            pending = [row[0] for row in self._rows(
-                "SELECT s.id FROM spans s JOIN articles a ON a.uid = s.article"
-                " JOIN articles_fts f ON f.rowid = a.rowid"
-                " WHERE s.state = 'suggested' AND s.label = ?"
-                " AND substr(f.text, s.start + 1, s.end - s.start) = ?", (span.label, form))]
-            changes = [self._change(pid, {"state": "rejected"}) for pid in pending]
+            pending = self.pending_with_form(form, label=span.label)
+            changes = [self._change(p.id, {"state": "rejected"}) for p in pending]
             changes.append(self.store.rejected.add(form, span.label, actor))
             self.store.journal.log(changes, actor, span.article)
         return len(pending)
@@ -395,6 +409,48 @@ class Spans(Table):
                 taken.add((new.start, new.end))
                 added += 1
         return added
+
+    def revise_suggestions(self, revisions: Mapping[int, Revision | None]) -> set[str]:
+        """Move or relabel pending suggestions (``(start, end, label, confidence)``), or
+        withdraw them (None): the gazetteer's suggestions follow the label they came
+        from (``nlp.suggest.follow_label``). Unlogged, as suggestions are written.
+
+        Only suggestions still pending are touched. One moved onto an accepted span,
+        onto the very characters of a decided one or onto a rejected form is
+        withdrawn instead; other pending suggestions it overlaps give way. Returns
+        the articles changed."""
+        never = self.store.rejected.pairs()
+        changed: set[str] = set()
+        with self.store.transaction():
+            for span_id, new in revisions.items():
+                span = self._snapshot(span_id)
+                if span is None or span["state"] != "suggested":
+                    continue
+                changed.add(span["article"])
+                if new is None or not self._move_suggestion(span_id, span["article"], new,
+                                                            never):
+                    self.conn.execute("DELETE FROM spans WHERE id = ?", (span_id,))
+        return changed
+
+    def _move_suggestion(self, span_id: int, uid: str, new: Revision,
+                         never: set[tuple[str, str]]) -> bool:
+        """Move a pending suggestion to ``new``, unless that is an accepted span, the
+        characters of a decided one or a rejected form (False: not moved); pending
+        suggestions it overlaps give way."""
+        start, end, label, confidence = new
+        if (self.store.articles.get(uid).text[start:end], label) in never:
+            return False
+        near = self._rows("SELECT id, start, end, state FROM spans WHERE article = ?"
+                          " AND start < ? AND end > ? AND id != ?", (uid, end, start, span_id))
+        if any(state == "accepted" or (state != "suggested" and (s, e) == (start, end))
+               for _, s, e, state in near):
+            return False
+        self.conn.executemany("DELETE FROM spans WHERE id = ?",
+                              [(other,) for other, _, _, state in near if state == "suggested"])
+        self.conn.execute('UPDATE spans SET start = ?, "end" = ?, label = ?, confidence = ?,'
+                          " updated = ? WHERE id = ?",
+                          (start, end, label, confidence, now(), span_id))
+        return True
 
     def relabel(self, old: str, new: str) -> int:
         """Every span labeled ``old`` is labeled ``new``; return how many."""

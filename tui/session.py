@@ -10,11 +10,12 @@ every rule is testable without an app.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from hanmark.store import Article, Span, Store
+from hanmark.store.models import Edit
 from hanmark.store.review import GOLD, Cluster, decide
 
 from .connections import commit
@@ -31,7 +32,7 @@ class Outcome:
     message: str
     where: Range | None = None
     saved: bool = True  # False: nothing was written (the message says why)
-    taught: Span | None = None  # a new label, whose form suggestions propagate
+    edits: tuple[Edit, ...] = ()  # labels changed: their forms' suggestions follow them
     relearn: bool = False  # labeled forms changed: Kiwi relearns its words
 
 
@@ -47,6 +48,27 @@ def split_layers(spans: list[Span], annotator: str) -> tuple[list[Span], list[Sp
                   and span.annotator != annotator)
         (others if theirs else mine).append(span)
     return mine, others
+
+
+def label_edits(changes: Iterable[Edit]) -> tuple[Edit, ...]:
+    """The labels (accepted spans) among span changes, as ``(was, now)``: a
+    suggestion is no label, and a change that kept the text and the label (a
+    note) is none. One label gone and one come in the same step are one label
+    moved (labeling 라인야후 over 라인), so its suggestions follow it."""
+    def label(span: Span | None) -> Span | None:
+        return span if span is not None and span.state == "accepted" else None
+
+    def key(span: Span | None) -> tuple | None:
+        return span and (span.article, span.start, span.end, span.label)
+
+    edits = [(label(was), label(now)) for was, now in changes]
+    edits = [(was, now) for was, now in edits if key(was) != key(now)]
+    gone = [was for was, now in edits if now is None]
+    came = [now for was, now in edits if was is None]
+    if len(gone) == len(came) == 1:
+        edits = [(was, now) for was, now in edits if None not in (was, now)]
+        edits.append((gone[0], came[0]))
+    return tuple(edits)
 
 
 class AnnotationSession:
@@ -128,14 +150,17 @@ class AnnotationSession:
                     where: Range | None = None) -> Outcome:
         """Relabel ``span``, or label the range ``where``."""
         if span is not None:
-            where = (span.start, span.end)
+            where, was = (span.start, span.end), [span]
             span = await self.save(self._edit(span, {"label": label}))
         else:
-            uid = self.article.uid
+            uid, (start, end) = self.article.uid, where
+            was = [s for s in self.spans if s.state == "accepted"  # label_range replaces them
+                   and s.annotator == self.annotator and s.start < end and s.end > start]
             span = await self.save(lambda store: store.spans.label_range(
                 uid, *where, label, annotator=self.annotator))
+        edits = label_edits([*((old, None) for old in was), (None, span)])
         return self._changed(f"{self.surface(span.start, span.end)} → {label}", where,
-                             taught=span)
+                             edits=edits)
 
     async def accept(self, span: Span) -> Outcome:
         await self.save(lambda store: store.spans.accept([span.id], annotator=self.annotator))
@@ -157,7 +182,7 @@ class AnnotationSession:
         rejected = await self.save(lambda store: store.spans.remove(span.id, actor=self.annotator))
         verb = "rejected" if rejected is not None else "removed"
         return self._changed(f"{verb} {self.surface(span.start, span.end)} ({span.label})",
-                             (span.start, span.end), relearn=rejected is None)
+                             (span.start, span.end), edits=label_edits([(span, None)]))
 
     async def reject_everywhere(self, span: Span) -> Outcome:
         """Reject this suggestion's form with its label in every article, and never
@@ -170,9 +195,10 @@ class AnnotationSession:
                              "suggested again (hanmark labels rejected)")
 
     async def move_edges(self, span: Span, start: int, end: int) -> Outcome:
-        await self.save(self._edit(span, {"start": start, "end": end}))
+        moved = await self.save(self._edit(span, {"start": start, "end": end}))
         return self._changed(f"{span.label} is now {self.surface(start, end)}",
-                             (min(start, span.start), max(end, span.end)), relearn=True)
+                             (min(start, span.start), max(end, span.end)),
+                             edits=label_edits([(span, moved)]))
 
     async def note(self, span: Span, note: str) -> Outcome:
         await self.save(self._edit(span, {"note": note}))
@@ -186,7 +212,11 @@ class AnnotationSession:
             store.journal.redo if redo else store.journal.undo)(uid, self.annotator))
         if replayed is None:
             return Outcome(f"Nothing to {direction}.", saved=False)
-        return self._changed("redo done" if redo else "undone", replayed.where, relearn=True)
+        edits = label_edits((change.before and Span(**change.before),
+                             change.after and Span(**change.after))
+                            for change in replayed.changes if change.kind == "span")
+        return self._changed("redo done" if redo else "undone", replayed.where,
+                             edits=edits, relearn=True)
 
     async def finish(self, status: str) -> tuple[Outcome, str | None]:
         """Mark the article done or skipped; the outcome and the article to open

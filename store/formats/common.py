@@ -47,9 +47,11 @@ class Writer:
     sentences: ClassVar[bool] = False  # one record per sentence
     separators: ClassVar[tuple[str, ...]] = ()  # column separators, the default first
 
-    def __init__(self, out: TextIO | Path, labels: list[Label], sep: str | None = None):
+    def __init__(self, out: TextIO | Path, labels: list[Label], sep: str | None = None,
+                 rejected: list[dict[str, Any]] | None = None):
         self.out = out
         self.labels = labels
+        self.rejected = rejected or []  # the negative gazetteer (a backup keeps it)
         self.sep = sep or (self.separators[0] if self.separators else "")
 
     def start(self) -> None:

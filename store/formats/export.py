@@ -145,7 +145,7 @@ def _open(writer: type[Writer], options: ExportOptions, store: Store,
           outputs: AtomicOutputs, handles: ExitStack, report: ExportReport
           ) -> dict[str, Writer]:
     """A writer per part, each on its temporary file (or folder)."""
-    labels = store.labels.all()
+    labels, rejected = store.labels.all(), store.rejected.all()
     sep = SEPARATORS.get(options.sep or "")
     parts = list(options.split or [""])
     out = options.out
@@ -155,14 +155,14 @@ def _open(writer: type[Writer], options: ExportOptions, store: Store,
         report.files.append(out)
         for part in parts:
             (temp / part).mkdir(exist_ok=True)
-            writers[part] = writer(temp / part, labels, sep)
+            writers[part] = writer(temp / part, labels, sep, rejected)
         return writers
     for part in parts:
         path = out.with_name(f"{out.stem}.{part}{out.suffix}") if part else out
         handle = handles.enter_context(outputs.claim(path).open(
             "w", encoding="utf-8", newline="\n", buffering=1 << 20))
         report.files.append(path)
-        writers[part] = writer(handle, labels, sep)
+        writers[part] = writer(handle, labels, sep, rejected)
     for path, content in writer.side_files(out, labels).items():
         outputs.claim(path).write_text(content, encoding="utf-8")
         report.files.append(path)

@@ -1,6 +1,7 @@
 """hanmark JSONL: the native backup format, lossless.
 
-The first line declares the label set and the span fields; then one article
+The first line declares the label set, the span fields and the forms never
+to suggest (the negative gazetteer ``X`` fills); then one article
 a line with every column (status, cursor, times, meta) and every span with
 its provenance and every event of its log, as arrays in the declared field
 order (a file of a million spans stays compact and fast to write).
@@ -34,8 +35,11 @@ _span_fields = operator.attrgetter(*SPAN_FIELDS)
 class NativeWriter(Writer):
     def start(self) -> None:
         labels = [dataclasses.asdict(lab) for lab in self.labels]
-        self.out.write(dumps({"hanmark": VERSION, "span_fields": SPAN_FIELDS,
-                              "event_fields": EVENT_FIELDS, "labels": labels}) + "\n")
+        header = {"hanmark": VERSION, "span_fields": SPAN_FIELDS, "event_fields": EVENT_FIELDS,
+                  "labels": labels}
+        if self.rejected:  # forms never to suggest (X): older files have none
+            header["rejected_forms"] = self.rejected
+        self.out.write(dumps(header) + "\n")
 
     def write(self, doc: ExportDoc) -> None:
         record = dict(vars(doc.article))  # the Article's fields are ARTICLE_FIELDS, in order
@@ -108,6 +112,18 @@ def _events(raw: Any, uid: str, fields: tuple[str, ...], line: int) -> list[Even
     return events
 
 
+def _rejected_forms(raw: Any) -> list[dict[str, str]]:
+    """The header's negative gazetteer: ``{form, label, annotator, created}`` each."""
+    if not isinstance(raw, list) or not all(
+            isinstance(entry, dict) and all(isinstance(entry.get(key), str) for key in
+                                            ("form", "label", "annotator", "created"))
+            for entry in raw):
+        raise RecordError(1, "'rejected_forms' must be a list of {form, label, annotator, "
+                             "created} with text values")
+    return [{"form": e["form"], "label": e["label"], "annotator": e["annotator"],
+             "created": _time(e["created"], "a rejected form's 'created'", 1)} for e in raw]
+
+
 def _record(obj: dict, line: int, fields: dict[str, tuple[str, ...]]) -> ArticleRecord:
     if "hanmark" in obj:
         raise RecordError(line, "a second header line")  # labels come from the first only
@@ -148,7 +164,8 @@ def read(source: Source):
             known = {f.name for f in dataclasses.fields(Label)}
             return LabelSet([Label(**{k: v for k, v in lab.items() if k in known})
                              for lab in labels
-                             if isinstance(lab, dict) and isinstance(lab.get("name"), str)])
+                             if isinstance(lab, dict) and isinstance(lab.get("name"), str)],
+                            _rejected_forms(obj.get("rejected_forms", [])))
         return _record(obj, line, fields)
 
     return json_lines(source, parse, WHAT)

@@ -64,9 +64,11 @@ def label_key(obj: dict, keys: Iterable[str] = LABEL_KEYS) -> str | None:
 
 @dataclass
 class LabelSet:
-    """Labels a file declares (the native header): added when missing."""
+    """Labels a file declares (the native header): added when missing; with the
+    forms never to suggest (the negative gazetteer) it keeps."""
 
     labels: list[Label]
+    rejected: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass

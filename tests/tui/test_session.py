@@ -23,7 +23,7 @@ def _session(store: Store) -> tuple[AnnotationSession, str]:
 def test_labels_and_an_edited_suggestion_become_the_annotators(store: Store) -> None:
     session, uid = _session(store)
     outcome = asyncio.run(session.label("PS", where=(0, 3)))
-    assert outcome.message == "김민수 → PS" and outcome.taught.annotator == "kim"
+    assert outcome.message == "김민수 → PS" and outcome.edits[0][1].annotator == "kim"
     suggestion = next(s for s in session.spans if s.state == "suggested")
     outcome = asyncio.run(session.label("OG", span=suggestion))  # relabelled: now kim's
     session.reload(outcome.where)

@@ -9,7 +9,9 @@ what was saved and the status line says "saved".
 from __future__ import annotations
 
 import threading
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from functools import partial
 
 from rich.text import Text
 from textual import events, on
@@ -125,7 +127,7 @@ class MainScreen(ReaderWorkers, ReaderTools, ReportsWorkerFailures, Screen):
         self._cursor_lock = threading.Lock()
         self.overlaid: str | None = None
         self._analysing = False  # the open article's morphemes have not arrived yet
-        self._held: tuple[str, int] | None = None  # a label key pressed before they did
+        self._held: list[tuple[int, Callable[[], Awaitable]]] = []  # keys that wait for them
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -187,7 +189,7 @@ class MainScreen(ReaderWorkers, ReaderTools, ReportsWorkerFailures, Screen):
             self.status.say("This article cannot be opened: "
                             + str(exc).removeprefix(f"{self.store.path}: "), warn=True)
             return
-        self.overlaid, self._analysing, self._held = None, True, None
+        self.overlaid, self._analysing, self._held = None, True, []
         view = self.text_view
         view.load(article.text, self.session.spans, self.labels, cursor=article.cursor)
         view.border_title = Text(safe(article.title or "(untitled)"))  # data, not markup
@@ -205,7 +207,7 @@ class MainScreen(ReaderWorkers, ReaderTools, ReportsWorkerFailures, Screen):
             self.status.say(f"No morphemes ({message.error}); the cursor moves by character.",
                             warn=True)
             self.status.set_info(f"no morphemes · {self.annotator}")
-            await self.release_held_label()  # the whole word, then
+            await self.release_held()  # the whole word, then
             return
         view = self.text_view
         view.set_analysis(message.analysis)
@@ -213,7 +215,7 @@ class MainScreen(ReaderWorkers, ReaderTools, ReportsWorkerFailures, Screen):
         if self.article.cursor == 0 and tokens and view.cursor < tokens[0].start:
             view.move_to(tokens[0].start)  # a fresh article: start on its first morpheme
         self.status.set_info(f"morphemes ready · {self.annotator}")
-        await self.release_held_label()
+        await self.release_held()
         self.suggest(message.uid, message.analysis)
 
     def on_suggestions_made(self, message: SuggestionsMade) -> None:
@@ -279,8 +281,8 @@ class MainScreen(ReaderWorkers, ReaderTools, ReportsWorkerFailures, Screen):
         self.draw_spans(outcome.where)
         self.article_list.set_label_count(self.article.uid, self.session.accepted)
         self.status.say(outcome.message, saved=True)
-        if outcome.taught is not None:
-            self.call_after_refresh(self.propagate, outcome.taught, self.text_view.analysis)
+        if outcome.edits:
+            self.call_after_refresh(self.propagate, outcome.edits, self.text_view.analysis)
         elif outcome.relearn:
             self.call_after_refresh(self.relearn)
 
@@ -336,9 +338,9 @@ class MainScreen(ReaderWorkers, ReaderTools, ReportsWorkerFailures, Screen):
         view = self.text_view
         if target is None and self._analysing and view.selection is None \
                 and self.target_span() is None:
-            self._held = (label, view.cursor)
-            self.status.say(f"{label}: waiting for the morphemes, so that no particle is "
-                            "labeled with the word…")
+            self.hold(partial(self.apply_label, label),
+                      f"{label}: waiting for the morphemes, so that no particle is labeled "
+                      "with the word…")
             return
         span, where = target or self.key_target()
         if span is None and where is None:
@@ -348,12 +350,17 @@ class MainScreen(ReaderWorkers, ReaderTools, ReportsWorkerFailures, Screen):
         view.set_selection(None)
         self.show(outcome)
 
-    async def release_held_label(self) -> None:
-        """The label key pressed before the morphemes arrived, applied where it was."""
-        if self._held is not None:
-            (label, offset), self._held = self._held, None
+    def hold(self, action: Callable[[], Awaitable], message: str) -> None:
+        """Keep a key that needs the morphemes until they arrive (``release_held``)."""
+        self._held.append((self.text_view.cursor, action))
+        self.status.say(message)
+
+    async def release_held(self) -> None:
+        """The keys held for the morphemes, in order, each where it was pressed."""
+        held, self._held = self._held, []
+        for offset, action in held:
             self.text_view.move_to(offset)
-            await self.apply_label(label)
+            await action()
 
     @reports_errors
     async def action_accept(self) -> None:
@@ -463,7 +470,13 @@ class MainScreen(ReaderWorkers, ReaderTools, ReportsWorkerFailures, Screen):
 
     @reports_errors
     async def action_boundary(self, side: str, unit: str, delta: int) -> None:
+        """Move an edge of the selection or of the span under the cursor. A morpheme
+        move waits for the morphemes: it lands where it will on any later visit."""
         view = self.text_view
+        if unit == "morpheme" and self._analysing:
+            self.hold(partial(self.action_boundary, side, unit, delta),
+                      "waiting for the morphemes to move the edge by one…")
+            return
         sel = view.selection
         if sel is not None and self.focused is view:
             start, end = view.nudged((sel.start, sel.end), side, unit, delta)

@@ -8,7 +8,7 @@ import gc
 from textual import work
 
 from hanmark.store import HanmarkError
-from hanmark.store.models import Span
+from hanmark.store.models import Edit
 
 from ..connections import own_store
 from ..messages import ArticleAnalysed, SuggestionsMade
@@ -69,11 +69,12 @@ class ReaderWorkers:
         self.post_message(SuggestionsMade([uid]))
 
     @work(thread=True, group="propagate", exit_on_error=False, description="propagate label")
-    def propagate(self, span: Span, analysis) -> None:
-        from hanmark.nlp.suggest import propagate_label
+    def propagate(self, edits: tuple[Edit, ...], analysis) -> None:
+        """Labels changed: suggestions of their forms follow them (``follow_edits``)."""
+        from hanmark.nlp.suggest import follow_edits
 
         with own_store(self.store) as store:
-            uids = propagate_label(store, span, analysis=analysis)
+            uids = follow_edits(store, edits, analysis=analysis)
         self.post_message(SuggestionsMade(uids))
 
     def save_cursor(self, *, wait: bool = False) -> None:
@@ -101,9 +102,9 @@ class ReaderWorkers:
     @work(thread=True, exclusive=True, group="teach", exit_on_error=False,
           description="teach Kiwi the labeled forms")
     def relearn(self) -> None:
-        """A label removed, moved, undone or redone changes which forms Kiwi should
-        know as words (``teach_analyzer``; a new label is taught by ``propagate``);
-        its calls stay off the UI thread."""
+        """An undo or redo may change which forms Kiwi should know as words
+        (``teach_analyzer``; labels changed are taught by ``propagate``); its
+        calls stay off the UI thread."""
         from hanmark.nlp.suggest import teach_analyzer
 
         with own_store(self.store) as store:

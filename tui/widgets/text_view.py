@@ -21,7 +21,7 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from hanmark.nlp.korean import name_end, noun_forms
+from hanmark.nlp.korean import name_end, noun_forms, word_edges
 from hanmark.store import HanmarkError
 from hanmark.store.colour import parse_colour
 from hanmark.store.models import Label, Span
@@ -130,7 +130,7 @@ class TextView(ScrollView, can_focus=True):
         self.overlay: list[Span] = []  # another annotator's labels, drawn apart
         self.analysis: Analysis | None = None
         self._tok_starts: list[int] = []
-        self._tok_ends: list[int] = []
+        self._word_edges: tuple[list[int], list[int]] = ([], [])  # starts, ends: no punctuation
         self._nouns: set[str] = set()
         self.cursor = 0
         self.selection: Selection | None = None
@@ -145,7 +145,8 @@ class TextView(ScrollView, can_focus=True):
         """Show a new article; the analysis comes later through ``set_analysis``."""
         self.cmap = CellMap(text)
         self.label_colours = label_colours(labels)
-        self.analysis, self._tok_starts, self._tok_ends, self._nouns = None, [], [], set()
+        self.analysis, self._tok_starts, self._nouns = None, [], set()
+        self._word_edges = ([], [])
         self.selection = None
         self.overlay = []
         self.set_spans(spans)
@@ -172,7 +173,7 @@ class TextView(ScrollView, can_focus=True):
     def set_analysis(self, analysis: Analysis) -> None:
         self.analysis = analysis
         self._tok_starts = [t.start for t in analysis.tokens]
-        self._tok_ends = sorted({t.end for t in analysis.tokens})
+        self._word_edges = word_edges(analysis.tokens)
         self._nouns = noun_forms(analysis)
 
     def _rewrap(self) -> None:
@@ -252,14 +253,17 @@ class TextView(ScrollView, can_focus=True):
         return (start, end) if start < end else None
 
     def nudged(self, rng: tuple[int, int], side: str, unit: str, delta: int) -> tuple[int, int]:
-        """``rng`` with one boundary moved by one character or morpheme; never empty."""
+        """``rng`` with one boundary moved by one character or morpheme; never empty.
+        A morpheme move skips punctuation (LG 트윈스, stops before the comma): only a
+        character move puts it on an edge."""
         start, end = rng
         morph = unit == "morpheme" and self.analysis is not None
+        starts, ends = self._word_edges
         if side == "start":
-            moved = next_edge(self._tok_starts, start, delta) if morph else start + delta
+            moved = next_edge(starts, start, delta) if morph else start + delta
             start = max(0, min(start if moved is None else moved, end - 1))
         else:
-            moved = next_edge(self._tok_ends, end, delta) if morph else end + delta
+            moved = next_edge(ends, end, delta) if morph else end + delta
             end = min(len(self.text), max(end if moved is None else moved, start + 1))
         return start, end
 
