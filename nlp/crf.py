@@ -33,6 +33,7 @@ from .evaluate import fingerprint
 from .features import char_features, rich_features
 from .gazetteer import Gazetteer
 from .lexicon import expand, prototypes
+from .mined import matches as mined_matches
 from .rules import Candidate
 
 FORMAT = "hanmark-crf"
@@ -87,6 +88,7 @@ class CrfModel:
                                               min_share=GAZ_MIN_SHARE)
         self.feature_set = self.meta.get("features", "rich-2")
         self.lexicon: dict[str, str] = self.meta.get("lexicon", {})
+        self.mined = Gazetteer.from_pairs(self.meta.get("mined", []), min_share=GAZ_MIN_SHARE)
         self.clusters = _clusters_for(self.feature_set, self.meta.get("clusters"))
 
     @property
@@ -154,7 +156,7 @@ class CrfModel:
         if self.feature_set == "chars-1":
             return char_features(analysis.text)
         return rich_features(analysis, self.gazetteer_matches(analysis, live), self.lexicon,
-                             self.clusters)
+                             self.clusters, mined_matches(self.mined, analysis))
 
     def predict(self, analysis: Analysis, live: Gazetteer | None = None, *,
                 split: bool = True) -> tuple[list[Candidate], float]:
@@ -259,6 +261,20 @@ def _gazetteers(items: Sequence[TrainingItem], folds: int) -> list[Gazetteer]:
     return per_fold
 
 
+def _fold_forms(items: Sequence[TrainingItem], folds: int) -> list[set[str]]:
+    """The gold entity forms found in one fold only (item ``i`` is in fold
+    ``i % folds``): a teacher could have learned those from that fold alone."""
+    forms: list[set[str]] = [set() for _ in range(folds)]
+    for i, item in enumerate(items):
+        text = item.analysis.text
+        forms[i % folds].update(text[s:e].strip() for s, e, _ in item.spans)
+    seen: dict[str, int] = {}
+    for fold in forms:
+        for form in fold:
+            seen[form] = seen.get(form, 0) + 1
+    return [{form for form in fold if seen[form] == 1} for fold in forms]
+
+
 def trained_texts(items: Sequence[TrainingItem]) -> Iterator[str]:
     """The texts a model learns from: each sentence trained on, and an article
     whole when all of it was (a gold file may hold articles or sentences)."""
@@ -310,11 +326,12 @@ class _Trainer(pycrfsuite.Trainer):
 def train(items: Sequence[TrainingItem], *, feature_set: str = "rich-3",
           scheme: str = "bioes", params: dict[str, Any] | None = None, folds: int = FOLDS,
           progress: Callable[[int], None] | None = None,
-          summary: dict[str, Any] | None = None) -> CrfModel:
+          summary: dict[str, Any] | None = None, mined: Gazetteer | None = None) -> CrfModel:
     """Train a model; ``progress`` advances once per item and once per iteration.
 
     ``scheme`` is the character tagging: BIOES (about +0.01 entity F1 over
-    IOB2 on KLUE-NER: ends of names get their own weights) or IOB2."""
+    IOB2 on KLUE-NER: ends of names get their own weights) or IOB2. ``mined``
+    is a gazetteer mined from unlabeled text (nlp/mined.py), kept in the model."""
     if not items:
         raise HanmarkError("Nothing to train on: no labeled sentences were found.")
     params = {**DEFAULT_PARAMS, **(params or {})}
@@ -326,10 +343,14 @@ def train(items: Sequence[TrainingItem], *, feature_set: str = "rich-3",
     full_gaz = training_gazetteer(items) if rich else Gazetteer()
     lex = expand(prototypes((it.analysis, it.spans) for it in items),
                  get_analyzer().kiwi) if rich else {}
+    mined = mined if rich and mined else Gazetteer()
+    fold_forms = _fold_forms(items, folds)
     for i, item in enumerate(items):
         analysis = item.analysis
         if rich:
-            feats = rich_features(analysis, fold_gaz[i % folds].find_in(analysis), lex, groups)
+            found = mined_matches(mined, analysis, fold_forms[i % folds]) if mined else []
+            feats = rich_features(analysis, fold_gaz[i % folds].find_in(analysis), lex, groups,
+                                  found)
         else:
             feats = char_features(analysis.text)
         tags = spans_to_tags(len(analysis.text), list(item.spans), scheme)
@@ -351,6 +372,9 @@ def train(items: Sequence[TrainingItem], *, feature_set: str = "rich-3",
         "gazetteer": [[form, label, n] for form, counts in sorted(full_gaz.counts.items())
                       for label, n in counts.items()],
     }
+    if mined:
+        meta["mined"] = [[form, label, n] for form, counts in sorted(mined.counts.items())
+                         for label, n in counts.items()]
     try:
         return CrfModel(data, meta)
     except ValueError:  # crfsuite says nothing when writing its model file fails

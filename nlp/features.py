@@ -177,10 +177,12 @@ def _char_columns(text: str) -> list[list[str]]:
 
 def rich_features(analysis: Analysis, gazetteer: Sequence[Candidate] = (),
                   lexicon: dict[str, str] | None = None,
-                  clusters: Clusters | None = None) -> list[list[str]]:
+                  clusters: Clusters | None = None,
+                  mined: Sequence[Candidate] = ()) -> list[list[str]]:
     """Features for every character of the analysed text; ``lexicon`` gives
     morphemes' classes from Kiwi's embeddings (nlp/lexicon.py), ``clusters``
-    their word clusters (nlp/clusters.py)."""
+    their word clusters (nlp/clusters.py), ``mined`` matches of a gazetteer
+    mined from unlabeled text (nlp/mined.py)."""
     text = analysis.text
     out = [list(row) for row in zip(*_char_columns(text), strict=True)]
     tokens = analysis.tokens
@@ -217,8 +219,9 @@ def rich_features(analysis: Analysis, gazetteer: Sequence[Candidate] = (),
     for i, inside in enumerate(in_word):
         if not inside:
             out[i].append("space")
-    for cand in gazetteer:
-        out[cand.start].append("g=B" + cand.label)
-        for i in range(cand.start + 1, cand.end):
-            out[i].append("g=I" + cand.label)
+    for prefix, found in (("g=", gazetteer), ("r=", mined)):
+        for cand in found:
+            out[cand.start].append(prefix + "B" + cand.label)
+            for i in range(cand.start + 1, cand.end):
+                out[i].append(prefix + "I" + cand.label)
     return out
