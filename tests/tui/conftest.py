@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from textual.pilot import Pilot
 
@@ -43,3 +45,19 @@ def no_suggestions(monkeypatch: pytest.MonkeyPatch) -> None:
     """Switch the suggester off, so that a test's labels do not depend on its model."""
     monkeypatch.setattr("hanmark.nlp.suggest.suggest_article", lambda *args, **kwargs: 0)
     monkeypatch.setattr("hanmark.nlp.suggest.propagate_label", lambda *args, **kwargs: [])
+
+
+@pytest.fixture
+def analysis_gate(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Kiwi's analysis of an article arrives only once the test sets this event: keys
+    pressed before the morphemes arrive, deterministically."""
+    from hanmark.nlp import analyzer
+
+    gate, analyse = threading.Event(), analyzer.analysis_for
+
+    def held(*args, **kwargs):
+        gate.wait(60)
+        return analyse(*args, **kwargs)
+
+    monkeypatch.setattr(analyzer, "analysis_for", held)
+    return gate

@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import threading
 
-import pytest
-
-from hanmark.nlp import analyzer
 from hanmark.store import NewSpan, Store
 from tests.tui.conftest import ANNOTATOR, goto, reader, settle
 
@@ -46,15 +43,9 @@ async def test_end_by_morpheme_stops_before_the_comma(store: Store, no_suggestio
 
 
 async def test_a_morpheme_move_before_the_morphemes_waits_for_them(
-        store: Store, no_suggestions: None, monkeypatch: pytest.MonkeyPatch) -> None:
+        store: Store, no_suggestions: None, analysis_gate: threading.Event) -> None:
     uid = _lg(store)
-    gate, analyse = threading.Event(), analyzer.analysis_for
-
-    def held(*args, **kwargs):
-        gate.wait(60)
-        return analyse(*args, **kwargs)
-
-    monkeypatch.setattr(analyzer, "analysis_for", held)
+    gate = analysis_gate
     async with reader(store).run_test(size=(120, 40)) as pilot:
         await pilot.pause(0.5)
         screen = pilot.app.screen

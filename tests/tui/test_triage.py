@@ -8,7 +8,6 @@ import threading
 
 import pytest
 
-from hanmark.nlp import analyzer
 from hanmark.store import NewSpan, Store
 from tests.tui.conftest import ANNOTATOR, goto, reader, settle
 from tests.tui.screen_text import screen_text
@@ -113,15 +112,9 @@ async def test_done_leaves_no_row_of_the_last_article(store: Store, article: str
 
 
 async def test_a_label_key_before_the_morphemes_waits_for_them(
-        store: Store, no_suggestions: None, monkeypatch: pytest.MonkeyPatch) -> None:
+        store: Store, no_suggestions: None, analysis_gate: threading.Event) -> None:
     uid, _ = store.articles.add(TEXT)
-    gate, analyse = threading.Event(), analyzer.analysis_for
-
-    def held(*args, **kwargs):
-        gate.wait(60)
-        return analyse(*args, **kwargs)
-
-    monkeypatch.setattr(analyzer, "analysis_for", held)
+    gate = analysis_gate
     async with reader(store).run_test(size=(120, 40)) as pilot:
         await pilot.pause(0.5)
         screen = pilot.app.screen
