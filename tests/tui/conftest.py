@@ -61,3 +61,13 @@ def analysis_gate(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
 
     monkeypatch.setattr(analyzer, "analysis_for", held)
     return gate
+
+
+async def at_start_without_morphemes(pilot: Pilot):
+    """The reader open at the article's start, its morphemes not arrived (with
+    ``analysis_gate`` still shut); returns the screen."""
+    await pilot.pause(0.5)
+    screen = pilot.app.screen
+    assert screen.article is not None and screen.text_view.analysis is None
+    await goto(pilot, 0)
+    return screen

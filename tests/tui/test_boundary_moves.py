@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 
 from hanmark.store import NewSpan, Store
-from tests.tui.conftest import ANNOTATOR, goto, reader, settle
+from tests.tui.conftest import ANNOTATOR, at_start_without_morphemes, goto, reader, settle
 
 TEXT = "LG 트윈스, 두산 베어스와 경기했다. LG 트윈스가 이겼다."
 
@@ -45,16 +45,12 @@ async def test_end_by_morpheme_stops_before_the_comma(store: Store, no_suggestio
 async def test_a_morpheme_move_before_the_morphemes_waits_for_them(
         store: Store, no_suggestions: None, analysis_gate: threading.Event) -> None:
     uid = _lg(store)
-    gate = analysis_gate
     async with reader(store).run_test(size=(120, 40)) as pilot:
-        await pilot.pause(0.5)
-        screen = pilot.app.screen
-        assert screen.article is not None and screen.text_view.analysis is None
-        await goto(pilot, 0)
+        screen = await at_start_without_morphemes(pilot)
         await pilot.press("greater_than_sign", "greater_than_sign")
         assert "waiting for the morphemes" in screen.status.message.plain
         assert _forms(store, uid) == ["LG"]
-        gate.set()
+        analysis_gate.set()
         await settle(pilot)
     # as after the analysis: LG 트윈스, then past the comma to the next word
     assert _forms(store, uid) == ["LG 트윈스, 두산"]

@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from hanmark.store import NewSpan, Store
-from tests.tui.conftest import ANNOTATOR, goto, reader, settle
+from tests.tui.conftest import ANNOTATOR, at_start_without_morphemes, goto, reader, settle
 from tests.tui.screen_text import screen_text
 
 TEXT = "MBC는 오늘 서울에서 김민수 회장과 삼성전자 사장을 만났다고 보도했다."
@@ -114,16 +114,12 @@ async def test_done_leaves_no_row_of_the_last_article(store: Store, article: str
 async def test_a_label_key_before_the_morphemes_waits_for_them(
         store: Store, no_suggestions: None, analysis_gate: threading.Event) -> None:
     uid, _ = store.articles.add(TEXT)
-    gate = analysis_gate
     async with reader(store).run_test(size=(120, 40)) as pilot:
-        await pilot.pause(0.5)
-        screen = pilot.app.screen
-        assert screen.article is not None and screen.text_view.analysis is None
-        await goto(pilot, 0)
+        screen = await at_start_without_morphemes(pilot)
         await pilot.press("1")
         assert "waiting for the morphemes" in screen.status.message.plain
         assert store.spans.of(uid) == []
-        gate.set()
+        analysis_gate.set()
         await settle(pilot)
         [span] = store.spans.of(uid)
         assert (TEXT[span.start:span.end], span.annotator) == ("MBC", ANNOTATOR)  # not MBC는
