@@ -429,7 +429,7 @@ class Spans(Table):
                 changed.add(span["article"])
                 if new is None or not self._move_suggestion(span_id, span["article"], new,
                                                             never):
-                    self.conn.execute("DELETE FROM spans WHERE id = ?", (span_id,))
+                    self._delete(span_id)
         return changed
 
     def _move_suggestion(self, span_id: int, uid: str, new: Revision,
@@ -445,11 +445,11 @@ class Spans(Table):
         if any(state == "accepted" or (state != "suggested" and (s, e) == (start, end))
                for _, s, e, state in near):
             return False
-        self.conn.executemany("DELETE FROM spans WHERE id = ?",
-                              [(other,) for other, _, _, state in near if state == "suggested"])
-        self.conn.execute('UPDATE spans SET start = ?, "end" = ?, label = ?, confidence = ?,'
-                          " updated = ? WHERE id = ?",
-                          (start, end, label, confidence, now(), span_id))
+        for other, _, _, state in near:
+            if state == "suggested":
+                self._delete(other)
+        self._change(span_id, {"start": start, "end": end, "label": label,
+                               "confidence": confidence})
         return True
 
     def relabel(self, old: str, new: str) -> int:
