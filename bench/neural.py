@@ -8,7 +8,9 @@ marginals and the tagger's softmax), then the best valid BIOES sequence.
 
 For each slice the CRF and the tagger train on the other 3,500 sentences (the
 tagger keeps the epoch of best entity F1 on every tenth of them, which it
-does not train on); the held-out 500 are used for nothing but the scores.
+does not train on; ``--no-dev``: all of them, last epoch); the held-out 500
+are used for nothing but the scores. The combination weight (0.5) was fixed
+before any slice was scored; ``--weights`` prints others beside it.
 Prints entity micro F1 and per-label F1 of the CRF, the tagger and the
 combination, training times, and the throughput of Kiwi+CRF and of
 Kiwi+CRF+tagger measured in the same run. torch (CPU) is needed to train.
@@ -90,20 +92,37 @@ def combined(crf: list[np.ndarray], nn: list[np.ndarray], weight: float
     return viterbi([weight * c + (1 - weight) * p for c, p in zip(crf, nn, strict=True)])
 
 
-def pipeline_throughput(model: CrfModel, tagger: NeuralTagger, texts: list[str],
+def pipeline_throughput(model: CrfModel, tagger: NeuralTagger | None, texts: list[str],
                         rounds: int = 2) -> float:
-    """Sentences per second from raw text to combined entities (Kiwi streamed)."""
+    """Sentences per second from raw text to entities, Kiwi streamed ahead of
+    the tagging: the CRF alone (``tagger`` None) or combined with the tagger."""
     analyzer = get_analyzer()
     started = time.perf_counter()
     for _ in range(rounds):
         stream = analyzer.analyse_many(texts)  # Kiwi's threads analyse ahead meanwhile
         for _ in range(0, len(texts), 256):
             analyses = list(islice(stream, 256))
+            if tagger is None:
+                for analysis in analyses:
+                    model.predict(analysis, split=False)
+                continue
             nn = tagger.probabilities(analyses, [model.gazetteer_matches(a) for a in analyses])
             crf = [crf_marginals(model, a, p) for a, p in zip(analyses, nn, strict=True)]
             for analysis, tags in zip(analyses, combined(crf, nn, 0.5), strict=True):
                 spans_of(analysis.text, tags)
     return rounds * len(texts) / (time.perf_counter() - started)
+
+
+def speeds(model: CrfModel, tagger: NeuralTagger, texts: list[str]) -> str:
+    """The CRF alone and combined, alternately, twice each (the best of each)."""
+    alone, both = [], []
+    for _ in range(2):
+        alone.append(pipeline_throughput(model, None, texts))
+        both.append(pipeline_throughput(model, tagger, texts))
+    reference = throughput(model, texts, kiwi=True)
+    return (f"  throughput: Kiwi+CRF {max(alone):,.0f} sentences/s, Kiwi+CRF+NN combined "
+            f"{max(both):,.0f} sentences/s (ratio {max(both) / max(alone):.2f}; "
+            f"bench/ner.py's Kiwi+CRF {reference:,.0f})")
 
 
 def row(name: str, result: dict) -> str:
@@ -117,7 +136,8 @@ def run_slice(examples, analyses, keys, vectors, k: int, args) -> tuple[list[str
     items = training_items(examples, analyses, set(range(lo, hi)))
     cached = CACHE / f"crf-{k}-{Path(args.data).stat().st_size}.hmcrf"
     started = time.perf_counter()
-    if args.cache and cached.is_file():  # the CRF trains the same every time
+    crf_reused = args.cache and cached.is_file()
+    if crf_reused:  # the CRF trains the same every time
         crf = CrfModel.load(cached)
     else:
         crf = train_crf(items)
@@ -128,25 +148,33 @@ def run_slice(examples, analyses, keys, vectors, k: int, args) -> tuple[list[str
              for i, it in enumerate(items)]
     pretrained = char_vectors(raw_texts() + [it.analysis.text for it in items]) if (
         args.char_vectors) else None
-    fit = [i for i in range(len(items)) if i % 10]
-    dev = [i for i in range(len(items)) if not i % 10]
+    fit = [i for i in range(len(items)) if i % 10 or not args.dev]
+    dev = [i for i in range(len(items)) if not i % 10 and args.dev]
 
     def part(rows):
         return ([items[i].analysis for i in rows], [items[i].spans for i in rows],
                 [found[i] for i in rows])
 
+    recipe = (f"{args.epochs}-{args.hidden}-{int(args.dev)}{int(args.gazetteer)}"
+              f"{int(args.char_vectors)}")
+    cached = CACHE / f"nn-{k}-{recipe}.npz"
     started = time.perf_counter()
-    arrays = train_neural(*part(fit), keys, vectors, dev=part(dev), chars_pretrained=pretrained,
-                          epochs=args.epochs, hidden=args.hidden,
-                          log=lambda line: print(f"  slice {k} {line}", flush=True))
+    reused = args.cache and cached.is_file()
+    if reused:
+        tagger = NeuralTagger.load(cached)
+    else:
+        arrays = train_neural(*part(fit), keys, vectors, dev=part(dev) if dev else None,
+                              chars_pretrained=pretrained,
+                              epochs=args.epochs, hidden=args.hidden,
+                              log=lambda line: print(f"  slice {k} {line}", flush=True))
+        np.savez_compressed(cached, **arrays)
+        tagger = NeuralTagger(arrays)
     nn_s = time.perf_counter() - started
-    np.savez(CACHE / f"nn-{k}.npz", **arrays)  # for a look afterwards (not read back)
-    tagger = NeuralTagger(arrays)
     test = list(zip(examples[lo:hi], analyses[lo:hi], strict=True))
     crf_probs = [crf_marginals(crf, a) for _, a in test]
     nn_probs = tagger.probabilities([a for _, a in test], [
         crf.gazetteer_matches(a) if args.gazetteer else [] for _, a in test])
-    np.savez(CACHE / f"probs-{k}.npz", crf=np.concatenate(crf_probs),
+    np.savez(CACHE / f"probs-{k}.npz", crf=np.concatenate(crf_probs),  # to look at later
              nn=np.concatenate(nn_probs))
     near = [crf_marginals(crf, a, p) for (_, a), p in zip(test, nn_probs, strict=True)]
     results = {
@@ -162,13 +190,10 @@ def run_slice(examples, analyses, keys, vectors, k: int, args) -> tuple[list[str
         (ex.text, ex.spans, spans_of(a.text, t))
         for (ex, a), t in zip(test, combined(near, nn_probs, 0.5), strict=True))
     lines = [row(f"{name} {lo}-{hi - 1}", r) for name, r in results.items()]
-    lines.append(f"  training: CRF {crf_s:.0f} s, NN {nn_s:.0f} s")
+    lines.append(f"  training: CRF {crf_s:.0f} s{' (cached)' if crf_reused else ''}, "
+                 f"NN {nn_s:.0f} s{' (cached)' if reused else ''}")
     if args.speed:
-        texts = [ex.text for ex, _ in test]
-        base = throughput(crf, texts, kiwi=True)
-        both = pipeline_throughput(crf, tagger, texts)
-        lines.append(f"  throughput: Kiwi+CRF {base:,.0f} sentences/s, Kiwi+CRF+NN combined "
-                     f"{both:,.0f} sentences/s (ratio {both / base:.2f})")
+        lines.append(speeds(crf, tagger, [ex.text for ex, _ in test]))
     return lines, [r["entity"]["f1"] for r in results.values()], list(results)
 
 
@@ -183,7 +208,10 @@ def main() -> None:
                         help="CRF weights of the combination (one row each)")
     parser.add_argument("--no-speed", dest="speed", action="store_false")
     parser.add_argument("--cache", action="store_true",
-                        help=f"reuse the CRFs trained by an earlier run (in {CACHE})")
+                        help=f"reuse the CRFs and taggers an earlier run trained (in {CACHE})")
+    parser.add_argument("--no-dev", dest="dev", action="store_false",
+                        help="train the tagger on all 3,500 sentences for --epochs epochs "
+                             "(no dev tenth to pick the best epoch on)")
     parser.add_argument("--no-gazetteer", dest="gazetteer", action="store_false",
                         help="the tagger without the CRF's gazetteer matches as input")
     parser.add_argument("--no-char-vectors", dest="char_vectors", action="store_false",

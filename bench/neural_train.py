@@ -226,8 +226,8 @@ def export(model, meta: dict) -> dict[str, np.ndarray]:
                   model.word.weight, model.gaz.weight]
         folded = [t.numpy() @ w.T for t, w in zip(tables, parts[:5], strict=True)]
         return {
-            "meta": np.array(json.dumps(meta, ensure_ascii=False)),
-            "char_in": folded[0], "type_in": folded[1], "tagpos_in": folded[2],
+            "meta": np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), np.uint8),
+            "char_in": folded[0].astype(np.float16), "type_in": folded[1], "tagpos_in": folded[2],
             "word_in": folded[3], "gaz_in": folded[4],
             "morph": model.morph.weight.numpy().astype(np.float16),
             "morph_in": parts[5].T.copy(), "bias_in": b_ih,

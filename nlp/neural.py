@@ -9,9 +9,10 @@ names it resembles, and context read across the whole sentence.
 
 Inference needs numpy only (training is in bench/neural_train.py, with
 torch). A weights file is an ``.npz`` (no pickles): the arrays below and
-``meta``, a JSON string with the vocabularies. The embedding tables come
-already multiplied by the GRU's input weights, so the input projection is
-a sum of table rows.
+``meta``, the UTF-8 bytes of a JSON object with the vocabularies (``format``,
+``chars``, ``tags``, ``morphemes``). The embedding tables come already
+multiplied by the GRU's input weights, so the input projection is a sum of
+table rows.
 """
 
 from __future__ import annotations
@@ -35,7 +36,6 @@ from .rules import Candidate
 FORMAT = "hanmark-neural"
 TAGS = ("O", *(f"{p}-{label}" for label in LABELS for p in "BIES"))
 TYPES = "HJDULCSP"  # features.char_type's letters
-POSITIONS = "BIES"
 OUTSIDE_WORD = 5  # word position id of a space
 COLUMNS = 6  # ids per character (Vocab.encode)
 GAZETTEER = 2 * len(LABELS) + 1  # gazetteer ids: none, then B- and I- of each label
@@ -190,7 +190,7 @@ class NeuralTagger:
     """A trained BiGRU tagger loaded from its ``.npz`` weights file."""
 
     def __init__(self, arrays: dict[str, np.ndarray]):
-        meta = json.loads(str(arrays["meta"]))
+        meta = json.loads(arrays["meta"].tobytes().decode("utf-8"))
         if meta.get("format") != FORMAT:
             raise ValueError("not a hanmark neural tagger")
         self.meta = meta
@@ -230,7 +230,8 @@ class NeuralTagger:
         try:
             with np.load(path, allow_pickle=False) as data:
                 return cls(dict(data))
-        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile,
+                UnicodeDecodeError):
             raise HanmarkError(f"{path} is not a hanmark neural tagger.") from None
 
     def probabilities(self, analyses: Sequence[Analysis],

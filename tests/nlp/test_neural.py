@@ -33,7 +33,7 @@ def random_weights(path: Path, hidden: int = 8, dims: int = 4, seed: int = 0) ->
         return rng.normal(0, 1, (rows, gates)).astype(np.float32)
 
     meta = {"format": neural.FORMAT, "chars": chars, "tags": tags, "morphemes": morphemes}
-    np.savez(path, meta=np.array(json.dumps(meta, ensure_ascii=False)),
+    np.savez(path, meta=np.frombuffer(json.dumps(meta).encode(), np.uint8),
              char_in=table(len(chars) + 2), type_in=table(len(neural.TYPES) + 1),
              tagpos_in=table(len(tags) * 4 + 5), word_in=table(neural.OUTSIDE_WORD + 1),
              gaz_in=table(neural.GAZETTEER), bias_in=table(1)[0],
