@@ -1,0 +1,241 @@
+"""Issue 17 experiment: a small neural tagger (nlp/neural.py, a character BiGRU
+over Kiwi morphemes and Kiwi's CoNg morpheme vectors) beside hanmark's CRF,
+and the two combined: per-character BIOES probabilities averaged (the CRF's
+marginals and the tagger's softmax), then the best valid BIOES sequence.
+
+    python bench/neural.py                   # held-out slices 3,500-3,999 and 3,000-3,499
+    python bench/neural.py --slices 7,6,2,0,4
+
+For each slice the CRF and the tagger train on the other 3,500 sentences (the
+tagger keeps the epoch of best entity F1 on every tenth of them, which it
+does not train on; ``--no-dev``: all of them, last epoch); the held-out 500
+are used for nothing but the scores. The combination weight (0.5) was fixed
+before any slice was scored; ``--weights`` prints others beside it.
+Prints entity micro F1 and per-label F1 of the CRF, the tagger and the
+combination, training times, and the throughput of Kiwi+CRF and of
+Kiwi+CRF+tagger measured in the same run. torch (CPU) is needed to train.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from itertools import islice
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from neural_train import CACHE, char_vectors, morpheme_vectors  # noqa: E402
+from neural_train import train as train_neural  # noqa: E402
+
+from bench.ner import KLUE, SLICE, throughput, training_items  # noqa: E402
+from hanmark.nlp.analyzer import get_analyzer  # noqa: E402
+from hanmark.nlp.crf import FOLDS, CrfModel, _gazetteers, trim_spans  # noqa: E402
+from hanmark.nlp.crf import train as train_crf  # noqa: E402
+from hanmark.nlp.evaluate import score  # noqa: E402
+from hanmark.nlp.gold import LABELS, read_gold  # noqa: E402
+from hanmark.nlp.neural import TAGS, NeuralTagger, viterbi  # noqa: E402
+from hanmark.store.span_utils import tags_to_spans  # noqa: E402
+
+TAG_INDEX = {tag: j for j, tag in enumerate(TAGS)}
+RAW = KLUE.parent.parent / "klue-raw" / "klue-ner-train-raw-sentences.tsv"
+
+
+def raw_texts() -> list[str]:
+    """The 21,008 unlabeled KLUE-NER training sentences (for character vectors)."""
+    lines = RAW.read_text(encoding="utf-8").splitlines()
+    return [line.split("\t", 1)[1] for line in lines if "\t" in line]
+
+
+def crf_marginals(model: CrfModel, analysis, nn: np.ndarray | None = None,
+                  sure: float = 0.9) -> np.ndarray:
+    """The CRF's marginal probability of each tag at each character ``(n, tags)``.
+
+    Every marginal is a call into crfsuite (25 tags a character cost more than
+    tagging), so with the tagger's probabilities ``nn`` only the characters
+    where it is unsure (below ``sure``) or disagrees with the CRF's best path
+    get marginals, of the tags it gives over 0.01 and the CRF's own; elsewhere
+    the CRF's distribution is taken as its path's tag."""
+    tagger = model._tagger
+    n = len(analysis.text)
+    out = np.zeros((n, len(TAGS)))
+    if not n:
+        return out
+    tagger.set(model.features(analysis))
+    path = [TAG_INDEX[t] for t in tagger.tag()]
+    known = set(tagger.labels())
+    if nn is None:
+        for j, tag in enumerate(TAGS):
+            if tag in known:
+                out[:, j] = [tagger.marginal(tag, i) for i in range(n)]
+        return out
+    out[np.arange(n), path] = 1.0
+    unsure = np.flatnonzero((nn.argmax(axis=1) != path) | (nn.max(axis=1) < sure))
+    for i in unsure.tolist():
+        out[i, path[i]] = 0.0
+        for j in set(np.flatnonzero(nn[i] > 0.01).tolist()) | {path[i]}:
+            if TAGS[j] in known:
+                out[i, j] = tagger.marginal(TAGS[j], i)
+    return out
+
+
+def spans_of(text: str, tags: list[str]) -> list[tuple[int, int, str]]:
+    return trim_spans(text, tags_to_spans(tags))
+
+
+def combined(crf: list[np.ndarray], nn: list[np.ndarray], weight: float
+             ) -> list[list[str]]:
+    return viterbi([weight * c + (1 - weight) * p for c, p in zip(crf, nn, strict=True)])
+
+
+def pipeline_throughput(model: CrfModel, tagger: NeuralTagger | None, texts: list[str],
+                        rounds: int = 2) -> float:
+    """Sentences per second from raw text to entities, Kiwi streamed ahead of
+    the tagging: the CRF alone (``tagger`` None) or combined with the tagger."""
+    analyzer = get_analyzer()
+    started = time.perf_counter()
+    for _ in range(rounds):
+        stream = analyzer.analyse_many(texts)  # Kiwi's threads analyse ahead meanwhile
+        for _ in range(0, len(texts), 256):
+            analyses = list(islice(stream, 256))
+            if tagger is None:
+                for analysis in analyses:
+                    model.predict(analysis, split=False)
+                continue
+            nn = tagger.probabilities(analyses, [model.gazetteer_matches(a) for a in analyses])
+            crf = [crf_marginals(model, a, p) for a, p in zip(analyses, nn, strict=True)]
+            for analysis, tags in zip(analyses, combined(crf, nn, 0.5), strict=True):
+                spans_of(analysis.text, tags)
+    return rounds * len(texts) / (time.perf_counter() - started)
+
+
+def speeds(model: CrfModel, tagger: NeuralTagger, texts: list[str]) -> str:
+    """The CRF alone and combined, alternately, twice each (the best of each)."""
+    alone, both = [], []
+    for _ in range(2):
+        alone.append(pipeline_throughput(model, None, texts))
+        both.append(pipeline_throughput(model, tagger, texts))
+    reference = throughput(model, texts, kiwi=True)
+    return (f"  throughput: Kiwi+CRF {max(alone):,.0f} sentences/s, Kiwi+CRF+NN combined "
+            f"{max(both):,.0f} sentences/s (ratio {max(both) / max(alone):.2f}; "
+            f"bench/ner.py's Kiwi+CRF {reference:,.0f})")
+
+
+def row(name: str, result: dict) -> str:
+    per = result["per_label"]
+    labels = " ".join(f"{per.get(label, {}).get('f1', 0):.3f}" for label in LABELS)
+    return f"{name:<28} {result['entity']['f1']:.4f}  {labels}"
+
+
+def run_slice(examples, analyses, keys, vectors, k: int, args) -> tuple[list[str], list]:
+    lo, hi = k * SLICE, min(len(examples), (k + 1) * SLICE)
+    items = training_items(examples, analyses, set(range(lo, hi)))
+    cached = CACHE / f"crf-{k}-{Path(args.data).stat().st_size}.hmcrf"
+    started = time.perf_counter()
+    crf_reused = args.cache and cached.is_file()
+    if crf_reused:  # the CRF trains the same every time
+        crf = CrfModel.load(cached)
+    else:
+        crf = train_crf(items)
+        crf.save(cached)
+    crf_s = time.perf_counter() - started
+    folds = _gazetteers(items, FOLDS)  # cross-fitted matches, as the CRF trains with
+    found = [folds[i % FOLDS].find_in(it.analysis) if args.gazetteer else []
+             for i, it in enumerate(items)]
+    pretrained = char_vectors(raw_texts() + [it.analysis.text for it in items]) if (
+        args.char_vectors) else None
+    fit = [i for i in range(len(items)) if i % 10 or not args.dev]
+    dev = [i for i in range(len(items)) if not i % 10 and args.dev]
+
+    def part(rows):
+        return ([items[i].analysis for i in rows], [items[i].spans for i in rows],
+                [found[i] for i in rows])
+
+    recipe = (f"{args.epochs}-{args.hidden}-{int(args.dev)}{int(args.gazetteer)}"
+              f"{int(args.char_vectors)}")
+    cached = CACHE / f"nn-{k}-{recipe}.npz"
+    started = time.perf_counter()
+    reused = args.cache and cached.is_file()
+    if reused:
+        tagger = NeuralTagger.load(cached)
+    else:
+        arrays = train_neural(*part(fit), keys, vectors, dev=part(dev) if dev else None,
+                              chars_pretrained=pretrained,
+                              epochs=args.epochs, hidden=args.hidden,
+                              log=lambda line: print(f"  slice {k} {line}", flush=True))
+        np.savez_compressed(cached, **arrays)
+        tagger = NeuralTagger(arrays)
+    nn_s = time.perf_counter() - started
+    test = list(zip(examples[lo:hi], analyses[lo:hi], strict=True))
+    crf_probs = [crf_marginals(crf, a) for _, a in test]
+    nn_probs = tagger.probabilities([a for _, a in test], [
+        crf.gazetteer_matches(a) if args.gazetteer else [] for _, a in test])
+    np.savez(CACHE / f"probs-{k}.npz", crf=np.concatenate(crf_probs),  # to look at later
+             nn=np.concatenate(nn_probs))
+    near = [crf_marginals(crf, a, p) for (_, a), p in zip(test, nn_probs, strict=True)]
+    results = {
+        "CRF": score((ex.text, ex.spans, crf.tag_sentence(a)) for ex, a in test),
+        "NN": score((ex.text, ex.spans, spans_of(a.text, t))
+                    for (ex, a), t in zip(test, viterbi(nn_probs), strict=True)),
+    }
+    for w in args.weights:
+        results[f"combined w={w}"] = score(
+            (ex.text, ex.spans, spans_of(a.text, t))
+            for (ex, a), t in zip(test, combined(crf_probs, nn_probs, w), strict=True))
+    results["combined 0.5, fast marginals"] = score(
+        (ex.text, ex.spans, spans_of(a.text, t))
+        for (ex, a), t in zip(test, combined(near, nn_probs, 0.5), strict=True))
+    lines = [row(f"{name} {lo}-{hi - 1}", r) for name, r in results.items()]
+    lines.append(f"  training: CRF {crf_s:.0f} s{' (cached)' if crf_reused else ''}, "
+                 f"NN {nn_s:.0f} s{' (cached)' if reused else ''}")
+    if args.speed:
+        lines.append(speeds(crf, tagger, [ex.text for ex, _ in test]))
+    return lines, [r["entity"]["f1"] for r in results.values()], list(results)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", default=str(KLUE), help="KLUE-NER TSV file")
+    parser.add_argument("--slices", default="7,6", metavar="K,K")
+    parser.add_argument("--epochs", type=int, default=20)
+    parser.add_argument("--hidden", type=int, default=64)
+    parser.add_argument("--weights", default="0.5", type=lambda s: [float(w) for w in
+                                                                 s.split(",")],
+                        help="CRF weights of the combination (one row each)")
+    parser.add_argument("--no-speed", dest="speed", action="store_false")
+    parser.add_argument("--cache", action="store_true",
+                        help=f"reuse the CRFs and taggers an earlier run trained (in {CACHE})")
+    parser.add_argument("--no-dev", dest="dev", action="store_false",
+                        help="train the tagger on all 3,500 sentences for --epochs epochs "
+                             "(no dev tenth to pick the best epoch on)")
+    parser.add_argument("--no-gazetteer", dest="gazetteer", action="store_false",
+                        help="the tagger without the CRF's gazetteer matches as input")
+    parser.add_argument("--no-char-vectors", dest="char_vectors", action="store_false",
+                        help="character embeddings start random, not from klue-raw")
+    args = parser.parse_args()
+
+    examples = list(read_gold(args.data, "klue"))
+    analyzer = get_analyzer()
+    analyzer.warm_up()
+    analyses = list(analyzer.analyse_many([ex.text for ex in examples]))
+    keys, vectors = morpheme_vectors(analyzer.kiwi)
+    all_lines, f1s, names = [], [], []
+    for k in (int(k) for k in args.slices.split(",")):
+        lines, f1, names = run_slice(examples, analyses, keys, vectors, k, args)
+        print("\n".join(lines), flush=True)
+        all_lines += lines
+        f1s.append(f1)
+    print(f"{'model, held-out sentences':<28} {'micro':<6}  "
+          + " ".join(f"{label:<5}" for label in LABELS))
+    print("\n".join(all_lines))
+    means = ", ".join(f"{name} {sum(f[i] for f in f1s) / len(f1s):.4f}"
+                      for i, name in enumerate(names))
+    print(f"mean entity micro F1 over {len(f1s)} held-out slices: {means}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,237 @@
+"""Training of hanmark's neural tagger (nlp/neural.py) in torch, on CPU.
+
+torch is imported here only: it is never a dependency of hanmark, which runs
+the exported weights in numpy. ``morpheme_vectors`` turns Kiwi's CoNg
+embeddings into dense vectors (similarities to 512 anchor morphemes, as
+nlp/clusters.py does, reduced by PCA); ``train`` fits the BiGRU and returns
+the weights file's arrays.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from hanmark.nlp.analyzer import Analysis
+from hanmark.nlp.clusters import ANCHOR_TAGS, ANCHORS, SKIP_TAGS
+from hanmark.nlp.neural import FORMAT, GAZETTEER, OUTSIDE_WORD, TAGS, TYPES, Vocab
+from hanmark.store.span_utils import spans_to_tags
+
+CACHE = Path("/tmp/hanmark-neural")
+TAG_INDEX = {tag: i for i, tag in enumerate(TAGS)}
+
+
+def morpheme_vectors(kiwi, dims: int = 64, seed: int = 0) -> tuple[list[str], np.ndarray]:
+    """``form/tag`` keys and their PCA-reduced anchor-similarity vectors (cached)."""
+    path = CACHE / f"morph-{dims}-{seed}.npz"
+    if path.is_file():
+        with np.load(path) as data:
+            return json.loads(str(data["keys"])), data["vectors"]
+    similarity = kiwi.morpheme_similarity
+    embedded = []
+    while True:  # embedded morphemes come first; the rest have no vector
+        i = len(embedded)
+        try:
+            if not similarity(i, i) > 0:
+                break
+        except (IndexError, ValueError, RuntimeError):
+            break
+        embedded.append(i)
+    rng = np.random.default_rng(seed)
+    pool = [i for i in embedded[200:30000] if kiwi.morpheme(i).tag in ANCHOR_TAGS]
+    anchors = [int(a) for a in rng.choice(pool, ANCHORS, replace=False)]
+    keys, rows, seen = [], [], set()
+    for i in embedded:
+        morph = kiwi.morpheme(i)
+        key = f"{morph.form}/{morph.tag}"
+        if morph.form and not morph.tag.startswith(SKIP_TAGS) and key not in seen:
+            seen.add(key)
+            keys.append(key)
+            rows.append([similarity(i, a) for a in anchors])
+    vectors = np.array(rows, dtype=np.float32)
+    vectors -= vectors.mean(axis=0)
+    _, _, vt = np.linalg.svd(vectors[rng.choice(len(vectors), 20000, replace=False)],
+                             full_matrices=False)
+    reduced = vectors @ vt[:dims].T
+    reduced /= reduced.std(axis=0)  # each direction at unit scale (the first dwarfs the rest)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    np.savez(path, keys=json.dumps(keys, ensure_ascii=False), vectors=reduced)
+    return keys, reduced
+
+
+def char_vectors(texts: Sequence[str], dims: int = 48, window: int = 2, min_count: int = 3,
+                 seed: int = 0) -> tuple[list[str], np.ndarray]:
+    """Character vectors from unlabeled text: the SVD of positive PMI of the
+    characters within ``window`` of each other (smoothed contexts), each
+    dimension at unit scale, as torch initialises embeddings."""
+    counts = Counter(c for text in texts for c in text)
+    chars = sorted(c for c, n in counts.items() if n >= min_count)
+    index = {c: i for i, c in enumerate(chars)}
+    v = len(chars)
+    gap = "\n" * window  # no window reaches across two texts
+    ids = np.array([index.get(c, -1) for c in gap.join(texts)])
+    pairs = np.zeros(v * v)
+    for d in range(1, window + 1):
+        a, b = ids[:-d], ids[d:]
+        keep = (a >= 0) & (b >= 0)
+        pairs += np.bincount(a[keep] * v + b[keep], minlength=v * v)
+        pairs += np.bincount(b[keep] * v + a[keep], minlength=v * v)
+    m = pairs.reshape(v, v)
+    rows = m.sum(axis=1, keepdims=True)
+    cols = m.sum(axis=0, keepdims=True) ** 0.75
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pmi = np.log(m * cols.sum() / (rows * cols))
+    pmi = np.nan_to_num(np.maximum(pmi, 0.0), posinf=0.0)
+    rng = np.random.default_rng(seed)  # a randomised SVD: the top directions only
+    q, _ = np.linalg.qr(pmi @ rng.normal(size=(v, dims + 20)))
+    u, sv, _ = np.linalg.svd(q.T @ pmi, full_matrices=False)
+    vectors = (q @ u[:, :dims]) * np.sqrt(sv[:dims])
+    return chars, (vectors / (vectors.std(axis=0) + 1e-9)).astype(np.float32)
+
+
+def build_vocab(analyses: Sequence[Analysis], pretrained: Sequence[str] = ()
+                ) -> tuple[list[str], list[str]]:
+    """Characters seen at least twice in the training texts or with a
+    pretrained vector, and Kiwi's tags."""
+    counts = Counter(c for a in analyses for c in a.text)
+    chars = sorted({c for c, n in counts.items() if n >= 2} | set(pretrained))
+    tags = sorted({t.tag for a in analyses for t in a.tokens})
+    return chars, tags
+
+
+def train(analyses: Sequence[Analysis], spans: Sequence, matches: Sequence,
+          morph_keys: list[str], morph_vectors: np.ndarray, *,
+          dev: tuple[Sequence[Analysis], Sequence, Sequence] | None = None,
+          chars_pretrained: tuple[list[str], np.ndarray] | None = None,
+          epochs: int = 20, hidden: int = 64, seed: int = 0, log=print) -> dict[str, np.ndarray]:
+    """Fit the BiGRU on ``analyses`` with gold ``spans`` and gazetteer
+    ``matches`` (cross-fitted, as the CRF's); with ``dev`` (the same three),
+    keep the epoch of best dev entity F1; ``chars_pretrained`` (``char_vectors``)
+    start the character embeddings. Returns the weights file's arrays."""
+    import torch
+
+    from hanmark.nlp.evaluate import score
+    from hanmark.nlp.neural import NeuralTagger
+    from hanmark.store.span_utils import tags_to_spans
+
+    torch.set_num_threads(1)
+    torch.manual_seed(seed)
+    random.seed(seed)
+    chars, tags = build_vocab(analyses, chars_pretrained[0] if chars_pretrained else ())
+    vocab = Vocab.from_lists(chars, tags, morph_keys)
+    data = [(torch.from_numpy(vocab.encode([a], [m])),
+             torch.tensor([TAG_INDEX[t] for t in spans_to_tags(len(a.text), list(s), "bioes")]))
+            for a, s, m in zip(analyses, spans, matches, strict=True) if a.text]
+    model = _Model(len(chars) + 2, len(TYPES) + 1, len(tags) * 4 + 5, OUTSIDE_WORD + 1,
+                   GAZETTEER,
+                   torch.from_numpy(np.vstack([np.zeros((1, morph_vectors.shape[1])),
+                                               morph_vectors]).astype(np.float32)), hidden)
+    if chars_pretrained:
+        found = {c: i for i, c in enumerate(chars_pretrained[0])}
+        with torch.no_grad():
+            for i, c in enumerate(chars, 2):
+                if c in found:
+                    model.char.weight[i] = torch.from_numpy(chars_pretrained[1][found[c]])
+    optimiser = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=2e-3)
+    meta = {"format": FORMAT, "chars": chars, "tags": tags, "morphemes": morph_keys,
+            "hidden": hidden}
+    best, best_f1 = None, -1.0
+    for epoch in range(epochs):
+        started = time.perf_counter()
+        model.train()
+        random.shuffle(data)
+        total = 0.0
+        for b in range(0, len(data), 32):
+            batch = data[b:b + 32]
+            optimiser.zero_grad()
+            logits = model(torch.nn.utils.rnn.pad_sequence([x for x, _ in batch],
+                                                           batch_first=True),
+                           torch.tensor([len(x) for x, _ in batch]))
+            gold = torch.nn.utils.rnn.pad_sequence([y for _, y in batch], batch_first=True,
+                                                   padding_value=-100)
+            loss = torch.nn.functional.cross_entropy(logits.reshape(-1, len(TAGS)),
+                                                     gold.reshape(-1), ignore_index=-100)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+            optimiser.step()
+            total += loss.item() * len(batch)
+        arrays = export(model, meta)
+        line = f"epoch {epoch + 1}: loss {total / len(data):.4f}"
+        if dev:
+            tagger = NeuralTagger(arrays)
+            predicted = tagger.tag(dev[0], dev[2])
+            f1 = score((a.text, s, tags_to_spans(p)) for a, s, p in zip(
+                dev[0], dev[1], predicted, strict=True))["entity"]["f1"]
+            line += f", dev F1 {f1:.4f}"
+            if f1 > best_f1:
+                best, best_f1 = arrays, f1
+        else:
+            best = arrays
+        log(f"{line} ({time.perf_counter() - started:.0f} s)")
+    return best
+
+
+def _module():
+    import torch
+
+    class Model(torch.nn.Module):
+        def __init__(self, n_chars, n_types, n_tagpos, n_word, n_gaz, morph, hidden):
+            super().__init__()
+            self.char = torch.nn.Embedding(n_chars, 48, padding_idx=0)
+            self.ctype = torch.nn.Embedding(n_types, 8, padding_idx=0)
+            self.tagpos = torch.nn.Embedding(n_tagpos, 24, padding_idx=0)
+            self.word = torch.nn.Embedding(n_word, 8, padding_idx=0)
+            self.gaz = torch.nn.Embedding(n_gaz, 8)
+            self.morph = torch.nn.Embedding.from_pretrained(morph, freeze=True)
+            self.drop = torch.nn.Dropout(0.25)
+            self.gru = torch.nn.GRU(48 + 8 + 24 + 8 + 8 + morph.shape[1], hidden,
+                                    batch_first=True, bidirectional=True)
+            self.out = torch.nn.Linear(2 * hidden, len(TAGS))
+            self.widths = (48, 8, 24, 8, 8, morph.shape[1])
+
+        def forward(self, ids, lengths):
+            x = torch.cat([self.char(ids[..., 0]), self.ctype(ids[..., 1]),
+                           self.tagpos(ids[..., 2]), self.word(ids[..., 4]),
+                           self.gaz(ids[..., 5]), self.morph(ids[..., 3])], dim=-1)
+            packed = torch.nn.utils.rnn.pack_padded_sequence(
+                self.drop(x), lengths, batch_first=True, enforce_sorted=False)
+            out, _ = self.gru(packed)
+            out, _ = torch.nn.utils.rnn.pad_packed_sequence(out, batch_first=True)
+            return self.out(self.drop(out))
+
+    return Model
+
+
+def _Model(*args):
+    return _module()(*args)
+
+
+def export(model, meta: dict) -> dict[str, np.ndarray]:
+    """The numpy arrays of nlp/neural.py: embedding tables folded into the
+    GRU's input weights (both directions side by side)."""
+    import torch
+
+    with torch.no_grad():
+        g = model.gru
+        w_ih = torch.cat([g.weight_ih_l0, g.weight_ih_l0_reverse]).numpy()  # (6h, in)
+        b_ih = torch.cat([g.bias_ih_l0, g.bias_ih_l0_reverse]).numpy()
+        parts = np.split(w_ih, np.cumsum(model.widths)[:-1], axis=1)
+        tables = [model.char.weight, model.ctype.weight, model.tagpos.weight,
+                  model.word.weight, model.gaz.weight]
+        folded = [t.numpy() @ w.T for t, w in zip(tables, parts[:5], strict=True)]
+        return {
+            "meta": np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), np.uint8),
+            "char_in": folded[0].astype(np.float16), "type_in": folded[1], "tagpos_in": folded[2],
+            "word_in": folded[3], "gaz_in": folded[4],
+            "morph": model.morph.weight.numpy().astype(np.float16),
+            "morph_in": parts[5].T.copy(), "bias_in": b_ih,
+            "w_hh": np.stack([g.weight_hh_l0.numpy().T, g.weight_hh_l0_reverse.numpy().T]),
+            "b_hh": np.stack([g.bias_hh_l0.numpy(), g.bias_hh_l0_reverse.numpy()]),
+            "w_out": model.out.weight.numpy().T.copy(), "b_out": model.out.bias.numpy().copy(),
+        }
