@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.ner import KLUE, SLICE, row, throughput, training_items  # noqa: E402
+from bench.ner import KLUE, SLICE, alone, row, throughput, training_items  # noqa: E402
 from bench.selftrain import RAW  # noqa: E402
 from hanmark.nlp.analyzer import get_analyzer  # noqa: E402
 from hanmark.nlp.crf import train  # noqa: E402
@@ -61,18 +61,19 @@ def main() -> None:
         test = list(zip(examples[lo:hi], analyses[lo:hi], strict=True))
         texts = [ex.text for ex, _ in test]
         began = time.perf_counter()
-        teacher = train(items)
+        teacher = alone(train(items))
         models = [("teacher", teacher, time.perf_counter() - began)]
         began = time.perf_counter()
         gaz = mine(teacher, raw, args.min_conf)
         mining = time.perf_counter() - began
         began = time.perf_counter()
-        models.append(("mined", train(items, mined=gaz), time.perf_counter() - began))
+        models.append(("mined", alone(train(items, mined=gaz)), time.perf_counter() - began))
         names = Gazetteer.from_pairs(((form, label, n) for form, counts in gaz.counts.items()
                                       for label, n in counts.items() if label in NAMES),
                                      min_share=gaz.min_share)
         began = time.perf_counter()
-        models.append(("mined names", train(items, mined=names), time.perf_counter() - began))
+        models.append(("mined names", alone(train(items, mined=names)),
+                       time.perf_counter() - began))
         print(f"slice {lo}-{hi - 1}: mined {len(gaz)} forms in {mining:.0f} s", flush=True)
         for name, model, secs in models:
             result = score((ex.text, ex.spans, model.tag_sentence(a)) for ex, a in test)

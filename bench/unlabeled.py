@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import hanmark.nlp.crf as crf  # noqa: E402
 from bench.mined import raw_sentences  # noqa: E402
-from bench.ner import KLUE, SLICE, row, training_items  # noqa: E402
+from bench.ner import KLUE, SLICE, alone, row, training_items  # noqa: E402
 from hanmark.nlp.analyzer import get_analyzer  # noqa: E402
 from hanmark.nlp.clusters import _kmeans  # noqa: E402
 from hanmark.nlp.evaluate import score  # noqa: E402
@@ -150,12 +150,12 @@ def main() -> None:
         items = training_items(examples, analyses, set(range(lo, hi)))
         test = list(zip(examples[lo:hi], analyses[lo:hi], strict=True))
         crf.rich_features = plain
-        baseline = crf.train(items)
+        baseline = alone(crf.train(items))
         if lever:  # the CRF reads its features through this name, in training and tagging
             crf.rich_features = lever
-            model = crf.train(items)
+            model = alone(crf.train(items))
         else:
-            model = crf.train(items + balanced_pseudo(baseline, raw))
+            model = alone(crf.train(items + balanced_pseudo(baseline, raw)))
         for name, m in (("current recipe", baseline), (args.lever, model)):
             crf.rich_features = lever if m is model and lever else plain
             result = score((ex.text, ex.spans, m.tag_sentence(a)) for ex, a in test)

@@ -9,6 +9,7 @@ scores measured at training time. The shipped default is
 
 from __future__ import annotations
 
+import bisect
 import json
 import os
 import struct
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pycrfsuite
 
 from hanmark.store import HanmarkError
@@ -28,12 +30,14 @@ from hanmark.store.paths import is_database_file
 from hanmark.store.span_utils import spans_to_tags, tags_to_spans, trim
 
 from . import clusters as word_clusters
+from . import ensemble
 from .analyzer import Analysis, get_analyzer
 from .evaluate import fingerprint
 from .features import char_features, rich_features
 from .gazetteer import Gazetteer
 from .lexicon import expand, prototypes
 from .mined import matches as mined_matches
+from .neural import viterbi
 from .rules import Candidate
 
 FORMAT = "hanmark-crf"
@@ -90,6 +94,7 @@ class CrfModel:
         self.lexicon: dict[str, str] = self.meta.get("lexicon", {})
         self.mined = Gazetteer.from_pairs(self.meta.get("mined", []), min_share=GAZ_MIN_SHARE)
         self.clusters = _clusters_for(self.feature_set, self.meta.get("clusters"))
+        self.neural = ensemble.tagger_for(self.meta, self._tagger.labels())
 
     @property
     def name(self) -> str:
@@ -152,34 +157,73 @@ class CrfModel:
                 found.append(cand)
         return found
 
-    def features(self, analysis: Analysis, live: Gazetteer | None = None) -> list[list[str]]:
+    def features(self, analysis: Analysis, live: Gazetteer | None = None,
+                 matches: list[Candidate] | None = None) -> list[list[str]]:
         if self.feature_set == "chars-1":
             return char_features(analysis.text)
-        return rich_features(analysis, self.gazetteer_matches(analysis, live), self.lexicon,
-                             self.clusters, mined_matches(self.mined, analysis))
+        if matches is None:
+            matches = self.gazetteer_matches(analysis, live)
+        return rich_features(analysis, matches, self.lexicon, self.clusters,
+                             mined_matches(self.mined, analysis))
 
     def predict(self, analysis: Analysis, live: Gazetteer | None = None, *,
                 split: bool = True) -> tuple[list[Candidate], float]:
-        """Entities with their mean marginal probability, and the text's uncertainty
-        (one minus the mean probability of each sentence's best tagging).
+        """Entities with their mean probability, and the text's uncertainty (one
+        minus the mean probability of each sentence's best tagging by the CRF).
 
         ``split=False`` tags the text as one sequence (a gold sentence)."""
-        text = analysis.text
-        if not text.strip():
-            return [], 0.0
-        feats = self.features(analysis, live)
-        found: list[Candidate] = []
-        probs = []
-        with self._lock:
+        return self.predict_many([analysis], live, split=split)[0]
+
+    def predict_many(self, analyses: Sequence[Analysis], live: Gazetteer | None = None, *,
+                     split: bool = True) -> list[tuple[list[Candidate], float]]:
+        """``predict`` of each text; with the neural tagger, the sentences of all
+        of them go through it in one batch (one at a time is several times slower)."""
+        work = []  # (text, sentence start, end, features, gazetteer matches)
+        for k, analysis in enumerate(analyses):
+            if not analysis.text.strip():
+                continue
+            matches = self.gazetteer_matches(analysis, live)
+            feats = self.features(analysis, live, matches)
             for start, end in sentence_ranges(analysis, split):
-                tagger = self._tagger
+                work.append((k, start, end, feats, matches))
+        nn = self._neural_probabilities(analyses, work) if self.neural else None
+        found: list[list[Candidate]] = [[] for _ in analyses]
+        probs: list[list[float]] = [[] for _ in analyses]
+        combined = []
+        with self._lock:
+            tagger = self._tagger
+            for w, (k, start, end, feats, _) in enumerate(work):
                 tagger.set(feats[start:end])
                 tags = tagger.tag()
-                probs.append(tagger.probability(tags))
-                for s, e, label in trim_spans(text, tags_to_spans(tags), start):
+                probs[k].append(tagger.probability(tags))
+                if nn is not None:
+                    combined.append(ensemble.mix(ensemble.crf_probabilities(tagger, tags, nn[w]),
+                                                 nn[w]))
+                    continue
+                for s, e, label in trim_spans(analyses[k].text, tags_to_spans(tags), start):
                     marg = [tagger.marginal(tags[i - start], i - start) for i in range(s, e)]
-                    found.append(Candidate(s, e, label, round(sum(marg) / len(marg), 3)))
-        return found, round(1.0 - sum(probs) / len(probs), 4) if probs else 0.0
+                    found[k].append(Candidate(s, e, label, round(sum(marg) / len(marg), 3)))
+        if nn is not None:
+            for (k, start, _, _, _), p, tags in zip(work, combined, viterbi(combined),
+                                                   strict=True):
+                for s, e, label in trim_spans(analyses[k].text, tags_to_spans(tags), start):
+                    sure = p[np.arange(s - start, e - start),
+                             [ensemble.TAG_INDEX[t] for t in tags[s - start:e - start]]]
+                    found[k].append(Candidate(s, e, label, round(float(sure.mean()), 3)))
+        return [(found[k], round(1.0 - sum(p) / len(p), 4) if p else 0.0)
+                for k, p in enumerate(probs)]
+
+    def _neural_probabilities(self, analyses: Sequence[Analysis], work: list) -> list:
+        """The neural tagger's probabilities for each sentence of ``work``."""
+        parts, matches, ends = [], [], {}
+        for k, start, end, _, found in work:
+            if k not in ends:  # where each token ends, to find a sentence's first token
+                ends[k] = [t.end for t in analyses[k].tokens]
+            parts.append(ensemble.sentence(analyses[k], start, end,
+                                           bisect.bisect_right(ends[k], start)))
+            matches.append([Candidate(c.start - start, c.end - start, c.label, c.confidence)
+                            for c in found if start <= c.start and c.end <= end])
+        return self.neural.probabilities(parts, matches)
 
     def tag_sentence(self, analysis: Analysis) -> list[tuple[int, int, str]]:
         """Predicted spans of one gold sentence (for evaluation)."""

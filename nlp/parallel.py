@@ -28,7 +28,7 @@ from typing import Any
 from .analyzer import Analysis, Analyzer
 from .crf import CrfModel
 from .gazetteer import Gazetteer
-from .layers import layers_for
+from .layers import layers_for_many
 
 # Below this many texts the workers' start-up costs more than it saves.
 MIN_TEXTS = 2000
@@ -73,16 +73,18 @@ def _run(items: list[tuple[str, str | None]]) -> list[tuple[str | None, dict, fl
     analyzer: Analyzer = _state["analyzer"]
     todo = [text for text, cached in items if cached is None]
     fresh = iter(analyzer.analyse_many(todo))
-    out = []
+    analyses, fresh_json = [], []
     for text, cached in items:
         if cached is None:
             analysis = next(fresh)
-            data = analysis.to_json()
+            fresh_json.append(analysis.to_json())
         else:
-            analysis, data = Analysis.from_json(text, cached), None
-        layers, uncertainty = layers_for(analysis, _state["gazetteer"], _state["model"])
-        out.append((data, layers, uncertainty))
-    return out
+            analysis = Analysis.from_json(text, cached)
+            fresh_json.append(None)
+        analyses.append(analysis)
+    found = layers_for_many(analyses, _state["gazetteer"], _state["model"])
+    return [(data, layers, uncertainty)
+            for data, (layers, uncertainty) in zip(fresh_json, found, strict=True)]
 
 
 class Pool:

@@ -20,7 +20,7 @@ from .analyzer import Analysis, analysis_for, cached_analysis, get_analyzer
 from .crf import CrfModel, default_model
 from .gazetteer import Gazetteer
 from .korean import unglued
-from .layers import layers_for
+from .layers import layers_for, layers_for_many
 from .rules import Candidate
 
 SUGGESTER = "hanmark"
@@ -168,8 +168,8 @@ def suggest_all(store: Store, *, collection: str | None = None,
                 save(order.popleft(), results)
         return articles, added
     for chunk in chunks:
-        save(chunk, [(None, *layers_for(analysis, gazetteer, model))
-                     for _, analysis in _analysed(store, chunk, analyzer)])
+        analyses = [analysis for _, analysis in _analysed(store, chunk, analyzer)]
+        save(chunk, [(None, *found) for found in layers_for_many(analyses, gazetteer, model)])
     return articles, added
 
 
