@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from neural_train import CACHE, char_vectors, morpheme_vectors  # noqa: E402
 from neural_train import train as train_neural  # noqa: E402
 
-from bench.ner import KLUE, SLICE, throughput, training_items  # noqa: E402
+from bench.ner import KLUE, SLICE, alone, tagger_cost, training_items  # noqa: E402
+from hanmark.nlp import ensemble  # noqa: E402
 from hanmark.nlp.analyzer import get_analyzer  # noqa: E402
 from hanmark.nlp.crf import FOLDS, CrfModel, _gazetteers, trim_spans  # noqa: E402
 from hanmark.nlp.crf import train as train_crf  # noqa: E402
@@ -41,7 +41,6 @@ from hanmark.nlp.gold import LABELS, read_gold  # noqa: E402
 from hanmark.nlp.neural import TAGS, NeuralTagger, viterbi  # noqa: E402
 from hanmark.store.span_utils import tags_to_spans  # noqa: E402
 
-TAG_INDEX = {tag: j for j, tag in enumerate(TAGS)}
 RAW = KLUE.parent.parent / "klue-raw" / "klue-ner-train-raw-sentences.tsv"
 
 
@@ -51,35 +50,21 @@ def raw_texts() -> list[str]:
     return [line.split("\t", 1)[1] for line in lines if "\t" in line]
 
 
-def crf_marginals(model: CrfModel, analysis, nn: np.ndarray | None = None,
-                  sure: float = 0.9) -> np.ndarray:
-    """The CRF's marginal probability of each tag at each character ``(n, tags)``.
-
-    Every marginal is a call into crfsuite (25 tags a character cost more than
-    tagging), so with the tagger's probabilities ``nn`` only the characters
-    where it is unsure (below ``sure``) or disagrees with the CRF's best path
-    get marginals, of the tags it gives over 0.01 and the CRF's own; elsewhere
-    the CRF's distribution is taken as its path's tag."""
+def crf_marginals(model: CrfModel, analysis, nn: np.ndarray | None = None) -> np.ndarray:
+    """The CRF's marginal probability of each tag at each character ``(n, tags)``;
+    with the tagger's probabilities ``nn``, only where suggestions ask for them
+    (``ensemble.crf_probabilities``)."""
     tagger = model._tagger
     n = len(analysis.text)
-    out = np.zeros((n, len(TAGS)))
     if not n:
-        return out
+        return np.zeros((n, len(TAGS)))
     tagger.set(model.features(analysis))
-    path = [TAG_INDEX[t] for t in tagger.tag()]
-    known = set(tagger.labels())
-    if nn is None:
-        for j, tag in enumerate(TAGS):
-            if tag in known:
-                out[:, j] = [tagger.marginal(tag, i) for i in range(n)]
-        return out
-    out[np.arange(n), path] = 1.0
-    unsure = np.flatnonzero((nn.argmax(axis=1) != path) | (nn.max(axis=1) < sure))
-    for i in unsure.tolist():
-        out[i, path[i]] = 0.0
-        for j in set(np.flatnonzero(nn[i] > 0.01).tolist()) | {path[i]}:
-            if TAGS[j] in known:
-                out[i, j] = tagger.marginal(TAGS[j], i)
+    if nn is not None:
+        return ensemble.crf_probabilities(tagger, tagger.tag(), nn)
+    out = np.zeros((n, len(TAGS)))
+    for j, tag in enumerate(TAGS):
+        if tag in tagger.labels():
+            out[:, j] = [tagger.marginal(tag, i) for i in range(n)]
     return out
 
 
@@ -92,37 +77,13 @@ def combined(crf: list[np.ndarray], nn: list[np.ndarray], weight: float
     return viterbi([weight * c + (1 - weight) * p for c, p in zip(crf, nn, strict=True)])
 
 
-def pipeline_throughput(model: CrfModel, tagger: NeuralTagger | None, texts: list[str],
-                        rounds: int = 2) -> float:
-    """Sentences per second from raw text to entities, Kiwi streamed ahead of
-    the tagging: the CRF alone (``tagger`` None) or combined with the tagger."""
-    analyzer = get_analyzer()
-    started = time.perf_counter()
-    for _ in range(rounds):
-        stream = analyzer.analyse_many(texts)  # Kiwi's threads analyse ahead meanwhile
-        for _ in range(0, len(texts), 256):
-            analyses = list(islice(stream, 256))
-            if tagger is None:
-                for analysis in analyses:
-                    model.predict(analysis, split=False)
-                continue
-            nn = tagger.probabilities(analyses, [model.gazetteer_matches(a) for a in analyses])
-            crf = [crf_marginals(model, a, p) for a, p in zip(analyses, nn, strict=True)]
-            for analysis, tags in zip(analyses, combined(crf, nn, 0.5), strict=True):
-                spans_of(analysis.text, tags)
-    return rounds * len(texts) / (time.perf_counter() - started)
-
-
 def speeds(model: CrfModel, tagger: NeuralTagger, texts: list[str]) -> str:
-    """The CRF alone and combined, alternately, twice each (the best of each)."""
-    alone, both = [], []
-    for _ in range(2):
-        alone.append(pipeline_throughput(model, None, texts))
-        both.append(pipeline_throughput(model, tagger, texts))
-    reference = throughput(model, texts, kiwi=True)
-    return (f"  throughput: Kiwi+CRF {max(alone):,.0f} sentences/s, Kiwi+CRF+NN combined "
-            f"{max(both):,.0f} sentences/s (ratio {max(both) / max(alone):.2f}; "
-            f"bench/ner.py's Kiwi+CRF {reference:,.0f})")
+    """The CRF alone and combined with ``tagger``, in one run (bench/ner.py)."""
+    model.neural = tagger
+    try:
+        return "  " + tagger_cost(model, texts)
+    finally:
+        model.neural = None
 
 
 def row(name: str, result: dict) -> str:
@@ -138,9 +99,9 @@ def run_slice(examples, analyses, keys, vectors, k: int, args) -> tuple[list[str
     started = time.perf_counter()
     crf_reused = args.cache and cached.is_file()
     if crf_reused:  # the CRF trains the same every time
-        crf = CrfModel.load(cached)
+        crf = alone(CrfModel.load(cached))
     else:
-        crf = train_crf(items)
+        crf = alone(train_crf(items))
         crf.save(cached)
     crf_s = time.perf_counter() - started
     folds = _gazetteers(items, FOLDS)  # cross-fitted matches, as the CRF trains with

@@ -20,11 +20,11 @@ import numpy as np
 
 from hanmark.nlp.analyzer import Analysis
 from hanmark.nlp.clusters import ANCHOR_TAGS, ANCHORS, SKIP_TAGS
+from hanmark.nlp.ensemble import TAG_INDEX
 from hanmark.nlp.neural import FORMAT, GAZETTEER, OUTSIDE_WORD, TAGS, TYPES, Vocab
 from hanmark.store.span_utils import spans_to_tags
 
 CACHE = Path("/tmp/hanmark-neural")
-TAG_INDEX = {tag: i for i, tag in enumerate(TAGS)}
 
 
 def morpheme_vectors(kiwi, dims: int = 64, seed: int = 0) -> tuple[list[str], np.ndarray]:
