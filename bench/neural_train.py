@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from hanmark.nlp.analyzer import Analysis
-from hanmark.nlp.clusters import ANCHOR_TAGS, ANCHORS, SKIP_TAGS
+from hanmark.nlp.clusters import SKIP_TAGS, embedded_and_anchors
 from hanmark.nlp.ensemble import TAG_INDEX
 from hanmark.nlp.neural import FORMAT, GAZETTEER, OUTSIDE_WORD, TAGS, TYPES, Vocab
 from hanmark.store.span_utils import spans_to_tags
@@ -34,18 +34,8 @@ def morpheme_vectors(kiwi, dims: int = 64, seed: int = 0) -> tuple[list[str], np
         with np.load(path) as data:
             return json.loads(str(data["keys"])), data["vectors"]
     similarity = kiwi.morpheme_similarity
-    embedded = []
-    while True:  # embedded morphemes come first; the rest have no vector
-        i = len(embedded)
-        try:
-            if not similarity(i, i) > 0:
-                break
-        except (IndexError, ValueError, RuntimeError):
-            break
-        embedded.append(i)
     rng = np.random.default_rng(seed)
-    pool = [i for i in embedded[200:30000] if kiwi.morpheme(i).tag in ANCHOR_TAGS]
-    anchors = [int(a) for a in rng.choice(pool, ANCHORS, replace=False)]
+    embedded, anchors = embedded_and_anchors(kiwi, rng)
     keys, rows, seen = [], [], set()
     for i in embedded:
         morph = kiwi.morpheme(i)

@@ -58,12 +58,11 @@ def unpack(packed: int) -> list[int]:
     return ids[::-1]
 
 
-def build(kiwi, seed: int = 0) -> dict[str, list[int]]:
-    """``form/tag -> [cluster id per size]`` for every morpheme Kiwi embeds."""
-    import numpy as np
-
+def embedded_and_anchors(kiwi, rng) -> tuple[list[int], list[int]]:
+    """The ids of every morpheme Kiwi embeds, and ANCHORS of them drawn by ``rng``
+    (a numpy Generator) to represent the others by their similarities."""
     similarity = kiwi.morpheme_similarity
-    embedded = []
+    embedded: list[int] = []
     while True:  # embedded morphemes come first; the rest have no vector (NaN)
         i = len(embedded)
         try:
@@ -72,9 +71,17 @@ def build(kiwi, seed: int = 0) -> dict[str, list[int]]:
         except (IndexError, ValueError, RuntimeError):
             break
         embedded.append(i)
-    rng = np.random.default_rng(seed)
     pool = [i for i in embedded[200:30000] if kiwi.morpheme(i).tag in ANCHOR_TAGS]
-    anchors = [int(a) for a in rng.choice(pool, ANCHORS, replace=False)]
+    return embedded, [int(a) for a in rng.choice(pool, ANCHORS, replace=False)]
+
+
+def build(kiwi, seed: int = 0) -> dict[str, list[int]]:
+    """``form/tag -> [cluster id per size]`` for every morpheme Kiwi embeds."""
+    import numpy as np
+
+    similarity = kiwi.morpheme_similarity
+    rng = np.random.default_rng(seed)
+    embedded, anchors = embedded_and_anchors(kiwi, rng)
     vectors = np.array([[similarity(i, a) for a in anchors] for i in embedded],
                        dtype=np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9
