@@ -62,8 +62,9 @@ def crf_marginals(model: CrfModel, analysis, nn: np.ndarray | None = None) -> np
     if nn is not None:
         return ensemble.crf_probabilities(tagger, tagger.tag(), nn)
     out = np.zeros((n, len(TAGS)))
+    known = set(tagger.labels())
     for j, tag in enumerate(TAGS):
-        if tag in tagger.labels():
+        if tag in known:
             out[:, j] = [tagger.marginal(tag, i) for i in range(n)]
     return out
 

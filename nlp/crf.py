@@ -9,7 +9,6 @@ scores measured at training time. The shipped default is
 
 from __future__ import annotations
 
-import bisect
 import json
 import os
 import struct
@@ -17,7 +16,8 @@ import tempfile
 import threading
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -215,14 +215,15 @@ class CrfModel:
 
     def _neural_probabilities(self, analyses: Sequence[Analysis], work: list) -> list:
         """The neural tagger's probabilities for each sentence of ``work``."""
-        parts, matches, ends = [], [], {}
-        for k, start, end, _, found in work:
-            if k not in ends:  # where each token ends, to find a sentence's first token
-                ends[k] = [t.end for t in analyses[k].tokens]
-            parts.append(ensemble.sentence(analyses[k], start, end,
-                                           bisect.bisect_right(ends[k], start)))
-            matches.append([Candidate(c.start - start, c.end - start, c.label, c.confidence)
-                            for c in found if start <= c.start and c.end <= end])
+        parts, matches = [], []
+        for k, group in groupby(work, key=lambda w: w[0]):  # one text's sentences
+            sentences = list(group)
+            ranges = [(start, end) for _, start, end, _, _ in sentences]
+            parts += ensemble.sentences(analyses[k], ranges)
+            found = sentences[0][4]  # the text's gazetteer matches
+            matches += [[replace(c, start=c.start - start, end=c.end - start)
+                         for c in found if start <= c.start and c.end <= end]
+                        for start, end in ranges]
         return self.neural.probabilities(parts, matches)
 
     def tag_sentence(self, analysis: Analysis) -> list[tuple[int, int, str]]:

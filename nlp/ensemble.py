@@ -50,19 +50,23 @@ def tagger_for(meta: dict, labels: list[str]) -> NeuralTagger | None:
     return shipped_tagger()
 
 
-def sentence(analysis: Analysis, start: int, end: int, first: int = 0) -> Analysis:
-    """The part ``start:end`` of an analysed text as an analysis of its own;
-    ``first`` is a token index at or before its first token (tokens are in order)."""
-    if start == 0 and end == len(analysis.text):
-        return analysis
-    tokens = []
-    for tok in analysis.tokens[first:]:
-        if tok.start >= end:
-            break
-        if tok.end > start:
-            tokens.append(Token(max(tok.start, start) - start, min(tok.end, end) - start,
+def sentences(analysis: Analysis, ranges: list[tuple[int, int]]) -> list[Analysis]:
+    """The parts ``start:end`` of an analysed text (in order) as analyses of
+    their own, in one pass over its tokens."""
+    if ranges == [(0, len(analysis.text))]:
+        return [analysis]
+    tokens, first, out = analysis.tokens, 0, []
+    for start, end in ranges:
+        while first < len(tokens) and tokens[first].end <= start:
+            first += 1
+        inside = []
+        for tok in tokens[first:]:
+            if tok.start >= end:
+                break
+            inside.append(Token(max(tok.start, start) - start, min(tok.end, end) - start,
                                 tok.tag, tok.form))
-    return Analysis(analysis.text[start:end], tuple(tokens), ((0, end - start),))
+        out.append(Analysis(analysis.text[start:end], tuple(inside), ((0, end - start),)))
+    return out
 
 
 def crf_probabilities(tagger, path: list[str], nn: np.ndarray) -> np.ndarray:
