@@ -19,6 +19,7 @@ Kiwi+CRF+tagger measured in the same run. torch (CPU) is needed to train.
 from __future__ import annotations
 
 import argparse
+import random
 import sys
 import time
 from pathlib import Path
@@ -78,6 +79,17 @@ def combined(crf: list[np.ndarray], nn: list[np.ndarray], weight: float
     return viterbi([weight * c + (1 - weight) * p for c, p in zip(crf, nn, strict=True)])
 
 
+class Averaged:
+    """Taggers trained with different seeds, their probabilities averaged."""
+
+    def __init__(self, taggers: list[NeuralTagger]):
+        self.taggers = taggers
+
+    def probabilities(self, analyses, matches=None) -> list[np.ndarray]:
+        each = [t.probabilities(analyses, matches) for t in self.taggers]
+        return [sum(ps) / len(ps) for ps in zip(*each, strict=True)]
+
+
 def speeds(model: CrfModel, tagger: NeuralTagger, texts: list[str]) -> str:
     """The CRF alone and combined with ``tagger``, in one run (bench/ner.py)."""
     model.neural = tagger
@@ -118,19 +130,32 @@ def run_slice(examples, analyses, keys, vectors, k: int, args) -> tuple[list[str
                 [found[i] for i in rows])
 
     recipe = (f"{args.epochs}-{args.hidden}-{int(args.dev)}{int(args.gazetteer)}"
-              f"{int(args.char_vectors)}")
-    cached = CACHE / f"nn-{k}-{recipe}.npz"
+              f"{int(args.char_vectors)}{f'-lm{args.lm}-{args.lm_weight}' if args.lm else ''}"
+              f"{f'-unk{args.unknown}' if args.unknown else ''}")
+    unlabeled = None
+    if args.lm:
+        texts = raw_texts()
+        random.Random(0).shuffle(texts)
+        raw = list(get_analyzer().analyse_many(texts[:args.lm]))
+        unlabeled = (raw, [crf.gazetteer_matches(a) for a in raw])
     started = time.perf_counter()
-    reused = args.cache and cached.is_file()
-    if reused:
-        tagger = NeuralTagger.load(cached)
-    else:
+    taggers, reused = [], []
+    for seed in range(args.taggers):
+        cached = CACHE / f"nn-{k}-{recipe}{f'-s{seed}' if seed else ''}.npz"
+        reused.append(args.cache and cached.is_file())
+        if reused[-1]:
+            taggers.append(NeuralTagger.load(cached))
+            continue
         arrays = train_neural(*part(fit), keys, vectors, dev=part(dev) if dev else None,
-                              chars_pretrained=pretrained,
+                              chars_pretrained=pretrained, seed=seed,
+                              unlabeled=unlabeled, lm_weight=args.lm_weight,
+                              unknown=args.unknown,
                               epochs=args.epochs, hidden=args.hidden,
                               log=lambda line: print(f"  slice {k} {line}", flush=True))
         np.savez_compressed(cached, **arrays)
-        tagger = NeuralTagger(arrays)
+        taggers.append(NeuralTagger(arrays))
+    tagger = taggers[0] if len(taggers) == 1 else Averaged(taggers)
+    reused = all(reused)
     nn_s = time.perf_counter() - started
     test = list(zip(examples[lo:hi], analyses[lo:hi], strict=True))
     crf_probs = [crf_marginals(crf, a) for _, a in test]
@@ -165,6 +190,14 @@ def main() -> None:
     parser.add_argument("--slices", default="7,6", metavar="K,K")
     parser.add_argument("--epochs", type=int, default=20)
     parser.add_argument("--hidden", type=int, default=64)
+    parser.add_argument("--lm", type=int, default=0, metavar="N",
+                        help="N unlabeled klue-raw sentences to train language-model heads "
+                             "on, beside tagging")
+    parser.add_argument("--lm-weight", type=float, default=0.1)
+    parser.add_argument("--unknown", type=float, default=0.0,
+                        help="share of characters hidden (unknown, no morpheme) in training")
+    parser.add_argument("--taggers", type=int, default=1,
+                        help="taggers trained with seeds 0, 1, ... and averaged")
     parser.add_argument("--weights", default="0.5", type=lambda s: [float(w) for w in
                                                                  s.split(",")],
                         help="CRF weights of the combination (one row each)")

@@ -25,6 +25,7 @@ from hanmark.nlp.neural import FORMAT, GAZETTEER, OUTSIDE_WORD, TAGS, TYPES, Voc
 from hanmark.store.span_utils import spans_to_tags
 
 CACHE = Path("/tmp/hanmark-neural")
+LM_CHARS = 600  # characters the language-model heads tell apart
 
 
 def morpheme_vectors(kiwi, dims: int = 64, seed: int = 0) -> tuple[list[str], np.ndarray]:
@@ -99,11 +100,22 @@ def train(analyses: Sequence[Analysis], spans: Sequence, matches: Sequence,
           morph_keys: list[str], morph_vectors: np.ndarray, *,
           dev: tuple[Sequence[Analysis], Sequence, Sequence] | None = None,
           chars_pretrained: tuple[list[str], np.ndarray] | None = None,
+          pseudo: tuple[Sequence[Analysis], Sequence[np.ndarray], Sequence] | None = None,
+          unlabeled: tuple[Sequence[Analysis], Sequence] | None = None, lm_weight: float = 0.1,
+          unknown: float = 0.0,
           epochs: int = 20, hidden: int = 64, seed: int = 0, log=print) -> dict[str, np.ndarray]:
     """Fit the BiGRU on ``analyses`` with gold ``spans`` and gazetteer
     ``matches`` (cross-fitted, as the CRF's); with ``dev`` (the same three),
     keep the epoch of best dev entity F1; ``chars_pretrained`` (``char_vectors``)
-    start the character embeddings. Returns the weights file's arrays."""
+    start the character embeddings; ``pseudo`` adds unlabeled texts with a
+    teacher's per-character tag distributions ``(n, len(TAGS))`` as targets
+    (and their matches); ``unlabeled`` texts (and their matches) train only
+    the language-model heads: each direction's state predicts the next
+    character it will read, weighted ``lm_weight`` against tagging, on the
+    gold texts too (the heads are not exported: inference costs the same).
+    ``unknown``: the share of characters read as unknown characters of no
+    embedded morpheme in each training batch (so names never seen are read
+    from their context). Returns the weights file's arrays."""
     import torch
 
     from hanmark.nlp.evaluate import score
@@ -115,9 +127,25 @@ def train(analyses: Sequence[Analysis], spans: Sequence, matches: Sequence,
     random.seed(seed)
     chars, tags = build_vocab(analyses, chars_pretrained[0] if chars_pretrained else ())
     vocab = Vocab.from_lists(chars, tags, morph_keys)
+    eye = np.eye(len(TAGS), dtype=np.float32)
     data = [(torch.from_numpy(vocab.encode([a], [m])),
-             torch.tensor([TAG_INDEX[t] for t in spans_to_tags(len(a.text), list(s), "bioes")]))
+             torch.from_numpy(eye[[TAG_INDEX[t] for t in spans_to_tags(len(a.text), list(s),
+                                                                        "bioes")]]))
             for a, s, m in zip(analyses, spans, matches, strict=True) if a.text]
+    if pseudo:
+        data += [(torch.from_numpy(vocab.encode([a], [m])), torch.from_numpy(p.astype(np.float32)))
+                 for a, p, m in zip(*pseudo, strict=True) if a.text]
+    if unlabeled:
+        data += [(torch.from_numpy(vocab.encode([a], [m])), torch.zeros(len(a.text), len(TAGS)))
+                 for a, m in zip(*unlabeled, strict=True) if a.text]
+        # the heads predict the LM_CHARS commonest characters, the rest as one class
+        counts = np.bincount(np.concatenate([x[:, 0].numpy() for x, _ in data]),
+                             minlength=len(chars) + 2)
+        counts[:2] = 0
+        lm_class = np.ones(len(chars) + 2, np.int64)
+        lm_class[0] = 0
+        lm_class[np.argsort(-counts)[:LM_CHARS]] = np.arange(2, LM_CHARS + 2)
+        lm_class = torch.from_numpy(lm_class)
     model = _Model(len(chars) + 2, len(TYPES) + 1, len(tags) * 4 + 5, OUTSIDE_WORD + 1,
                    GAZETTEER,
                    torch.from_numpy(np.vstack([np.zeros((1, morph_vectors.shape[1])),
@@ -140,13 +168,20 @@ def train(analyses: Sequence[Analysis], spans: Sequence, matches: Sequence,
         for b in range(0, len(data), 32):
             batch = data[b:b + 32]
             optimiser.zero_grad()
-            logits = model(torch.nn.utils.rnn.pad_sequence([x for x, _ in batch],
-                                                           batch_first=True),
-                           torch.tensor([len(x) for x, _ in batch]))
-            gold = torch.nn.utils.rnn.pad_sequence([y for _, y in batch], batch_first=True,
-                                                   padding_value=-100)
-            loss = torch.nn.functional.cross_entropy(logits.reshape(-1, len(TAGS)),
-                                                     gold.reshape(-1), ignore_index=-100)
+            ids = torch.nn.utils.rnn.pad_sequence([x for x, _ in batch], batch_first=True)
+            inputs = ids
+            if unknown:
+                hide = (torch.rand(ids.shape[:2]) < unknown) & (ids[..., 0] > 0)
+                inputs = ids.clone()
+                inputs[..., 0][hide] = 1
+                inputs[..., 3][hide] = 0
+            logits, states = model(inputs, torch.tensor([len(x) for x, _ in batch]))
+            gold = torch.nn.utils.rnn.pad_sequence([y for _, y in batch], batch_first=True)
+            # cross-entropy against target distributions (padding's and unlabeled
+            # texts' are all zero)
+            loss = -(gold * torch.log_softmax(logits, dim=-1)).sum() / max(gold.sum(), 1.0)
+            if unlabeled:
+                loss = loss + lm_weight * model.lm_loss(states, lm_class[ids[..., 0]])
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
             optimiser.step()
@@ -184,6 +219,9 @@ def _module():
                                     batch_first=True, bidirectional=True)
             self.out = torch.nn.Linear(2 * hidden, len(TAGS))
             self.widths = (48, 8, 24, 8, 8, morph.shape[1])
+            self.hidden = hidden
+            self.next_char = torch.nn.Linear(hidden, LM_CHARS + 2)
+            self.previous_char = torch.nn.Linear(hidden, LM_CHARS + 2)
 
         def forward(self, ids, lengths):
             x = torch.cat([self.char(ids[..., 0]), self.ctype(ids[..., 1]),
@@ -193,7 +231,18 @@ def _module():
                 self.drop(x), lengths, batch_first=True, enforce_sorted=False)
             out, _ = self.gru(packed)
             out, _ = torch.nn.utils.rnn.pad_packed_sequence(out, batch_first=True)
-            return self.out(self.drop(out))
+            out = self.drop(out)
+            return self.out(out), out
+
+        def lm_loss(self, states, chars):
+            """The forward state at t predicts character t+1, the backward t-1."""
+            h, loss = self.hidden, torch.nn.functional.cross_entropy
+            ahead = self.next_char(states[:, :-1, :h])
+            behind = self.previous_char(states[:, 1:, h:])
+            return (loss(ahead.reshape(-1, ahead.shape[-1]), chars[:, 1:].reshape(-1),
+                         ignore_index=0)
+                    + loss(behind.reshape(-1, behind.shape[-1]), chars[:, :-1].reshape(-1),
+                           ignore_index=0)) / 2
 
     return Model
 

@@ -200,24 +200,18 @@ class NeuralTagger:
         self.b_hh = arrays["b_hh"].astype(f32)[:, None]  # (2, 1, 3 * hidden)
         self.hidden = h = self.w_hh.shape[1]
         gates = 3 * h
-
-        def split(table: np.ndarray) -> np.ndarray:  # (rows, 2 * gates) -> (2, rows, gates)
-            return np.ascontiguousarray(table.astype(f32).reshape(len(table), 2, gates)
-                                        .transpose(1, 0, 2))
-
-        # Input tables already multiplied by the GRU's input weights; the small
-        # ones (character type, word position, gazetteer match) summed into one
-        # table over their combinations, so each character needs three lookups.
-        self.char_in = split(arrays["char_in"])
-        self.tagpos_in = split(arrays["tagpos_in"])
-        ctype, word, gaz = (split(arrays[k]) for k in ("type_in", "word_in", "gaz_in"))
-        self._sizes = (word.shape[1], gaz.shape[1])
-        self.small_in = (ctype[:, :, None, None] + word[:, None, :, None]
-                         + gaz[:, None, None, :] + split(arrays["bias_in"][None])[:, :, None,
-                                                                               None]
-                         ).reshape(2, -1, gates)
+        # Input tables already multiplied by the GRU's input weights, both
+        # directions side by side; the small ones (character type, word position,
+        # gazetteer match) summed into one table over their combinations, so each
+        # character needs three lookups.
+        self.char_in = arrays["char_in"].astype(f32)  # (rows, 2 * gates)
+        self.tagpos_in = arrays["tagpos_in"].astype(f32)
+        ctype, word, gaz = (arrays[k].astype(f32) for k in ("type_in", "word_in", "gaz_in"))
+        self._sizes = (len(word), len(gaz))
+        self.small_in = (ctype[:, None, None] + word[None, :, None] + gaz[None, None, :]
+                         + arrays["bias_in"].astype(f32)).reshape(-1, 2 * gates)
         self.morph = arrays["morph"].astype(f32)  # (rows, dims) morpheme vectors
-        self.morph_in = arrays["morph_in"].astype(f32).reshape(-1, 2, gates).transpose(1, 0, 2)
+        self.morph_in = arrays["morph_in"].astype(f32)  # (dims, 2 * gates)
         self.w_out = arrays["w_out"].astype(f32)  # (2 * hidden, tags)
         self.b_out = arrays["b_out"].astype(f32)
 
@@ -252,44 +246,56 @@ class NeuralTagger:
                 out[i] = p
         return out
 
-    def _inputs(self, ids: np.ndarray, direction: int) -> np.ndarray:
-        """GRU input gates ``(batch, time, gates)`` of one direction."""
+    def _inputs(self, ids: np.ndarray) -> np.ndarray:
+        """GRU input gates of each character, both directions side by side
+        ``(characters, 2 * gates)``."""
         n_word, n_gaz = self._sizes
-        small = (ids[..., 1] * n_word + ids[..., 4]) * n_gaz + ids[..., 5]
-        x = self.morph[ids[..., 3]] @ self.morph_in[direction]
-        x += self.char_in[direction][ids[..., 0]]
-        x += self.tagpos_in[direction][ids[..., 2]]
-        x += self.small_in[direction][small]
+        small = (ids[:, 1] * n_word + ids[:, 4]) * n_gaz + ids[:, 5]
+        x = self.morph[ids[:, 3]] @ self.morph_in
+        x += self.char_in[ids[:, 0]]
+        x += self.tagpos_in[ids[:, 2]]
+        x += self.small_in[small]
         return x
 
     def _batch(self, encoded: np.ndarray, lengths: list[int]) -> list[np.ndarray]:
+        """Probabilities of each text of a batch sorted by length, shortest first.
+
+        The inputs are laid out time-major, both directions together, and at
+        each step only the texts still running are computed: the longest come
+        first, so they are a prefix of the batch."""
         size, t_max, h = len(lengths), max(lengths), self.hidden
-        t = np.arange(t_max)[None, :]
-        last = np.array(lengths)[:, None] - 1
-        starts = np.cumsum(lengths)[:, None] - last - 1
-        padded = np.vstack([encoded, np.zeros((1, COLUMNS), np.int64)])  # a padding row
-        ids = padded[np.stack([np.where(t <= last, starts + t, len(encoded)),  # left to right
-                               np.where(t <= last, starts + last - t, len(encoded))])]
-        x = (self._inputs(ids[0], 0), self._inputs(ids[1], 1))
+        rows = np.arange(size)[::-1]  # longest first
+        length = np.array(lengths)[rows]
+        start = (np.cumsum(lengths) - lengths)[rows]
+        t = np.arange(t_max)[:, None]
+        inside = t < length  # (time, batch)
+        where = np.stack([np.where(inside, start + t, len(encoded)),  # left to right
+                          np.where(inside, start + length - 1 - t, len(encoded))], axis=1)
+        x = np.vstack([self._inputs(encoded),  # and a padding row
+                       np.zeros((1, 6 * h), np.float32)]).reshape(-1, 2, 3 * h)
+        x = x[where, np.arange(2)[None, :, None]]  # (time, 2, batch, gates)
+        running = inside.sum(axis=1)
         state = np.zeros((2, size, h), np.float32)
-        states = np.empty((2, size, t_max, h), np.float32)
+        states = np.zeros((t_max, 2, size, h), np.float32)
         for step in range(t_max):
-            ht = np.matmul(state, self.w_hh)
+            a = running[step]
+            now = state[:, :a]
+            ht = np.matmul(now, self.w_hh)
             ht += self.b_hh
-            xt = np.stack([x[0][:, step], x[1][:, step]])
-            rz = xt[..., :2 * h] + ht[..., :2 * h]
-            rz = _sigmoid(rz)
+            xt = x[step, :, :a]
+            rz = _sigmoid(xt[..., :2 * h] + ht[..., :2 * h])
             n = np.tanh(xt[..., 2 * h:] + rz[..., :h] * ht[..., 2 * h:])
-            state = n + rz[..., h:] * (state - n)
-            states[:, :, step] = state
-        forward = states[0] @ self.w_out[:h]
-        backward = states[1] @ self.w_out[h:]
-        back = np.where(t <= last, last - t, t)  # undo each sentence's reversal
-        logits = forward + np.take_along_axis(backward, back[..., None], axis=1) + self.b_out
+            now = n + rz[..., h:] * (now - n)
+            state[:, :a] = now
+            states[step, :, :a] = now
+        forward = states[:, 0] @ self.w_out[:h]  # (time, batch, tags)
+        backward = states[:, 1] @ self.w_out[h:]
+        back = np.where(inside, length - 1 - t, t)  # undo each text's reversal
+        logits = forward + backward[back, np.arange(size)] + self.b_out
         logits -= logits.max(axis=2, keepdims=True)
         probs = np.exp(logits)
         probs /= probs.sum(axis=2, keepdims=True)
-        return [probs[row, :n] for row, n in enumerate(lengths)]
+        return [probs[:n, size - 1 - i] for i, n in enumerate(lengths)]
 
     def tag(self, analyses: Sequence[Analysis],
             matches: Sequence[Sequence[Candidate]] | None = None) -> list[list[str]]:
