@@ -5,12 +5,19 @@ marginals and the tagger's softmax), then the best valid BIOES sequence.
 
     python bench/neural.py                   # held-out slices 3,500-3,999 and 3,000-3,499
     python bench/neural.py --slices 7,6,2,0,4
+    python bench/neural.py --cache --taggers 2    # variants of the tagger (README):
+    python bench/neural.py --cache --lm 3000      # --hidden 96, --unknown 0.1, ...
 
 For each slice the CRF and the tagger train on the other 3,500 sentences (the
 tagger keeps the epoch of best entity F1 on every tenth of them, which it
 does not train on; ``--no-dev``: all of them, last epoch); the held-out 500
 are used for nothing but the scores. The combination weight (0.5) was fixed
 before any slice was scored; ``--weights`` prints others beside it.
+Variants (each cached under its own name, so ``--cache`` retrains only the
+tagger that changed): ``--taggers N`` averages N taggers trained with seeds
+0..N-1; ``--lm N`` also trains language-model heads (each direction predicts
+the next character) on N klue-raw sentences; ``--unknown P`` hides a share
+P of characters and their morphemes in training; ``--hidden`` the width.
 Prints entity micro F1 and per-label F1 of the CRF, the tagger and the
 combination, training times, and the throughput of Kiwi+CRF and of
 Kiwi+CRF+tagger measured in the same run. torch (CPU) is needed to train.
