@@ -34,6 +34,7 @@ LIMIT = 128 * 1024  # the file size limit of the "full disk" (SQLite's -shm need
 
 CHILD = textwrap.dedent("""
     import resource, signal, sys
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # as test_durability.IMPORTER
     limit = int(sys.argv.pop(1))
     if limit:
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
