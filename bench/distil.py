@@ -28,12 +28,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from neural import crf_marginals, raw_texts, row, spans_of  # noqa: E402
-from neural_train import CACHE, char_vectors, morpheme_vectors, train  # noqa: E402
+from neural_train import CACHE, char_vectors, fit_and_dev, morpheme_vectors, train  # noqa: E402
 
 from bench.ner import KLUE, SLICE, alone, training_items  # noqa: E402
 from hanmark.nlp import ensemble  # noqa: E402
 from hanmark.nlp.analyzer import get_analyzer  # noqa: E402
-from hanmark.nlp.crf import FOLDS, CrfModel, _gazetteers  # noqa: E402
+from hanmark.nlp.crf import CrfModel  # noqa: E402
 from hanmark.nlp.evaluate import score  # noqa: E402
 from hanmark.nlp.gold import read_gold  # noqa: E402
 from hanmark.nlp.neural import TAGS, NeuralTagger, viterbi  # noqa: E402
@@ -72,22 +72,13 @@ def run_slice(k: int, examples, analyses, raw, texts, keys, vectors, args) -> No
     started = time.perf_counter()
     targets = teacher_targets(crf, teacher, raw, args.soft)
     tagged_s = time.perf_counter() - started
-    folds = _gazetteers(items, FOLDS)
-    found = [folds[i % FOLDS].find_in(it.analysis) for i, it in enumerate(items)]
-
-    def part(rows):
-        return (
-            [items[i].analysis for i in rows],
-            [items[i].spans for i in rows],
-            [found[i] for i in rows],
-        )
-
+    fit, dev = fit_and_dev(items)
     started = time.perf_counter()
     arrays = train(
-        *part([i for i in range(len(items)) if i % 10]),
+        *fit,
         keys,
         vectors,
-        dev=part([i for i in range(len(items)) if not i % 10]),
+        dev=dev,
         chars_pretrained=char_vectors(texts + [it.analysis.text for it in items]),
         pseudo=(raw, targets, [crf.gazetteer_matches(a) for a in raw]),
         epochs=args.epochs,

@@ -36,13 +36,13 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from neural_train import CACHE, char_vectors, morpheme_vectors  # noqa: E402
+from neural_train import CACHE, char_vectors, fit_and_dev, morpheme_vectors  # noqa: E402
 from neural_train import train as train_neural  # noqa: E402
 
 from bench.ner import KLUE, SLICE, alone, tagger_cost, training_items  # noqa: E402
 from hanmark.nlp import ensemble  # noqa: E402
 from hanmark.nlp.analyzer import get_analyzer  # noqa: E402
-from hanmark.nlp.crf import FOLDS, CrfModel, _gazetteers, trim_spans  # noqa: E402
+from hanmark.nlp.crf import CrfModel, trim_spans  # noqa: E402
 from hanmark.nlp.crf import train as train_crf  # noqa: E402
 from hanmark.nlp.evaluate import score  # noqa: E402
 from hanmark.nlp.gold import LABELS, read_gold  # noqa: E402
@@ -124,17 +124,9 @@ def run_slice(examples, analyses, keys, vectors, k: int, args) -> tuple[list[str
         crf = alone(train_crf(items))
         crf.save(cached)
     crf_s = time.perf_counter() - started
-    folds = _gazetteers(items, FOLDS)  # cross-fitted matches, as the CRF trains with
-    found = [folds[i % FOLDS].find_in(it.analysis) if args.gazetteer else []
-             for i, it in enumerate(items)]
     pretrained = char_vectors(raw_texts() + [it.analysis.text for it in items]) if (
         args.char_vectors) else None
-    fit = [i for i in range(len(items)) if i % 10 or not args.dev]
-    dev = [i for i in range(len(items)) if not i % 10 and args.dev]
-
-    def part(rows):
-        return ([items[i].analysis for i in rows], [items[i].spans for i in rows],
-                [found[i] for i in rows])
+    fit, dev = fit_and_dev(items, dev=args.dev, gazetteer=args.gazetteer)
 
     recipe = (f"{args.epochs}-{args.hidden}-{int(args.dev)}{int(args.gazetteer)}"
               f"{int(args.char_vectors)}{f'-lm{args.lm}-{args.lm_weight}' if args.lm else ''}"
@@ -153,7 +145,7 @@ def run_slice(examples, analyses, keys, vectors, k: int, args) -> tuple[list[str
         if reused[-1]:
             taggers.append(NeuralTagger.load(cached))
             continue
-        arrays = train_neural(*part(fit), keys, vectors, dev=part(dev) if dev else None,
+        arrays = train_neural(*fit, keys, vectors, dev=dev,
                               chars_pretrained=pretrained, seed=seed,
                               unlabeled=unlabeled, lm_weight=args.lm_weight,
                               unknown=args.unknown,

@@ -17,11 +17,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from neural import raw_texts  # noqa: E402
-from neural_train import char_vectors, morpheme_vectors, train  # noqa: E402
+from neural_train import char_vectors, fit_and_dev, morpheme_vectors, train  # noqa: E402
 
 from hanmark.nlp import training  # noqa: E402
 from hanmark.nlp.analyzer import get_analyzer  # noqa: E402
-from hanmark.nlp.crf import FOLDS, TrainingItem, _gazetteers  # noqa: E402
+from hanmark.nlp.crf import TrainingItem  # noqa: E402
 from hanmark.nlp.gold import read_gold  # noqa: E402
 
 
@@ -33,17 +33,10 @@ def main() -> None:
     base = list(read_gold(training.BASE_FILE))
     items = [TrainingItem(a, ex.spans)
              for a, ex in zip(training.analyse_examples(base), base, strict=True)]
-    folds = _gazetteers(items, FOLDS)  # cross-fitted matches, as the CRF trains with
-    found = [folds[i % FOLDS].find_in(it.analysis) for i, it in enumerate(items)]
     keys, vectors = morpheme_vectors(get_analyzer().kiwi)
     pretrained = char_vectors(raw_texts() + [it.analysis.text for it in items])
-
-    def part(rows):
-        return ([items[i].analysis for i in rows], [items[i].spans for i in rows],
-                [found[i] for i in rows])
-
-    arrays = train(*part([i for i in range(len(items)) if i % 10]), keys, vectors,
-                   dev=part([i for i in range(len(items)) if not i % 10]),
+    fit, dev = fit_and_dev(items)
+    arrays = train(*fit, keys, vectors, dev=dev,
                    chars_pretrained=pretrained, log=print)
     np.savez_compressed(args.out, **arrays)
     print(f"{args.out}: {args.out.stat().st_size / 1e6:.1f} MB, "

@@ -20,6 +20,7 @@ import numpy as np
 
 from hanmark.nlp.analyzer import Analysis
 from hanmark.nlp.clusters import SKIP_TAGS, embedded_and_anchors
+from hanmark.nlp.crf import FOLDS, TrainingItem, _gazetteers
 from hanmark.nlp.ensemble import TAG_INDEX
 from hanmark.nlp.neural import FORMAT, GAZETTEER, OUTSIDE_WORD, TAGS, TYPES, Vocab
 from hanmark.store.span_utils import spans_to_tags
@@ -86,6 +87,29 @@ def char_vectors(texts: Sequence[str], dims: int = 48, window: int = 2, min_coun
     return chars, (vectors / (vectors.std(axis=0) + 1e-9)).astype(np.float32)
 
 
+Part = tuple[list[Analysis], list, list]  # texts, gold spans, gazetteer matches
+
+
+def fit_and_dev(items: Sequence[TrainingItem], *, dev: bool = True, gazetteer: bool = True
+                ) -> tuple[Part, Part | None]:
+    """The tagger's data from the CRF's training items, with cross-fitted
+    gazetteer matches as the CRF trains with (none without ``gazetteer``):
+    the nine tenths it fits on and every tenth item, which picks its epoch
+    (without ``dev``: all of them fit, and no dev part)."""
+    folds = _gazetteers(items, FOLDS)
+    found = [folds[i % FOLDS].find_in(it.analysis) if gazetteer else []
+             for i, it in enumerate(items)]
+
+    def part(rows: list[int]) -> Part:
+        return ([items[i].analysis for i in rows], [items[i].spans for i in rows],
+                [found[i] for i in rows])
+
+    if not dev:
+        return part(list(range(len(items)))), None
+    return (part([i for i in range(len(items)) if i % 10]),
+            part([i for i in range(len(items)) if not i % 10]))
+
+
 def build_vocab(analyses: Sequence[Analysis], pretrained: Sequence[str] = ()
                 ) -> tuple[list[str], list[str]]:
     """Characters seen at least twice in the training texts or with a
@@ -149,7 +173,8 @@ def train(analyses: Sequence[Analysis], spans: Sequence, matches: Sequence,
     model = _Model(len(chars) + 2, len(TYPES) + 1, len(tags) * 4 + 5, OUTSIDE_WORD + 1,
                    GAZETTEER,
                    torch.from_numpy(np.vstack([np.zeros((1, morph_vectors.shape[1])),
-                                               morph_vectors]).astype(np.float32)), hidden)
+                                               morph_vectors]).astype(np.float32)), hidden,
+                   lm=bool(unlabeled))
     if chars_pretrained:
         found = {c: i for i, c in enumerate(chars_pretrained[0])}
         with torch.no_grad():
@@ -206,7 +231,7 @@ def _module():
     import torch
 
     class Model(torch.nn.Module):
-        def __init__(self, n_chars, n_types, n_tagpos, n_word, n_gaz, morph, hidden):
+        def __init__(self, n_chars, n_types, n_tagpos, n_word, n_gaz, morph, hidden, lm=False):
             super().__init__()
             self.char = torch.nn.Embedding(n_chars, 48, padding_idx=0)
             self.ctype = torch.nn.Embedding(n_types, 8, padding_idx=0)
@@ -220,8 +245,9 @@ def _module():
             self.out = torch.nn.Linear(2 * hidden, len(TAGS))
             self.widths = (48, 8, 24, 8, 8, morph.shape[1])
             self.hidden = hidden
-            self.next_char = torch.nn.Linear(hidden, LM_CHARS + 2)
-            self.previous_char = torch.nn.Linear(hidden, LM_CHARS + 2)
+            if lm:  # created only when trained, so other recipes draw the same random numbers
+                self.next_char = torch.nn.Linear(hidden, LM_CHARS + 2)
+                self.previous_char = torch.nn.Linear(hidden, LM_CHARS + 2)
 
         def forward(self, ids, lengths):
             x = torch.cat([self.char(ids[..., 0]), self.ctype(ids[..., 1]),
@@ -247,8 +273,8 @@ def _module():
     return Model
 
 
-def _Model(*args):
-    return _module()(*args)
+def _Model(*args, **kwargs):
+    return _module()(*args, **kwargs)
 
 
 def export(model, meta: dict) -> dict[str, np.ndarray]:
