@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -61,9 +62,13 @@ def _readonly_without_shm(path: Path) -> str:
 def _check_identity(conn: sqlite3.Connection, path: Path) -> int:
     """Return the schema version, or raise if the file is not ours."""
     try:
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        n_tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        # One statement, so one snapshot: another process may be migrating the
+        # file meanwhile, and tables read after its commit beside an id read
+        # before it would look like somebody else's database.
+        app_id, version, n_tables = conn.execute(
+            "SELECT (SELECT * FROM pragma_application_id), (SELECT * FROM pragma_user_version),"
+            " (SELECT count(*) FROM sqlite_master)"
+        ).fetchone()
     except sqlite3.DatabaseError as exc:
         if "file is not a database" in str(exc):
             raise HanmarkError(f"{path} is not a hanmark database (not an SQLite file).") from None
@@ -126,6 +131,23 @@ def open_database(path: str | os.PathLike, *, create: bool = True,
     return conn, readonly
 
 
+def _switch_to_wal(conn: sqlite3.Connection) -> str:
+    """Ask for WAL mode; return the journal mode the file is in.
+
+    When two processes switch the same new file at once, SQLite refuses one
+    of them at once rather than wait (waiting could deadlock), so the refused
+    one retries until the busy timeout.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            return conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
 def _prepare(conn: sqlite3.Connection, path: Path, readonly: bool) -> None:
     """Check the file is ours; a writable one is switched to WAL and migrated."""
     version = _check_identity(conn, path)
@@ -136,7 +158,7 @@ def _prepare(conn: sqlite3.Connection, path: Path, readonly: bool) -> None:
                 "open it once with write access to upgrade it."
             )
         return
-    if conn.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower() != "wal":
+    if _switch_to_wal(conn).lower() != "wal":
         raise HanmarkError(f"{path} cannot be switched to WAL mode.")
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")

@@ -113,6 +113,26 @@ def test_new_database_opened_by_many_processes_at_once(tmp_path: Path) -> None:
         assert [label.name for label in store.labels.all()][:3] == ["PS", "LC", "OG"]
 
 
+HOLDS_WRITE_LOCK = textwrap.dedent("""
+    import sqlite3, sys, time
+    conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+    conn.execute("BEGIN IMMEDIATE")  # as another process switching the new file to WAL does
+    print("holding", flush=True)
+    time.sleep(1)
+    conn.execute("COMMIT")
+""")
+
+
+def test_new_database_waits_for_another_process_that_holds_it(tmp_path: Path) -> None:
+    db = tmp_path / "fresh.db"
+    holder = subprocess.Popen([sys.executable, "-c", HOLDS_WRITE_LOCK, str(db)],
+                              stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline() == "holding\n"
+    with Store(db) as store:  # SQLite refuses the WAL switch at once; hanmark waits
+        assert [label.name for label in store.labels.all()][:3] == ["PS", "LC", "OG"]
+    assert holder.wait(timeout=60) == 0
+
+
 WRITER = textwrap.dedent("""
     import sys, time
     from hanmark.store import Store
