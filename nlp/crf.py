@@ -242,11 +242,32 @@ def _clusters_for(feature_set: str, expected: str | None) -> word_clusters.Clust
     return word_clusters.load()
 
 
+LONGEST = 1_000  # characters read at once: see sentence_ranges
+
+
 def sentence_ranges(analysis: Analysis, split: bool = True) -> list[tuple[int, int]]:
-    """Kiwi's sentences (or the whole text when ``split`` is off or there are none)."""
+    """Kiwi's sentences (or the whole text when ``split`` is off or there are none).
+
+    Split, a sentence longer than ``LONGEST`` characters is read in pieces cut
+    after a space: a megabyte with no sentence end took the tagger minutes and
+    gigabytes in one piece (and an app quit waited for it).
+    """
     n = len(analysis.text)
     ranges = [(max(0, s), min(n, e)) for s, e in analysis.sentences if e > s] if split else []
-    return ranges or [(0, n)]
+    if not split:
+        return ranges or [(0, n)]
+    return [piece for s, e in ranges or [(0, n)] for piece in _pieces(analysis.text, s, e)]
+
+
+def _pieces(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    while end - start > LONGEST:
+        cut = start + LONGEST
+        space = max(text.rfind(c, cut - LONGEST // 2, cut) for c in " \n")
+        if space != -1:
+            cut = space + 1
+        yield start, cut
+        start = cut
+    yield start, end
 
 
 def trim_spans(text: str, spans: Spans, offset: int = 0) -> list[tuple[int, int, str]]:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from hanmark.nlp.analyzer import get_analyzer
-from hanmark.nlp.crf import CrfModel
+from hanmark.nlp.analyzer import Analysis, get_analyzer
+from hanmark.nlp.crf import LONGEST, CrfModel, sentence_ranges
 from hanmark.nlp.training import db_items
 from hanmark.store import HanmarkError, Store
 from hanmark.store.span_utils import spans_to_tags, tags_to_spans
@@ -72,3 +72,15 @@ def test_models_tag_bioes_and_old_iob2_tags_still_read(tiny_model: CrfModel) -> 
     assert tags_to_spans(bioes) == tags_to_spans(spans_to_tags(8, spans)) == spans
     assert tiny_model.meta["scheme"] == "bioes"
     assert {"E-PS", "S-QT"} <= set(tiny_model._tagger.labels())
+
+
+def test_a_text_with_no_sentence_end_is_read_in_pieces_cut_after_spaces() -> None:
+    """A megabyte with no sentence end took the tagger minutes and gigabytes in one piece."""
+    text = "엔비디아가 경주에서 만났다 " * 400
+    analysis = Analysis(text, (), ((0, len(text)),))
+    pieces = sentence_ranges(analysis)
+    assert pieces[0][0] == 0 and pieces[-1][1] == len(text)
+    assert all(end == start for (_, end), (start, _) in zip(pieces, pieces[1:], strict=False))
+    assert all(LONGEST - 15 < end - start <= LONGEST for start, end in pieces[:-1])
+    assert all(text[end - 1] == " " for _, end in pieces[:-1])
+    assert sentence_ranges(analysis, split=False) == [(0, len(text))]  # gold sentences whole
