@@ -80,9 +80,11 @@ async def test_offsets_hold_across_emoji_astral_nfd_and_jamo(store: Store, tmp_p
     assert "🎉 𠀀 엔비디아와" in shown
 
 
-async def test_one_megabyte_line_and_hundred_thousand_lines_open(store: Store) -> None:
+async def test_one_megabyte_line_and_hundred_thousand_lines_open(store: Store,
+                                                                 no_suggestions) -> None:
     """Both open and draw their far end. Their analyses are cached as empty (Kiwi would
-    take a minute on a megabyte, in a worker): this is about drawing, not morphemes."""
+    take a minute on a megabyte, in a worker) and nothing is suggested (half a minute
+    each, which the test's end waited for): this is about drawing, not morphemes."""
     long_line = ("가나다라마바사 " * 130_000)[:1_000_000] + "끝줄"
     many_lines = "\n".join(f"{i}번째 줄" for i in range(100_000))
     version = get_analyzer().version
