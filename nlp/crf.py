@@ -176,8 +176,26 @@ class CrfModel:
 
     def predict_many(self, analyses: Sequence[Analysis], live: Gazetteer | None = None, *,
                      split: bool = True) -> list[tuple[list[Candidate], float]]:
-        """``predict`` of each text; with the neural tagger, the sentences of all
-        of them go through it in one batch (one at a time is several times slower)."""
+        """``predict`` of each text; with the neural tagger, the sentences of many
+        go through it in one batch (one at a time is several times slower).
+
+        The texts go through in parts of whole sentences, about ``PART``
+        characters at a time: the features of a megabyte article, held at once,
+        took 2.3 GB."""
+        found: list[list[Candidate]] = [[] for _ in analyses]
+        probs: list[list[float]] = [[] for _ in analyses]
+        for chunk in _chunks(analyses, split):
+            done = self._predict_parts([part for _, _, part in chunk], live, split)
+            for (k, offset, _), (candidates, sure) in zip(chunk, done, strict=True):
+                found[k] += [replace(c, start=c.start + offset, end=c.end + offset)
+                             for c in candidates] if offset else candidates
+                probs[k] += sure
+        return [(found[k], round(1.0 - sum(p) / len(p), 4) if p else 0.0)
+                for k, p in enumerate(probs)]
+
+    def _predict_parts(self, analyses: Sequence[Analysis], live: Gazetteer | None,
+                       split: bool) -> list[tuple[list[Candidate], list[float]]]:
+        """Entities of each text, and the CRF's probability of each sentence's best path."""
         work = []  # (text, sentence start, end, features, gazetteer matches)
         for k, analysis in enumerate(analyses):
             if not analysis.text.strip():
@@ -210,8 +228,7 @@ class CrfModel:
                     sure = p[np.arange(s - start, e - start),
                              [ensemble.TAG_INDEX[t] for t in tags[s - start:e - start]]]
                     found[k].append(Candidate(s, e, label, round(float(sure.mean()), 3)))
-        return [(found[k], round(1.0 - sum(p) / len(p), 4) if p else 0.0)
-                for k, p in enumerate(probs)]
+        return list(zip(found, probs, strict=True))
 
     def _neural_probabilities(self, analyses: Sequence[Analysis], work: list) -> list:
         """The neural tagger's probabilities for each sentence of ``work``."""
@@ -243,6 +260,39 @@ def _clusters_for(feature_set: str, expected: str | None) -> word_clusters.Clust
 
 
 LONGEST = 1_000  # characters read at once: see sentence_ranges
+PART = 50_000  # characters whose features are held at once: see predict_many
+
+
+def _chunks(analyses: Sequence[Analysis], split: bool
+            ) -> Iterator[list[tuple[int, int, Analysis]]]:
+    """The texts' parts (text index, offset, part), about ``PART`` characters a chunk."""
+    chunk: list[tuple[int, int, Analysis]] = []
+    size = 0
+    for k, analysis in enumerate(analyses):
+        for offset, part in _parts(analysis, split):
+            if chunk and size + len(part.text) > PART:
+                yield chunk
+                chunk, size = [], 0
+            chunk.append((k, offset, part))
+            size += len(part.text)
+    if chunk:
+        yield chunk
+
+
+def _parts(analysis: Analysis, split: bool) -> Iterator[tuple[int, Analysis]]:
+    """A text longer than ``PART`` as analyses of its consecutive whole sentences."""
+    if not split or len(analysis.text) <= PART:
+        yield 0, analysis
+        return
+    group: list[tuple[int, int]] = []
+    for each in [*sentence_ranges(analysis), None]:
+        if group and (each is None or each[1] - group[0][0] > PART):
+            start, end = group[0][0], group[-1][1]
+            part = ensemble.sentences(analysis, [(start, end)])[0]
+            yield start, replace(part, sentences=tuple((s - start, e - start) for s, e in group))
+            group = []
+        if each is not None:
+            group.append(each)
 
 
 def sentence_ranges(analysis: Analysis, split: bool = True) -> list[tuple[int, int]]:

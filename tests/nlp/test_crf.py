@@ -84,3 +84,21 @@ def test_a_text_with_no_sentence_end_is_read_in_pieces_cut_after_spaces() -> Non
     assert all(LONGEST - 15 < end - start <= LONGEST for start, end in pieces[:-1])
     assert all(text[end - 1] == " " for _, end in pieces[:-1])
     assert sentence_ranges(analysis, split=False) == [(0, len(text))]  # gold sentences whole
+
+
+def test_a_long_text_read_in_parts_gets_the_same_entities(
+        tiny_model: CrfModel, klue_examples, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parts of whole sentences keep memory bounded (2.3 GB for a megabyte held at
+    once) and change no entity; only the confidences beside a part's edge move a
+    little (a sentence's first characters see the previous one's last)."""
+    analysis = get_analyzer().analyse(" ".join(ex.text for ex in klue_examples[:200]))
+    monkeypatch.setattr("hanmark.nlp.crf.PART", 1_000_000)
+    whole = tiny_model.predict(analysis)
+    monkeypatch.setattr("hanmark.nlp.crf.PART", 2_000)
+    parts = tiny_model.predict(analysis)
+    assert len(analysis.text) > 4 * 2_000 and len(whole[0]) > 100
+    assert [(c.start, c.end, c.label) for c in parts[0]] == [
+        (c.start, c.end, c.label) for c in whole[0]]
+    assert max(abs(a.confidence - b.confidence) for a, b in zip(parts[0], whole[0],
+                                                                strict=True)) < 0.05
+    assert abs(parts[1] - whole[1]) < 0.005
