@@ -241,9 +241,24 @@ class ChildAnalyzer(Analyzer):
         super().__init__()
         self._child: subprocess.Popen | None = None
         self._talk = threading.Lock()  # one request and its answer at a time
+        self._answering: subprocess.Popen | None = None  # the child a request waits on
+        self._stops = 0
+
+    def stop(self) -> None:
+        """The app is ending: the child answering a request is stopped, and the
+        requests waiting their turn give up (Kiwi took 20 s on a megabyte
+        article, and the quit waited for it). Requests made later start a new
+        child. Not under ``_talk``: the request being answered holds it."""
+        self._stops += 1
+        child = self._answering
+        if child is not None:
+            child.kill()
 
     def _send(self, request: list, *, answer: bool) -> str | None:
+        stops = self._stops
         with self._talk:
+            if self._stops != stops:
+                raise HanmarkError("Kiwi was stopped: hanmark is closing.")
             requests = [request]
             if self._child is None:  # a new child learns what an old one was taught
                 self._child = subprocess.Popen(
@@ -251,7 +266,7 @@ class ChildAnalyzer(Analyzer):
                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
                 if self._user_words:
                     requests.insert(0, ["learn", list(self._user_words.items())])
-            child = self._child
+            child = self._answering = self._child
             try:
                 for each in requests:
                     child.stdin.write(json.dumps(each, ensure_ascii=False).encode() + b"\n")
@@ -259,6 +274,8 @@ class ChildAnalyzer(Analyzer):
                 line = child.stdout.readline() if answer else b"-"
             except OSError:
                 line = b""
+            finally:
+                self._answering = None
             if not line:
                 child.kill()
                 child.wait()
@@ -359,6 +376,13 @@ def use_child_process() -> None:
     with _shared_lock:
         if not isinstance(_shared, ChildAnalyzer):
             _shared = ChildAnalyzer()
+
+
+def stop_child_process() -> None:
+    """The app is ending: its Kiwi child stops (``ChildAnalyzer.stop``)."""
+    with _shared_lock:
+        if isinstance(_shared, ChildAnalyzer):
+            _shared.stop()
 
 
 def get_analyzer() -> Analyzer:

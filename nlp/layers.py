@@ -3,7 +3,7 @@ and what ``parallel``'s workers compute (both import it from here)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from .analyzer import Analysis
 from .crf import CrfModel
@@ -14,18 +14,20 @@ from .rules import Candidate, harmonise, rule_candidates, strip_glued
 RULES_WITH_CRF_MIN = 0.6
 
 
-def layers_for(analysis: Analysis, gazetteer: Gazetteer, model: CrfModel | None) -> tuple[
+def layers_for(analysis: Analysis, gazetteer: Gazetteer, model: CrfModel | None,
+               stop: Callable[[], bool] | None = None) -> tuple[
         dict[str, list[Candidate]], float | None]:
-    """Each layer's candidates for one text, and the model's uncertainty (None without one)."""
-    return layers_for_many([analysis], gazetteer, model)[0]
+    """Each layer's candidates for one text, and the model's uncertainty (None without
+    one); ``stop`` as for ``CrfModel.predict_many``."""
+    return layers_for_many([analysis], gazetteer, model, stop)[0]
 
 
 def layers_for_many(analyses: Sequence[Analysis], gazetteer: Gazetteer,
-                    model: CrfModel | None) -> list[tuple[dict[str, list[Candidate]],
-                                                           float | None]]:
+                    model: CrfModel | None, stop: Callable[[], bool] | None = None
+                    ) -> list[tuple[dict[str, list[Candidate]], float | None]]:
     """``layers_for`` of each text; the model tags them together (its neural
     tagger runs on batches of sentences)."""
-    predicted = model.predict_many(analyses, gazetteer) if model is not None else None
+    predicted = model.predict_many(analyses, gazetteer, stop=stop) if model is not None else None
     out = []
     for k, analysis in enumerate(analyses):
         layers = {"gazetteer": gazetteer.find_in(analysis), "rules": rule_candidates(analysis)}

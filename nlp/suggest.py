@@ -83,16 +83,18 @@ def _model(model: CrfModel | None | str) -> CrfModel | None:
 
 def suggest_article(store: Store, uid: str, *, analysis: Analysis | None = None,
                     gazetteer: Gazetteer | None = None,
-                    model: CrfModel | None | str = DEFAULT) -> int:
+                    model: CrfModel | None | str = DEFAULT,
+                    stop: Callable[[], bool] | None = None) -> int:
     """Compute and store suggestions for one article; return how many were added.
 
     ``model`` is the default (trained or shipped) CRF unless given; None means
     rules and gazetteer only. Also records the model's uncertainty for the
-    article (active learning).
+    article (active learning). ``stop`` may end the model's work unwritten
+    (``CrfModel.predict_many``).
     """
     analysis = analysis or analysis_for(store, uid)
     layers, uncertainty = layers_for(analysis, gazetteer or live_gazetteer(store),
-                                     _model(model))
+                                     _model(model), stop)
     added = _write(store, uid, layers)
     if uncertainty is not None:
         store.articles.set_uncertainty([(uid, uncertainty)])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import unicodedata
 from pathlib import Path
 
@@ -101,3 +102,40 @@ async def test_one_megabyte_line_and_hundred_thousand_lines_open(store: Store,
             shown = screen_text(pilot.app)
             assert text[-2:] in shown
             _terminal_safe(shown)
+
+
+async def _press_q_once(pilot, busy) -> None:
+    for _ in range(600):
+        if busy():
+            break
+        await pilot.pause(0.05)
+    assert busy()
+    await pilot.press("q")
+
+
+async def _worker_threads_end() -> None:
+    """What the app's process waits for once the app has ended."""
+    await asyncio.get_running_loop().shutdown_default_executor()
+
+
+async def test_quitting_stops_kiwi_mid_megabyte(store: Store) -> None:
+    """Kiwi takes 20 s on a megabyte article; quitting stops it rather than wait."""
+    uid, _ = store.articles.add(("가나다라마바사 " * 130_000)[:1_000_000])
+    async with reader(store).run_test(size=(100, 30)) as pilot:
+        await _press_q_once(pilot, lambda: getattr(get_analyzer(), "_answering", None))
+    await _worker_threads_end()
+    assert store.analyses.get(uid, get_analyzer().version) is None  # given up, not finished
+
+
+async def test_quitting_stops_suggestions_mid_megabyte(store: Store) -> None:
+    """A hundred thousand lines hold as many quantities; quitting stops the model half a
+    minute early and writes none of them."""
+    text = "\n".join(f"{i}번째 줄" for i in range(100_000))
+    uid, _ = store.articles.add(text)
+    store.analyses.put([(uid, get_analyzer().version,
+                         Analysis(text, (), ((0, len(text)),)).to_json())])
+    async with reader(store).run_test(size=(100, 30)) as pilot:
+        await _press_q_once(pilot, lambda: any(w.description == "suggest entities"
+                                               and w.is_running for w in pilot.app.workers))
+    await _worker_threads_end()
+    assert store.spans.of(uid) == []

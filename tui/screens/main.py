@@ -42,7 +42,7 @@ from ..widgets.status_line import StatusLine
 from ..widgets.text_view import Selection, TextView
 from ..widgets.virtual_table import VirtualTable
 from .reader_tools import ReaderTools, reports_errors
-from .reader_workers import ReaderWorkers, kiwi_in_child_process
+from .reader_workers import ReaderWorkers, kiwi_child_process_stops, kiwi_in_child_process
 
 CURSOR_SAVE_INTERVAL = 1.0  # seconds; the cursor is also saved on leaving and on quit
 BOUNDARY_KEYS = [  # key, side, unit, delta, description
@@ -175,6 +175,9 @@ class MainScreen(ReaderWorkers, ReaderTools, ReportsWorkerFailures, Screen):
         # reaches a usable screen sooner, and nothing waits on the text's layout).
         self.call_after_refresh(self.open_article,
                                 first if isinstance(first, str) else first.uid)
+
+    def on_unmount(self) -> None:
+        kiwi_child_process_stops()  # workers are cancelled as the app ends; Kiwi's too
 
     # -- opening articles -----------------------------------------------------
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 
 from textual import work
+from textual.worker import get_current_worker
 
 from hanmark.store import HanmarkError
 from hanmark.store.models import Edit
@@ -20,6 +21,13 @@ def kiwi_in_child_process() -> None:
     from hanmark.nlp.analyzer import use_child_process
 
     use_child_process()
+
+
+def kiwi_child_process_stops() -> None:
+    """The app is ending: an analysis in progress is not waited for."""
+    from hanmark.nlp.analyzer import stop_child_process
+
+    stop_child_process()
 
 
 class ReaderWorkers:
@@ -62,10 +70,18 @@ class ReaderWorkers:
     @work(thread=True, exclusive=True, group="suggest", exit_on_error=False,
           description="suggest entities")
     def suggest(self, uid: str, analysis) -> None:
+        """Suggestions for the article; they stop unwritten when the worker is
+        cancelled (another article opened, or the app ending, which would wait
+        for them: half a minute for a megabyte article)."""
+        from hanmark.nlp.crf import Stopped
         from hanmark.nlp.suggest import suggest_article  # loads rules and the CRF: not at start-up
 
-        with own_store(self.store) as store:
-            suggest_article(store, uid, analysis=analysis)
+        worker = get_current_worker()
+        try:
+            with own_store(self.store) as store:
+                suggest_article(store, uid, analysis=analysis, stop=lambda: worker.is_cancelled)
+        except Stopped:
+            return
         self.post_message(SuggestionsMade([uid]))
 
     @work(thread=True, group="propagate", exit_on_error=False, description="propagate label")
